@@ -1,0 +1,5 @@
+export * from './type-urls.js';
+export * from './proto-files.js';
+export * from './proto-root.js';
+export * from './codec.js';
+export * from './service-definitions.js';
