@@ -1,0 +1,2 @@
+export * from './private-key.js';
+export * from './envelope.js';
