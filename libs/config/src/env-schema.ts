@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { ConfigError, type ConfigProblem } from './config-error.js';
+
+export type EnvShape = Record<string, z.ZodType>;
+export type ConfigOf<S extends EnvShape> = { [K in keyof S]: z.output<S[K]> };
+
+/** Every variable keyway reads, by service, so deployment checks can compare against manifests. */
+const declared = new Map<string, Set<string>>();
+
+export function declaredVariables(): ReadonlyMap<string, ReadonlySet<string>> {
+  return declared;
+}
+
+/**
+ * Declares a service's environment and returns its loader. Only this library reads process.env.
+ */
+export function defineConfig<S extends EnvShape>(service: string, shape: S) {
+  declared.set(service, new Set(Object.keys(shape)));
+  const schema = z.object(shape);
+  return {
+    service,
+    variables: Object.keys(shape),
+    load(env: Record<string, string | undefined> = process.env): ConfigOf<S> {
+      const picked: Record<string, string | undefined> = {};
+      for (const key of Object.keys(shape)) {
+        const raw = env[key];
+        picked[key] = raw === '' ? undefined : raw;
+      }
+      const parsed = schema.safeParse(picked);
+      if (parsed.success) return parsed.data as ConfigOf<S>;
+      const problems: ConfigProblem[] = parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        message: picked[String(issue.path[0])] === undefined ? `is required: ${issue.message}` : issue.message,
+      }));
+      throw new ConfigError(service, problems);
+    },
+  };
+}
+
+/** Reads one variable outside a service (scripts, CLI), with a default. */
+export function envValue(name: string, fallback?: string): string | undefined {
+  const v = process.env[name];
+  return v === undefined || v === '' ? fallback : v;
+}
+
+export function allEnv(): Record<string, string | undefined> {
+  return { ...process.env };
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { isoTime, k8sNamespace, labels, schemaVersion } from './common.js';
+
+/** Value of `keyway-proxies` at `base64url(node.id)`; removed when the proxy disconnects. */
+export const proxyRecord = z.object({
+  schemaVersion,
+  nodeId: z.string().min(1),
+  namespace: k8sNamespace,
+  labels,
+  groupId: z.string().regex(/^g-[0-9a-f]{16}$/),
+  /** Which sds-server replica holds the stream. */
+  replica: z.string().min(1),
+  connectedSince: isoTime,
+  streams: z.number().int().min(0),
+  acked: z.record(z.string(), z.string()),
+  lastNack: z
+    .object({ typeUrl: z.string(), version: z.string(), nonce: z.string(), message: z.string(), at: isoTime })
+    .optional(),
+});
+export type ProxyRecord = z.infer<typeof proxyRecord>;
+
+export const proxyStatusRequest = z.object({ namespace: k8sNamespace.optional() });
+
+export const proxyStatusEntry = z.object({
+  nodeId: z.string(),
+  namespace: z.string(),
+  groupId: z.string(),
+  replica: z.string(),
+  /** Per xDS type: what the proxy ACKed, what is current, and whether they agree. */
+  types: z.record(
+    z.string(),
+    z.object({ acked: z.string().optional(), current: z.string().optional(), status: z.enum(['SYNCED', 'STALE', 'NOT SENT', 'NACKED']) }),
+  ),
+});
+export type ProxyStatusEntry = z.infer<typeof proxyStatusEntry>;

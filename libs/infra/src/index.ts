@@ -1,0 +1,5 @@
+export * from './endpoint.js';
+export * from './running-service.js';
+export * from './nats-server.js';
+export * from './postgres-server.js';
+export * from './infrastructure.js';

@@ -1,0 +1,64 @@
+import { connect } from '@nats-io/transport-node';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { freePort, isListening } from './endpoint.js';
+import { ensureInfrastructure } from './infrastructure.js';
+
+function processAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('infrastructure bring-up from nothing', () => {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-infra-'));
+  afterAll(() => fs.rmSync(stateDir, { recursive: true, force: true }));
+
+  it('starts NATS with JetStream and Postgres where nothing listens, and teardown leaves no process behind', async () => {
+    const natsPort = await freePort();
+    const pgPort = await freePort();
+    const lines: string[] = [];
+    const infra = await ensureInfrastructure({
+      natsUrl: `nats://127.0.0.1:${natsPort}`,
+      databaseUrl: `postgres://postgres@127.0.0.1:${pgPort}/postgres`,
+      stateDir,
+      report: (l) => lines.push(l),
+    });
+    try {
+      expect(infra.nats.started).toBe(true);
+      expect(infra.postgres.started).toBe(true);
+      const nc = await connect({ servers: `127.0.0.1:${natsPort}` });
+      const jsm = await (await import('@nats-io/jetstream')).jetstreamManager(nc);
+      expect((await jsm.getAccountInfo()).limits).toBeDefined();
+      await nc.close();
+      const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${pgPort}/postgres` });
+      await client.connect();
+      expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+      await client.end();
+      expect(lines.join('\n')).toMatch(/started nats-server/);
+      expect(lines.join('\n')).toMatch(/started embedded Postgres/);
+    } finally {
+      await infra.stop();
+    }
+    expect(processAlive(infra.nats.pid)).toBe(false);
+    expect(processAlive(infra.postgres.pid)).toBe(false);
+    expect(await isListening({ host: '127.0.0.1', port: natsPort })).toBe(false);
+    expect(await isListening({ host: '127.0.0.1', port: pgPort })).toBe(false);
+  }, 120_000);
+
+  it('reuses what already listens and never stops it', async () => {
+    const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+    const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const infra = await ensureInfrastructure({ natsUrl, databaseUrl, stateDir });
+    expect(infra.nats.started).toBe(false);
+    expect(infra.postgres.started).toBe(false);
+    await infra.stop();
+    expect(await isListening({ host: new URL(natsUrl).hostname, port: Number(new URL(natsUrl).port || 4222) })).toBe(true);
+  });
+});

@@ -1,0 +1,64 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { hostPortOf, InfraError, isListening, waitUntilListening } from './endpoint.js';
+import type { Report, RunningService } from './running-service.js';
+
+const CANDIDATES = ['nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
+
+function findNatsServer(): string | undefined {
+  for (const c of CANDIDATES) {
+    const r = spawnSync(c, ['--version'], { stdio: 'ignore' });
+    if (r.status === 0) return c;
+  }
+  return undefined;
+}
+
+/** On Debian or Ubuntu as root, the OS package provides nats-server. */
+function installNatsServer(report: Report): boolean {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !fs.existsSync('/usr/bin/apt-get')) return false;
+  report('nats-server not found: installing the nats-server OS package (apt-get)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', 'nats-server'], { stdio: 'ignore', env });
+  return r.status === 0;
+}
+
+/** Reuses NATS at `url` when it answers; otherwise starts nats-server there with JetStream under `stateDir`. */
+export async function ensureNats(url: string, stateDir: string, report: Report): Promise<RunningService> {
+  const target = hostPortOf(url, 4222);
+  if (await isListening(target)) {
+    report(`NATS: reusing ${target.host}:${target.port}`);
+    return { name: 'nats', url, started: false, pid: undefined, stop: async () => undefined };
+  }
+  let binary = findNatsServer();
+  if (!binary && installNatsServer(report)) binary = findNatsServer();
+  if (!binary) {
+    throw new InfraError(
+      `NATS is not listening at ${target.host}:${target.port} and nats-server is not installed. ` +
+        `Install it (Debian/Ubuntu: apt-get install nats-server) or set NATS_URL to a running server.`,
+    );
+  }
+  const dataDir = path.join(stateDir, 'nats');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const logFile = path.join(stateDir, 'nats.log');
+  const child: ChildProcess = spawn(binary, ['-a', target.host, '-p', String(target.port), '-js', '-sd', dataDir, '-l', logFile], {
+    stdio: 'ignore',
+    detached: false,
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitUntilListening(target, 15_000, 'nats-server');
+  report(`NATS: started nats-server (pid ${child.pid}) on ${target.host}:${target.port}, JetStream in ${dataDir}`);
+  return {
+    name: 'nats',
+    url,
+    started: true,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
+import { firstValueFrom, timeout } from 'rxjs';
+import { CommandFailedError, type CommandReply } from '#keyway/contracts';
+
+export interface CommandClientOptions {
+  url: string;
+  user?: string;
+  password?: string;
+  timeoutMs?: number;
+}
+
+/** Nest microservice options for a NATS request/reply server. */
+export function natsTransport(options: { url: string; user?: string; password?: string; queue?: string }) {
+  return {
+    transport: Transport.NATS as const,
+    options: { servers: [options.url], user: options.user, pass: options.password, queue: options.queue },
+  };
+}
+
+/**
+ * Sends commands to other services over NATS request/reply through Nest's client, so the wire
+ * format is the one Nest's `@MessagePattern` handlers read.
+ */
+export class CommandClient {
+  readonly #proxy: ClientProxy;
+  readonly #timeoutMs: number;
+
+  constructor(options: CommandClientOptions) {
+    this.#proxy = ClientProxyFactory.create(natsTransport(options));
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  async connect(): Promise<void> {
+    await this.#proxy.connect();
+  }
+
+  async send<T>(subject: string, payload: unknown): Promise<CommandReply<T>> {
+    try {
+      return await firstValueFrom(this.#proxy.send<CommandReply<T>>(subject, payload).pipe(timeout(this.#timeoutMs)));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const code = /timeout|no responders|empty response/i.test(message) ? 'unavailable' : 'internal';
+      return { ok: false, error: { code, message: `${subject}: ${message}` } };
+    }
+  }
+
+  /** Like send, but throws CommandFailedError on an error reply. */
+  async call<T>(subject: string, payload: unknown): Promise<T> {
+    const reply = await this.send<T>(subject, payload);
+    if (!reply.ok) throw new CommandFailedError(subject, reply.error);
+    return reply.result;
+  }
+
+  async close(): Promise<void> {
+    await this.#proxy.close();
+  }
+}

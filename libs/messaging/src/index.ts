@@ -1,0 +1,5 @@
+export * from './nats-connection.js';
+export * from './kv-provisioning.js';
+export * from './typed-bucket.js';
+export * from './kv-watcher.js';
+export * from './command-client.js';

@@ -1,0 +1,44 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { BUCKET_SETTINGS, type BucketName, type BucketSettings } from '#keyway/contracts';
+
+/**
+ * Opens a bucket, creating it or converging its settings. Safe when several replicas run it at
+ * once: creating an identical stream twice is a no-op on the server, and a lost race falls back
+ * to reading what the winner created.
+ */
+export async function provisionBucket(nc: NatsConnection, name: string, settings: BucketSettings): Promise<KV> {
+  const jsm = await jetstreamManager(nc);
+  const stream = `KV_${name}`;
+  const want = { history: settings.history, ttl: settings.ttlMs, description: settings.description };
+  const kvm = new Kvm(nc);
+  let kv: KV;
+  try {
+    kv = await kvm.create(name, want);
+  } catch (e) {
+    // Another replica created it with other settings first: open it, then converge below.
+    if (!/already in use|exists/i.test(String((e as Error).message))) throw e;
+    kv = await kvm.open(name);
+  }
+  const info = await jsm.streams.info(stream);
+  const wantAgeNs = settings.ttlMs * 1_000_000;
+  if (
+    info.config.max_msgs_per_subject !== settings.history ||
+    info.config.max_age !== wantAgeNs ||
+    info.config.description !== settings.description
+  ) {
+    await jsm.streams.update(stream, {
+      ...info.config,
+      max_msgs_per_subject: settings.history,
+      max_age: wantAgeNs,
+      description: settings.description,
+    });
+  }
+  return kv;
+}
+
+/** Provisions one of keyway's declared buckets with its declared settings. */
+export function provisionKeywayBucket(nc: NatsConnection, bucket: BucketName): Promise<KV> {
+  return provisionBucket(nc, bucket, BUCKET_SETTINGS[bucket]);
+}

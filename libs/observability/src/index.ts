@@ -1,0 +1,5 @@
+export * from './logger.js';
+export * from './nest-logger.js';
+export * from './metrics.js';
+export * from './health.js';
+export * from './ops-server.js';

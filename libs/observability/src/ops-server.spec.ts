@@ -1,0 +1,29 @@
+import { HealthRegistry } from './health.js';
+import { createMetricsRegistry } from './metrics.js';
+import { OpsServer } from './ops-server.js';
+
+describe('ops server', () => {
+  it('reports readiness from every check and serves metrics', async () => {
+    const health = new HealthRegistry();
+    let postgresUp = true;
+    health.register('nats', () => ({ ok: true }));
+    health.register('postgres', () => (postgresUp ? { ok: true } : { ok: false, detail: 'connection refused' }));
+    const server = new OpsServer({ port: 0, health, metrics: createMetricsRegistry('t') });
+    const port = await server.start();
+    try {
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(200);
+      postgresUp = false;
+      const notReady = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(notReady.status).toBe(503);
+      expect(await notReady.json()).toEqual({
+        status: 'unavailable',
+        checks: { nats: { ok: true }, postgres: { ok: false, detail: 'connection refused' } },
+      });
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('keyway_process_cpu');
+    } finally {
+      await server.stop();
+    }
+  });
+});
