@@ -2,33 +2,88 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // Pure cores must stay free of I/O frameworks; apps talk to each other only over NATS.
-const pureLibs = ['contracts', 'istio', 'ir', 'xds', 'pki', 'secrets', 'key-material', 'xds-protocol', 'routing', 'ca-policy'];
-const frameworkImports = ['@nestjs/*', '@nats-io/*', '@grpc/*', 'typeorm', 'pg', 'node:fs', 'node:net', 'node:http', 'node:http2', 'node:tls'];
+const pureLibs = [
+  'contracts',
+  'istio',
+  'ir',
+  'xds',
+  'pki',
+  'secrets',
+  'key-material',
+  'xds-protocol',
+  'routing',
+  'ca-policy',
+];
+const frameworkImports = [
+  '@nestjs/*',
+  '@nats-io/*',
+  '@grpc/*',
+  'typeorm',
+  'pg',
+  'node:fs',
+  'node:net',
+  'node:http',
+  'node:http2',
+  'node:tls',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.keyway/**', 'bench/results/**', 'coverage/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly' } },
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+      },
+    },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/*', '../../apps/**'], message: 'Apps never import each other: use NATS contracts.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/apps/*', '../../apps/**'],
+              message: 'Apps never import each other: use NATS contracts.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: pureLibs.map((l) => `libs/${l}/src/**/*.ts`),
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: frameworkImports, message: 'Pure core: no I/O framework imports.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: frameworkImports, message: 'Pure core: no I/O framework imports.' }] },
+      ],
     },
   },
   {
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
     ignores: ['libs/config/**', '**/*.spec.ts', '**/*.int-spec.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through #keyway/config.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through #keyway/config.' },
+      ],
     },
   },
 );

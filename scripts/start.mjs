@@ -11,11 +11,17 @@ if (!build({ quiet: true })) process.exit(1);
 const { ensureInfrastructure } = await import('../dist/libs/infra/src/index.js');
 const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
 const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-const infra = await ensureInfrastructure({ natsUrl, databaseUrl, stateDir: '.keyway', report: (l) => console.log(`keyway: ${l}`) });
+const infra = await ensureInfrastructure({
+  natsUrl,
+  databaseUrl,
+  stateDir: '.keyway',
+  report: (l) => console.log(`keyway: ${l}`),
+});
 
 // One local data key, kept across restarts so sealed records stay readable.
 const keyFile = '.keyway/data-keys';
-if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, `local-1:${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+if (!fs.existsSync(keyFile))
+  fs.writeFileSync(keyFile, `local-1:${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
 const dataKeys = fs.readFileSync(keyFile, 'utf8').trim();
 
 const logDir = '.keyway/logs';
@@ -27,12 +33,22 @@ for (const svc of SERVICES) {
   const log = fs.openSync(path.join(logDir, `${svc.name}.log`), 'a');
   const child = spawn(process.execPath, [entry], {
     stdio: ['ignore', log, log],
-    env: { ...process.env, NATS_URL: natsUrl, DATABASE_URL: databaseUrl, KEYWAY_DATA_KEYS: dataKeys, LOG_FORMAT: 'json', ...svc.env },
+    env: {
+      ...process.env,
+      NATS_URL: natsUrl,
+      DATABASE_URL: databaseUrl,
+      KEYWAY_DATA_KEYS: dataKeys,
+      LOG_FORMAT: 'json',
+      ...svc.env,
+    },
   });
   children.push({ svc, child });
   console.log(`keyway: started ${svc.name} (pid ${child.pid}), log ${path.join(logDir, `${svc.name}.log`)}`);
   child.on('exit', (code, signal) => {
-    if (!stopping) console.error(`keyway: ${svc.name} exited (${signal ?? code}); see ${path.join(logDir, `${svc.name}.log`)}`);
+    if (!stopping)
+      console.error(
+        `keyway: ${svc.name} exited (${signal ?? code}); see ${path.join(logDir, `${svc.name}.log`)}`,
+      );
   });
 }
 console.log(`keyway: ${children.length} service(s) up; Ctrl-C stops everything started here`);

@@ -1,7 +1,10 @@
 // `npm test`: build, bring NATS and Postgres up if they are not (and only then stop them after),
 // then run every jest project. Extra arguments go to jest.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { build } from './build.mjs';
+
+fs.mkdirSync('.keyway', { recursive: true });
 
 if (!build({ quiet: true })) {
   console.error('keyway: build failed; fix the type errors above');
@@ -10,7 +13,12 @@ if (!build({ quiet: true })) {
 const { ensureInfrastructure } = await import('../dist/libs/infra/src/index.js');
 const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
 const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-const infra = await ensureInfrastructure({ natsUrl, databaseUrl, stateDir: '.keyway', report: (l) => console.log(`keyway: ${l}`) });
+const infra = await ensureInfrastructure({
+  natsUrl,
+  databaseUrl,
+  stateDir: '.keyway',
+  report: (l) => console.log(`keyway: ${l}`),
+});
 
 let stopping = false;
 const stop = async (code) => {
@@ -22,7 +30,12 @@ const stop = async (code) => {
 
 const jest = spawn(
   process.execPath,
-  ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js', ...process.argv.slice(2)],
+  [
+    '--experimental-vm-modules',
+    '--no-warnings=ExperimentalWarning',
+    'node_modules/jest/bin/jest.js',
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit', env: { ...process.env, NATS_URL: natsUrl, DATABASE_URL: databaseUrl } },
 );
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => jest.kill(signal));

@@ -14,7 +14,12 @@ export interface BenchResult {
 export function reportBench(result: BenchResult): void {
   const dir = path.resolve('bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
-  const record = { ...result, measuredAt: new Date().toISOString(), node: process.version, cpus: os.cpus().length };
+  const record = {
+    ...result,
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+  };
   fs.writeFileSync(path.join(dir, `${result.name}.json`), JSON.stringify(record, null, 2) + '\n');
   console.log(`${result.name}: ${result.summary}`);
 }

@@ -9,7 +9,9 @@ export class ConfigError extends Error {
     readonly service: string,
     readonly problems: ConfigProblem[],
   ) {
-    super(`${service}: invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+    super(
+      `${service}: invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }

@@ -13,7 +13,10 @@ const config = defineConfig('example', {
 
 describe('config', () => {
   it('applies defaults and coerces', () => {
-    const c = config.load({ KEYWAY_DATA_KEYS: 'k1:' + Buffer.alloc(32).toString('base64'), DEBOUNCE_MS: '20' });
+    const c = config.load({
+      KEYWAY_DATA_KEYS: 'k1:' + Buffer.alloc(32).toString('base64'),
+      DEBOUNCE_MS: '20',
+    });
     expect(c).toMatchObject({ NATS_URL: 'nats://127.0.0.1:4222', HTTP_PORT: 9100, DEBOUNCE_MS: 20 });
   });
 

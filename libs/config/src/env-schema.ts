@@ -30,7 +30,8 @@ export function defineConfig<S extends EnvShape>(service: string, shape: S) {
       if (parsed.success) return parsed.data as ConfigOf<S>;
       const problems: ConfigProblem[] = parsed.error.issues.map((issue) => ({
         variable: String(issue.path[0] ?? '(environment)'),
-        message: picked[String(issue.path[0])] === undefined ? `is required: ${issue.message}` : issue.message,
+        message:
+          picked[String(issue.path[0])] === undefined ? `is required: ${issue.message}` : issue.message,
       }));
       throw new ConfigError(service, problems);
     },

@@ -19,10 +19,18 @@ export interface BucketSettings {
 }
 
 export const BUCKET_SETTINGS: Record<BucketName, BucketSettings> = {
-  [Buckets.credentials]: { history: 5, ttlMs: 0, description: 'current credential per namespace/SDS name, key material sealed' },
+  [Buckets.credentials]: {
+    history: 5,
+    ttlMs: 0,
+    description: 'current credential per namespace/SDS name, key material sealed',
+  },
   [Buckets.xdsSnapshots]: { history: 1, ttlMs: 0, description: 'compiled Envoy resources per proxy group' },
   [Buckets.proxyGroups]: { history: 1, ttlMs: 0, description: 'proxy groups with their compiled version' },
-  [Buckets.proxies]: { history: 1, ttlMs: 0, description: 'connected proxies, their identity and ACKed versions' },
+  [Buckets.proxies]: {
+    history: 1,
+    ttlMs: 0,
+    description: 'connected proxies, their identity and ACKed versions',
+  },
 };
 
 export function base64url(text: string): string {

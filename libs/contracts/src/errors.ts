@@ -24,7 +24,9 @@ export function okReply<T>(result: T): CommandReply<T> {
 }
 
 export function errorReply(code: ErrorCode, message: string, errors?: FieldError[]): CommandReply<never> {
-  return errors && errors.length > 0 ? { ok: false, error: { code, message, errors } } : { ok: false, error: { code, message } };
+  return errors && errors.length > 0
+    ? { ok: false, error: { code, message, errors } }
+    : { ok: false, error: { code, message } };
 }
 
 export function formatFieldError(e: FieldError): string {
@@ -38,7 +40,9 @@ export class CommandFailedError extends Error {
     readonly subject: string,
     readonly error: CommandError,
   ) {
-    super(`${subject}: ${error.code}: ${error.message}${error.errors ? '\n' + error.errors.map(formatFieldError).join('\n') : ''}`);
+    super(
+      `${subject}: ${error.code}: ${error.message}${error.errors ? '\n' + error.errors.map(formatFieldError).join('\n') : ''}`,
+    );
     this.name = 'CommandFailedError';
   }
 }

@@ -21,7 +21,10 @@ describe('envoy codec', () => {
           filters: [
             {
               name: 'envoy.filters.network.http_connection_manager',
-              typed_config: { '@type': ExtensionTypeUrl.HttpConnectionManager, stat_prefix: 'outbound_0.0.0.0_443' },
+              typed_config: {
+                '@type': ExtensionTypeUrl.HttpConnectionManager,
+                stat_prefix: 'outbound_0.0.0.0_443',
+              },
             },
           ],
         },
@@ -36,6 +39,8 @@ describe('envoy codec', () => {
 
   it('rejects a field of the wrong type with the message name', () => {
     expect(() => encodeMessage(TypeUrl.Cluster, { name: 42 })).toThrow(EnvoyEncodeError);
-    expect(() => encodeMessage(TypeUrl.Cluster, { name: 42 })).toThrow(/envoy.config.cluster.v3.Cluster: name: string expected/);
+    expect(() => encodeMessage(TypeUrl.Cluster, { name: 42 })).toThrow(
+      /envoy.config.cluster.v3.Cluster: name: string expected/,
+    );
   });
 });

@@ -28,7 +28,10 @@ export function isListening({ host, port }: HostPort, timeoutMs = 500): Promise<
 export async function waitUntilListening(target: HostPort, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await isListening(target))) {
-    if (Date.now() > deadline) throw new InfraError(`${what} did not start listening on ${target.host}:${target.port} within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new InfraError(
+        `${what} did not start listening on ${target.host}:${target.port} within ${timeoutMs} ms`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

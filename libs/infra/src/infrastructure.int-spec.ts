@@ -59,6 +59,8 @@ describe('infrastructure bring-up from nothing', () => {
     expect(infra.nats.started).toBe(false);
     expect(infra.postgres.started).toBe(false);
     await infra.stop();
-    expect(await isListening({ host: new URL(natsUrl).hostname, port: Number(new URL(natsUrl).port || 4222) })).toBe(true);
+    expect(
+      await isListening({ host: new URL(natsUrl).hostname, port: Number(new URL(natsUrl).port || 4222) }),
+    ).toBe(true);
   });
 });

@@ -1,10 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { allEnv } from '#keyway/config';
 import { hostPortOf, InfraError, isListening, waitUntilListening } from './endpoint.js';
 import type { Report, RunningService } from './running-service.js';
 
-const CANDIDATES = ['nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
+const CANDIDATES = [
+  'nats-server',
+  '/usr/sbin/nats-server',
+  '/usr/bin/nats-server',
+  '/usr/local/bin/nats-server',
+];
 
 function findNatsServer(): string | undefined {
   for (const c of CANDIDATES) {
@@ -19,7 +25,7 @@ function installNatsServer(report: Report): boolean {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !fs.existsSync('/usr/bin/apt-get')) return false;
   report('nats-server not found: installing the nats-server OS package (apt-get)');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const env = { ...allEnv(), DEBIAN_FRONTEND: 'noninteractive' };
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
   const r = spawnSync('apt-get', ['install', '-y', '-qq', 'nats-server'], { stdio: 'ignore', env });
   return r.status === 0;
@@ -43,13 +49,19 @@ export async function ensureNats(url: string, stateDir: string, report: Report):
   const dataDir = path.join(stateDir, 'nats');
   fs.mkdirSync(dataDir, { recursive: true });
   const logFile = path.join(stateDir, 'nats.log');
-  const child: ChildProcess = spawn(binary, ['-a', target.host, '-p', String(target.port), '-js', '-sd', dataDir, '-l', logFile], {
-    stdio: 'ignore',
-    detached: false,
-  });
+  const child: ChildProcess = spawn(
+    binary,
+    ['-a', target.host, '-p', String(target.port), '-js', '-sd', dataDir, '-l', logFile],
+    {
+      stdio: 'ignore',
+      detached: false,
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitUntilListening(target, 15_000, 'nats-server');
-  report(`NATS: started nats-server (pid ${child.pid}) on ${target.host}:${target.port}, JetStream in ${dataDir}`);
+  report(
+    `NATS: started nats-server (pid ${child.pid}) on ${target.host}:${target.port}, JetStream in ${dataDir}`,
+  );
   return {
     name: 'nats',
     url,

@@ -47,7 +47,9 @@ export async function ensurePostgres(url: string, stateDir: string, report: Repo
     );
   }
   const pid = (pg as unknown as { process?: { pid?: number } }).process?.pid;
-  report(`Postgres: started embedded Postgres (pid ${pid}) on ${target.host}:${target.port}, data in ${dataDir}`);
+  report(
+    `Postgres: started embedded Postgres (pid ${pid}) on ${target.host}:${target.port}, data in ${dataDir}`,
+  );
   return {
     name: 'postgres',
     url,

@@ -19,7 +19,9 @@ describe('AES-256-GCM envelope', () => {
     const sealed = ring.seal('secret material');
     const bytes = Buffer.from(sealed[field], 'base64');
     bytes[0] ^= 0x01;
-    expect(() => ring.open({ ...sealed, [field]: bytes.toString('base64') })).toThrow(/authentication failed/);
+    expect(() => ring.open({ ...sealed, [field]: bytes.toString('base64') })).toThrow(
+      /authentication failed/,
+    );
   });
 
   it('detects a swapped key id', () => {

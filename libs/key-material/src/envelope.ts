@@ -34,12 +34,15 @@ export class Keyring {
   constructor(keys: DataKey[], activeKeyId?: string) {
     if (keys.length === 0) throw new EnvelopeError('keyring: at least one data key is required');
     for (const k of keys) {
-      if (k.key.length !== 32) throw new EnvelopeError(`keyring: data key ${k.id}: must be 32 bytes, got ${k.key.length}`);
-      if (!/^[A-Za-z0-9._-]{1,64}$/.test(k.id)) throw new EnvelopeError(`keyring: data key id ${JSON.stringify(k.id)}: invalid`);
+      if (k.key.length !== 32)
+        throw new EnvelopeError(`keyring: data key ${k.id}: must be 32 bytes, got ${k.key.length}`);
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(k.id))
+        throw new EnvelopeError(`keyring: data key id ${JSON.stringify(k.id)}: invalid`);
       this.#keys.set(k.id, k.key);
     }
     this.activeKeyId = activeKeyId ?? keys[0].id;
-    if (!this.#keys.has(this.activeKeyId)) throw new EnvelopeError(`keyring: active key ${this.activeKeyId}: not in the keyring`);
+    if (!this.#keys.has(this.activeKeyId))
+      throw new EnvelopeError(`keyring: active key ${this.activeKeyId}: not in the keyring`);
   }
 
   /** Parses `id1:base64key,id2:base64key`; the first is active. */
@@ -77,7 +80,8 @@ export class Keyring {
 
   /** Opens an envelope; any change to it (or to the associated data) throws EnvelopeError. */
   open(envelope: SealedEnvelope, associatedData?: string): Buffer {
-    if (envelope.alg !== 'A256GCM') throw new EnvelopeError(`envelope: alg ${String(envelope.alg)}: unsupported`);
+    if (envelope.alg !== 'A256GCM')
+      throw new EnvelopeError(`envelope: alg ${String(envelope.alg)}: unsupported`);
     const key = this.#keys.get(envelope.kid);
     if (!key) throw new EnvelopeError(`envelope: data key ${envelope.kid}: not in this service's keyring`);
     try {

@@ -4,7 +4,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import pino from 'pino';
 import { PrivateKeyPem, containsPrivateKeyPem, redactKeyMaterial } from './private-key.js';
 
-const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+  type: 'pkcs8',
+  format: 'pem',
+}) as string;
 
 describe('PrivateKeyPem', () => {
   const key = new PrivateKeyPem(pem);

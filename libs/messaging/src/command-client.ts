@@ -36,7 +36,9 @@ export class CommandClient {
 
   async send<T>(subject: string, payload: unknown): Promise<CommandReply<T>> {
     try {
-      return await firstValueFrom(this.#proxy.send<CommandReply<T>>(subject, payload).pipe(timeout(this.#timeoutMs)));
+      return await firstValueFrom(
+        this.#proxy.send<CommandReply<T>>(subject, payload).pipe(timeout(this.#timeoutMs)),
+      );
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       const code = /timeout|no responders|empty response/i.test(message) ? 'unavailable' : 'internal';

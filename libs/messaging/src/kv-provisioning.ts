@@ -8,7 +8,11 @@ import { BUCKET_SETTINGS, type BucketName, type BucketSettings } from '#keyway/c
  * once: creating an identical stream twice is a no-op on the server, and a lost race falls back
  * to reading what the winner created.
  */
-export async function provisionBucket(nc: NatsConnection, name: string, settings: BucketSettings): Promise<KV> {
+export async function provisionBucket(
+  nc: NatsConnection,
+  name: string,
+  settings: BucketSettings,
+): Promise<KV> {
   const jsm = await jetstreamManager(nc);
   const stream = `KV_${name}`;
   const want = { history: settings.history, ttl: settings.ttlMs, description: settings.description };

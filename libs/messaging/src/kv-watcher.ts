@@ -32,7 +32,9 @@ export async function watchBucket<S extends z.ZodType>(
   const typed = new TypedBucket(kv, schema);
   const iter = await kv.watch({ key: options.key ?? '>' });
   // The watcher's consumer knows how many entries made up the state when it was created.
-  const consumer = (iter as unknown as { _data?: { info(cached: boolean): Promise<{ num_pending: number }> } })._data;
+  const consumer = (
+    iter as unknown as { _data?: { info(cached: boolean): Promise<{ num_pending: number }> } }
+  )._data;
   const initialCount = consumer ? (await consumer.info(true)).num_pending : 0;
   let delivered = 0;
   let resolveReady!: () => void;
@@ -56,7 +58,10 @@ export async function watchBucket<S extends z.ZodType>(
           await handlers.onEvent({ kind: 'delete', key: entry.key, revision: entry.revision });
         }
       } catch (e) {
-        options.logger?.error({ bucket: typed.name, key: entry.key, err: e }, 'skipped an invalid bucket entry');
+        options.logger?.error(
+          { bucket: typed.name, key: entry.key, err: e },
+          'skipped an invalid bucket entry',
+        );
       }
       delivered++;
       if (!isReady && (delivered >= initialCount || entry.delta === 0)) await markReady();

@@ -30,7 +30,8 @@ describe('messaging over real NATS', () => {
     await Promise.all([provisionBucket(nc, name, settings), provisionBucket(nc, name, settings)]);
     const jsm = await jetstreamManager(nc);
     const streams: string[] = [];
-    for await (const s of jsm.streams.list()) if (s.config.name.startsWith(`KV_${name}`)) streams.push(s.config.name);
+    for await (const s of jsm.streams.list())
+      if (s.config.name.startsWith(`KV_${name}`)) streams.push(s.config.name);
     expect(streams).toEqual([`KV_${name}`]);
     const info = await jsm.streams.info(`KV_${name}`);
     expect(info.config.max_msgs_per_subject).toBe(3);
@@ -57,7 +58,8 @@ describe('messaging over real NATS', () => {
     const watch = await watchBucket(kv, value, {
       onEvent: (e) => {
         events.push(e);
-        if (e.key === 'c' || (e.kind === 'delete' && e.key === 'b')) if (events.some((x) => x.key === 'c') && events.some((x) => x.kind === 'delete')) sawUpdate();
+        if (e.key === 'c' || (e.kind === 'delete' && e.key === 'b'))
+          if (events.some((x) => x.key === 'c') && events.some((x) => x.kind === 'delete')) sawUpdate();
       },
       onReady: () => {
         readyAt = events.length;

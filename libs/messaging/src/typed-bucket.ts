@@ -24,7 +24,7 @@ export class TypedBucket<S extends z.ZodType> {
   ) {}
 
   get name(): string {
-    return (this.kv as unknown as { bucket?: string }).bucket ?? "kv";
+    return (this.kv as unknown as { bucket?: string }).bucket ?? 'kv';
   }
 
   decode(key: string, bytes: Uint8Array): z.output<S> {

@@ -44,7 +44,13 @@ export function createLogger(options: LoggerOptions): Logger {
   };
   const destination =
     options.format === 'pretty'
-      ? pretty({ colorize: Boolean((options.destination as { isTTY?: boolean } | undefined)?.isTTY ?? process.stdout.isTTY), sync: true, destination: options.destination ?? 1 })
+      ? pretty({
+          colorize: Boolean(
+            (options.destination as { isTTY?: boolean } | undefined)?.isTTY ?? process.stdout.isTTY,
+          ),
+          sync: true,
+          destination: options.destination ?? 1,
+        })
       : (options.destination ?? pino.destination({ sync: false }));
   return pino(base, destination as pino.DestinationStream);
 }

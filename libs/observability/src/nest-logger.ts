@@ -9,7 +9,10 @@ export class PinoNestLogger implements LoggerService {
     this.logger.info({ context: this.context(rest) }, String(message));
   }
   error(message: unknown, ...rest: unknown[]): void {
-    this.logger.error({ context: this.context(rest), trace: typeof rest[0] === 'string' ? rest[0] : undefined }, String(message));
+    this.logger.error(
+      { context: this.context(rest), trace: typeof rest[0] === 'string' ? rest[0] : undefined },
+      String(message),
+    );
   }
   warn(message: unknown, ...rest: unknown[]): void {
     this.logger.warn({ context: this.context(rest) }, String(message));

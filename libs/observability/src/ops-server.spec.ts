@@ -7,7 +7,9 @@ describe('ops server', () => {
     const health = new HealthRegistry();
     let postgresUp = true;
     health.register('nats', () => ({ ok: true }));
-    health.register('postgres', () => (postgresUp ? { ok: true } : { ok: false, detail: 'connection refused' }));
+    health.register('postgres', () =>
+      postgresUp ? { ok: true } : { ok: false, detail: 'connection refused' },
+    );
     const server = new OpsServer({ port: 0, health, metrics: createMetricsRegistry('t') });
     const port = await server.start();
     try {

@@ -9,7 +9,10 @@ export interface OpsServerOptions {
   health: HealthRegistry;
   metrics: Registry;
   /** Extra read-only routes a service exposes next to health (e.g. the gateway's /certs). */
-  routes?: Record<string, (req: http.IncomingMessage) => Promise<{ status: number; body: unknown; contentType?: string }>>;
+  routes?: Record<
+    string,
+    (req: http.IncomingMessage) => Promise<{ status: number; body: unknown; contentType?: string }>
+  >;
 }
 
 /**

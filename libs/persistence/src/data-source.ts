@@ -25,7 +25,8 @@ export class PersistenceError extends Error {
  * an advisory lock so replicas starting together migrate once.
  */
 export async function openServiceDatabase(options: ServiceDatabaseOptions): Promise<DataSource> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new PersistenceError(`schema ${options.schema}: must be a lowercase identifier`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(options.schema))
+    throw new PersistenceError(`schema ${options.schema}: must be a lowercase identifier`);
   // One session holds an advisory lock while the schema is created and migrated, so replicas
   // starting together neither race on CREATE SCHEMA nor run a migration twice.
   const lock = new pg.Client({ connectionString: options.url });
@@ -36,7 +37,9 @@ export async function openServiceDatabase(options: ServiceDatabaseOptions): Prom
     await lock.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
   } catch (e) {
     await lock.end().catch(() => undefined);
-    throw new PersistenceError(`postgres at ${redactUrl(options.url)}: ${(e as Error).message}`, { cause: e });
+    throw new PersistenceError(`postgres at ${redactUrl(options.url)}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   try {
     const ds = new DataSource({

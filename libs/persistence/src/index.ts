@@ -1,3 +1,11 @@
 export * from './data-source.js';
-export { DataSource, Entity, Column, PrimaryColumn, PrimaryGeneratedColumn, Index, CreateDateColumn } from 'typeorm';
+export {
+  DataSource,
+  Entity,
+  Column,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  Index,
+  CreateDateColumn,
+} from 'typeorm';
 export type { MigrationInterface, QueryRunner, EntityManager, Repository } from 'typeorm';

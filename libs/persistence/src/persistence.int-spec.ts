@@ -22,7 +22,13 @@ describe('persistence over real Postgres', () => {
   });
 
   it('creates the service schema and migrates once even when two replicas start together', async () => {
-    const open = () => openServiceDatabase({ url: db.url, schema: 'example_service', entities: [], migrations: [CreateThings1700000000000] });
+    const open = () =>
+      openServiceDatabase({
+        url: db.url,
+        schema: 'example_service',
+        entities: [],
+        migrations: [CreateThings1700000000000],
+      });
     const [a, b] = await Promise.all([open(), open()]);
     try {
       const tables = await a.query(
@@ -41,7 +47,12 @@ describe('persistence over real Postgres', () => {
 
   it('names the server without its password when it cannot connect', async () => {
     await expect(
-      openServiceDatabase({ url: 'postgres://u:hunter2@127.0.0.1:1/x', schema: 's', entities: [], migrations: [] }),
+      openServiceDatabase({
+        url: 'postgres://u:hunter2@127.0.0.1:1/x',
+        schema: 's',
+        entities: [],
+        migrations: [],
+      }),
     ).rejects.toThrow(/postgres at postgres:\/\/u:\*\*\*@127.0.0.1:1\/x: .*ECONNREFUSED/);
   });
 });

@@ -22,7 +22,10 @@ export const createRootRequest = z.object({
   actor,
 });
 
-export const createIntermediateRequest = createRootRequest.extend({ parent: k8sName, pathLen: z.number().int().min(0).optional() });
+export const createIntermediateRequest = createRootRequest.extend({
+  parent: k8sName,
+  pathLen: z.number().int().min(0).optional(),
+});
 
 /** A CA key imported from outside: it travels sealed (associated data `ca-import`). */
 export const importCaRequest = z.object({
@@ -72,7 +75,15 @@ export const revokeRequest = z.object({
   schemaVersion,
   serial: z.string().regex(/^[0-9a-fA-F:]+$/),
   reason: z
-    .enum(['unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold'])
+    .enum([
+      'unspecified',
+      'keyCompromise',
+      'cACompromise',
+      'affiliationChanged',
+      'superseded',
+      'cessationOfOperation',
+      'certificateHold',
+    ])
     .default('unspecified'),
   actor,
 });

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { k8sName, k8sNamespace, page, schemaVersion } from './common.js';
 
-export const credentialHistoryRequest = z.object({ schemaVersion, namespace: k8sNamespace, name: k8sName, page: page.optional() });
+export const credentialHistoryRequest = z.object({
+  schemaVersion,
+  namespace: k8sNamespace,
+  name: k8sName,
+  page: page.optional(),
+});
 export const credentialVersionRequest = z.object({
   schemaVersion,
   namespace: k8sNamespace,
@@ -9,7 +14,11 @@ export const credentialVersionRequest = z.object({
   revision: z.number().int().min(1),
 });
 export const credentialListRequest = z.object({ schemaVersion, namespace: k8sNamespace });
-export const auditVerifyRequest = z.object({ schemaVersion, namespace: k8sNamespace.optional(), name: k8sName.optional() });
+export const auditVerifyRequest = z.object({
+  schemaVersion,
+  namespace: k8sNamespace.optional(),
+  name: k8sName.optional(),
+});
 
 /** One row of the audit log, as queries return it: never key material. */
 export const auditRow = z.object({
@@ -40,5 +49,7 @@ export const auditVerifyResult = z.object({
   checkedCredentials: z.number().int(),
   checkedRows: z.number().int(),
   ok: z.boolean(),
-  firstBroken: z.object({ namespace: z.string(), name: z.string(), revision: z.number().int(), reason: z.string() }).optional(),
+  firstBroken: z
+    .object({ namespace: z.string(), name: z.string(), revision: z.number().int(), reason: z.string() })
+    .optional(),
 });

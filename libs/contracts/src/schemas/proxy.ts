@@ -29,7 +29,11 @@ export const proxyStatusEntry = z.object({
   /** Per xDS type: what the proxy ACKed, what is current, and whether they agree. */
   types: z.record(
     z.string(),
-    z.object({ acked: z.string().optional(), current: z.string().optional(), status: z.enum(['SYNCED', 'STALE', 'NOT SENT', 'NACKED']) }),
+    z.object({
+      acked: z.string().optional(),
+      current: z.string().optional(),
+      status: z.enum(['SYNCED', 'STALE', 'NOT SENT', 'NACKED']),
+    }),
   ),
 });
 export type ProxyStatusEntry = z.infer<typeof proxyStatusEntry>;

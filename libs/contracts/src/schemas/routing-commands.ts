@@ -13,7 +13,12 @@ export const deleteRoutingRequest = z.object({
   actor,
   ignoreNotFound: z.boolean().default(false),
 });
-export const getRoutingRequest = z.object({ schemaVersion, kind: routingKind, namespace: k8sNamespace, name: k8sName });
+export const getRoutingRequest = z.object({
+  schemaVersion,
+  kind: routingKind,
+  namespace: k8sNamespace,
+  name: k8sName,
+});
 export const listRoutingRequest = z.object({
   schemaVersion,
   kind: routingKind,

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { actor, k8sName, k8sNamespace, page, schemaVersion } from './common.js';
-import { secretManifest } from './kubernetes-object.js';
 
 /** `keyway.secrets.apply`: create or replace. Secret data carries key material: the request travels sealed. */
 export const applySecretRequest = z.object({
   schemaVersion,
   /** The Secret manifest sealed with the data key (associated data `secret-apply`), as JSON. */
-  sealedManifest: z.object({ alg: z.literal('A256GCM'), kid: z.string(), iv: z.string(), tag: z.string(), ciphertext: z.string() }),
+  sealedManifest: z.object({
+    alg: z.literal('A256GCM'),
+    kid: z.string(),
+    iv: z.string(),
+    tag: z.string(),
+    ciphertext: z.string(),
+  }),
   actor,
   reason: z.string().max(1024).optional(),
 });
@@ -35,7 +40,11 @@ export const deleteSecretRequest = z.object({
 export type DeleteSecretRequest = z.infer<typeof deleteSecretRequest>;
 
 export const getSecretRequest = z.object({ schemaVersion, namespace: k8sNamespace, name: k8sName });
-export const listSecretsRequest = z.object({ schemaVersion, namespace: k8sNamespace.optional(), page: page.optional() });
+export const listSecretsRequest = z.object({
+  schemaVersion,
+  namespace: k8sNamespace.optional(),
+  page: page.optional(),
+});
 
 /** A Secret as listed: never its data, only what it holds and its current version. */
 export const secretSummary = z.object({
