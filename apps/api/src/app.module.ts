@@ -1,0 +1,156 @@
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { Keyring } from '#keyway/key-material';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { CommandClient, connectNats, natsHealth } from '#keyway/messaging';
+import { createMetricsRegistry, HealthRegistry, OpsServer } from '#keyway/observability';
+import { openServiceDatabase, postgresHealth } from '#keyway/persistence';
+import { AdminController } from './admin/admin.controller.js';
+import { resolveAdminToken } from './admin-token.js';
+import { AuthMiddleware } from './auth/auth.middleware.js';
+import { TokenBucketLimiter } from './auth/rate-limiter.js';
+import { TokenStore } from './auth/token-store.js';
+import { CaController } from './ca/ca.controller.js';
+import type { ApiConfig } from './config.js';
+import { ObserveController } from './credentials/observe.controller.js';
+import { DocsController } from './docs/docs.controller.js';
+import { LocalSuiteController } from './local-suite/local-suite.controller.js';
+import { ApiSchema1764200000000 } from './migrations/1764200000000-api-schema.js';
+import { ResourceService } from './resources/resource-service.js';
+import { ResourcesController } from './resources/resources.controller.js';
+import {
+  ADMIN_TOKEN,
+  COMMANDS,
+  CONFIG,
+  DATA_SOURCE,
+  KEYRING,
+  LOGGER,
+  METRICS,
+  NATS,
+  RATE_LIMITER,
+  TOKEN_STORE,
+} from './tokens.js';
+
+/** Starts the ops server (health, readiness, metrics) and closes connections at shutdown. */
+class Lifecycle implements OnModuleInit, OnApplicationShutdown {
+  #ops?: OpsServer;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: ApiConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(COMMANDS) private readonly commands: CommandClient,
+    @Inject(METRICS) private readonly metrics: Registry,
+    @Inject(NATS) private readonly nc: NatsConnection,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const health = new HealthRegistry();
+    health.register('postgres', () => postgresHealth(this.ds));
+    health.register('nats', () => natsHealth(this.nc));
+    this.#ops = new OpsServer({ port: this.config.OPS_PORT, health, metrics: this.metrics });
+    const port = await this.#ops.start();
+    this.logger.info({ port }, 'ops server listening');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.#ops?.stop();
+    await this.commands.close().catch(() => undefined);
+    await this.nc.close().catch(() => undefined);
+    if (this.ds.isInitialized) await this.ds.destroy();
+  }
+}
+
+@Module({})
+export class AppModule implements NestModule {
+  /** `overrides` lets tests control the rate limiter's clock. */
+  static register(
+    config: ApiConfig,
+    logger: Logger,
+    overrides: { rateLimiter?: TokenBucketLimiter } = {},
+  ): DynamicModule {
+    return {
+      module: AppModule,
+      // Credentials first: its paths would otherwise match the resources' `:plural` routes.
+      controllers: [
+        ObserveController,
+        ResourcesController,
+        CaController,
+        LocalSuiteController,
+        AdminController,
+        DocsController,
+      ],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: METRICS, useFactory: () => createMetricsRegistry('api') },
+        { provide: KEYRING, useFactory: () => Keyring.parse(config.KEYWAY_DATA_KEYS) },
+        {
+          provide: ADMIN_TOKEN,
+          useFactory: () => {
+            const { token, source } = resolveAdminToken(
+              config.KEYWAY_ADMIN_TOKEN,
+              config.KEYWAY_ADMIN_TOKEN_FILE,
+            );
+            logger.info({ source }, 'admin token loaded');
+            return token;
+          },
+        },
+        {
+          provide: DATA_SOURCE,
+          useFactory: () =>
+            openServiceDatabase({
+              url: config.DATABASE_URL,
+              schema: 'api',
+              entities: [],
+              migrations: [ApiSchema1764200000000],
+            }),
+        },
+        {
+          provide: COMMANDS,
+          useFactory: async () => {
+            const client = new CommandClient({
+              url: config.NATS_URL,
+              user: config.NATS_USER,
+              password: config.NATS_PASSWORD,
+              timeoutMs: config.COMMAND_TIMEOUT_MS,
+            });
+            await client.connect();
+            return client;
+          },
+        },
+        {
+          provide: NATS,
+          useFactory: () =>
+            connectNats(
+              { url: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD, name: 'api' },
+              logger,
+            ),
+        },
+        { provide: TOKEN_STORE, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new TokenStore(ds) },
+        {
+          provide: RATE_LIMITER,
+          useFactory: () =>
+            overrides.rateLimiter ??
+            new TokenBucketLimiter(config.RATE_LIMIT_PER_SECOND, config.RATE_LIMIT_BURST),
+        },
+        ResourceService,
+        Lifecycle,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuthMiddleware).forRoutes('*path');
+  }
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { defineConfig, Variables } from '#keyway/config';
+
+export const apiConfig = defineConfig('api', {
+  NATS_URL: Variables.NATS_URL,
+  NATS_USER: Variables.NATS_USER,
+  NATS_PASSWORD: Variables.NATS_PASSWORD,
+  DATABASE_URL: Variables.DATABASE_URL,
+  LOG_LEVEL: Variables.LOG_LEVEL,
+  LOG_FORMAT: Variables.LOG_FORMAT,
+  KEYWAY_DATA_KEYS: Variables.KEYWAY_DATA_KEYS,
+  /** The REST port. */
+  HTTP_PORT: Variables.HTTP_PORT.default(8081),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  /** Health, readiness and metrics (OpsServer). */
+  OPS_PORT: Variables.port.default(9105),
+  /** Admin bootstrap token; when unset, read from (or generated into) KEYWAY_ADMIN_TOKEN_FILE. */
+  KEYWAY_ADMIN_TOKEN: z.string().min(16).optional(),
+  KEYWAY_ADMIN_TOKEN_FILE: z.string().default('.keyway/admin-token'),
+  RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
+  RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
+  COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Local suite: where `npm start` writes service logs, and how the gateway is presented. */
+  LOG_DIR: z.string().default('.keyway/logs'),
+  GATEWAY_NAMESPACE: z.string().default('istio-system'),
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  GATEWAY_HTTPS_PORT: Variables.port.default(8443),
+  GATEWAY_HTTP_PORT: Variables.port.default(8080),
+  GATEWAY_POD_NAME: z.string().default('istio-ingressgateway-local-0'),
+});
+export type ApiConfig = ReturnType<typeof apiConfig.load>;

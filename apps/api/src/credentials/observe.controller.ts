@@ -1,0 +1,124 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { k8sName, k8sNamespace, ROUTING_KINDS, Subjects, validatePayload } from '#keyway/contracts';
+import { Caller, requireAllowed } from '../auth/caller.js';
+import { readableNamespaces, type Principal } from '../auth/principal.js';
+import { forward, type CommandSender } from '../forwarder.js';
+import { ApiError } from '../http-errors.js';
+import { itemsOf } from '../resources/kinds.js';
+import { listObject } from '../resources/resources.controller.js';
+import { COMMANDS } from '../tokens.js';
+
+type Obj = Record<string, unknown>;
+const V = { schemaVersion: 1 as const };
+
+function checked(value: string, schema: typeof k8sName | typeof k8sNamespace, what: string): string {
+  const v = validatePayload(schema, value);
+  if (!v.ok) throw ApiError.invalid(`${what} ${JSON.stringify(value)}: ${v.errors[0].message}`);
+  return value;
+}
+
+/** Credential history and versions, audit verification, proxy status and compile status. */
+@Controller()
+export class ObserveController {
+  constructor(@Inject(COMMANDS) private readonly commands: CommandSender) {}
+
+  @Get('v1/namespaces/:namespace/credentials')
+  async credentials(@Caller() caller: Principal, @Param('namespace') ns: string): Promise<Obj> {
+    requireAllowed(caller, 'read', checked(ns, k8sNamespace, 'namespace'));
+    const r = await forward(this.commands, Subjects.credentials.list, { ...V, namespace: ns });
+    return { items: itemsOf(r) };
+  }
+
+  @Get('v1/namespaces/:namespace/credentials/:name/history')
+  async history(
+    @Caller() caller: Principal,
+    @Param('namespace') ns: string,
+    @Param('name') name: string,
+    @Query() query: Obj,
+  ): Promise<Obj> {
+    requireAllowed(caller, 'read', checked(ns, k8sNamespace, 'namespace'));
+    checked(name, k8sName, 'name');
+    const r = await forward(this.commands, Subjects.credentials.history, {
+      ...V,
+      namespace: ns,
+      name,
+      page: { limit: 1000 },
+    });
+    const rows = itemsOf(r).map((row) => ({
+      ...row,
+      metadata: { namespace: ns, name: String(row.revision).padStart(12, '0') },
+    }));
+    const page = listObject(rows, query);
+    return { ...page, items: (page.items as Obj[]).map(({ metadata: _m, ...row }) => row) };
+  }
+
+  @Get('v1/namespaces/:namespace/credentials/:name/history/:revision')
+  async version(
+    @Caller() caller: Principal,
+    @Param('namespace') ns: string,
+    @Param('name') name: string,
+    @Param('revision') revision: string,
+  ): Promise<unknown> {
+    requireAllowed(caller, 'read', checked(ns, k8sNamespace, 'namespace'));
+    const n = Number(revision);
+    if (!Number.isInteger(n) || n < 1)
+      throw ApiError.invalid(`revision ${JSON.stringify(revision)}: must be a whole number from 1`);
+    return forward(this.commands, Subjects.credentials.version, {
+      ...V,
+      namespace: ns,
+      name: checked(name, k8sName, 'name'),
+      revision: n,
+    });
+  }
+
+  /** A team may verify its own namespaces' chains; the whole log only with the admin token. */
+  @Post('v1/audit/verify')
+  @HttpCode(200)
+  async verify(@Caller() caller: Principal, @Body() body: Obj | undefined): Promise<unknown> {
+    const ns =
+      typeof body?.namespace === 'string' ? checked(body.namespace, k8sNamespace, 'namespace') : undefined;
+    const name = typeof body?.name === 'string' ? checked(body.name, k8sName, 'name') : undefined;
+    if (ns === undefined && caller.kind !== 'admin')
+      throw ApiError.forbidden('verifying every namespace needs the admin token; give a namespace');
+    requireAllowed(caller, 'read', ns);
+    return forward(this.commands, Subjects.audit.verify, {
+      ...V,
+      ...(ns ? { namespace: ns } : {}),
+      ...(name ? { name } : {}),
+    });
+  }
+
+  @Get('v1/proxies')
+  async proxies(@Caller() caller: Principal, @Query('namespace') ns: string | undefined): Promise<Obj> {
+    if (ns !== undefined) checked(ns, k8sNamespace, 'namespace');
+    requireAllowed(caller, 'read', ns);
+    const allowed = readableNamespaces(caller);
+    const items = itemsOf(await forward(this.commands, Subjects.proxies.status, ns ? { namespace: ns } : {}));
+    return {
+      items: allowed === undefined ? items : items.filter((p) => allowed.includes(String(p.namespace))),
+    };
+  }
+
+  @Get('v1/status')
+  async status(
+    @Caller() caller: Principal,
+    @Query('namespace') ns: string | undefined,
+    @Query('kind') kind: string | undefined,
+    @Query('name') name: string | undefined,
+  ): Promise<Obj> {
+    if (ns !== undefined) checked(ns, k8sNamespace, 'namespace');
+    if (kind !== undefined && !(ROUTING_KINDS as readonly string[]).includes(kind))
+      throw ApiError.invalid(`kind ${JSON.stringify(kind)}: one of ${ROUTING_KINDS.join(', ')}`);
+    requireAllowed(caller, 'read', ns);
+    const allowed = readableNamespaces(caller);
+    const payload = {
+      ...V,
+      ...(ns ? { namespace: ns } : {}),
+      ...(kind ? { kind } : {}),
+      ...(name ? { name } : {}),
+    };
+    const items = itemsOf(await forward(this.commands, Subjects.routing.status, payload));
+    const nsOf = (s: Obj) => String(s.resource ?? '').split('/')[1];
+    return { items: allowed === undefined ? items : items.filter((s) => allowed.includes(nsOf(s))) };
+  }
+}

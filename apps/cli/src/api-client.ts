@@ -1,0 +1,115 @@
+/** The CLI's HTTP seam: one request function, errors as named classes with exit codes. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export class ServerUnreachableError extends CliError {
+  constructor(server: string, cause: string) {
+    super(
+      `cannot reach the keyway api at ${server}: ${cause}. Is it running (npm start)? Otherwise set --server, KEYWAY_SERVER or ~/.keyway/config.`,
+      3,
+    );
+    this.name = 'ServerUnreachableError';
+  }
+}
+
+export interface ApiErrorBody {
+  code?: string;
+  message?: string;
+  errors?: Array<{ resource?: string; field?: string; message: string }>;
+}
+
+export class ApiRequestError extends CliError {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(formatApiError(status, body), status === 401 || status === 403 ? 4 : 1);
+    this.name = 'ApiRequestError';
+  }
+}
+
+const REASONS: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+};
+
+export function formatApiError(status: number, body: ApiErrorBody): string {
+  const head = `Error from server (${REASONS[status] ?? status}): ${body.message ?? 'request failed'}`;
+  const details = (body.errors ?? []).map(
+    (e) =>
+      `  ${[e.resource, e.field].filter((x) => x && x.length > 0).join(': ')}${e.field || e.resource ? ': ' : ''}${e.message}`,
+  );
+  const hint = status === 401 ? ['  (check --token, KEYWAY_TOKEN or ~/.keyway/config)'] : [];
+  return [head, ...details, ...hint].join('\n');
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+export type Fetch = typeof fetch;
+
+export class ApiClient {
+  constructor(
+    readonly server: string,
+    private readonly token: string | undefined,
+    private readonly doFetch: Fetch = fetch,
+  ) {}
+
+  /** Any answer from the server, error statuses included; throws only when it cannot be reached. */
+  async raw(method: string, path: string, body?: { json?: unknown; text?: string }): Promise<ApiResponse> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let payload: string | undefined;
+    if (body?.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body.json);
+    } else if (body?.text !== undefined) {
+      headers['content-type'] = 'application/yaml';
+      payload = body.text;
+    }
+    let res: Response;
+    try {
+      res = await this.doFetch(this.server + path, { method, headers, body: payload });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      throw new ServerUnreachableError(this.server, cause?.code ?? cause?.message ?? (e as Error).message);
+    }
+    const text = await res.text();
+    const type = res.headers.get('content-type') ?? '';
+    let parsed: unknown = text;
+    if (type.includes('json')) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    return { status: res.status, body: parsed };
+  }
+
+  /** Like raw, but an error status throws ApiRequestError. */
+  async request<T = any>(method: string, path: string, body?: { json?: unknown; text?: string }): Promise<T> {
+    const r = await this.raw(method, path, body);
+    if (r.status >= 400)
+      throw new ApiRequestError(
+        r.status,
+        typeof r.body === 'object' && r.body ? (r.body as ApiErrorBody) : { message: String(r.body) },
+      );
+    return r.body as T;
+  }
+}

@@ -1,0 +1,250 @@
+import { parseArgv, UsageError, type ParsedArgs } from './argv.js';
+
+/** The resource names kubectl users type, mapped to keyway's REST plurals. */
+const RESOURCE_ALIASES: Record<string, string> = {
+  secret: 'secrets',
+  secrets: 'secrets',
+  gateway: 'gateways',
+  gateways: 'gateways',
+  gw: 'gateways',
+  virtualservice: 'virtualservices',
+  virtualservices: 'virtualservices',
+  vs: 'virtualservices',
+  serviceentry: 'serviceentries',
+  serviceentries: 'serviceentries',
+  se: 'serviceentries',
+  certificate: 'certificates',
+  certificates: 'certificates',
+  cert: 'certificates',
+  service: 'services',
+  services: 'services',
+  svc: 'services',
+  pod: 'pods',
+  pods: 'pods',
+  po: 'pods',
+};
+
+export const MANAGED_RESOURCES = [
+  'secrets',
+  'gateways',
+  'virtualservices',
+  'serviceentries',
+  'certificates',
+] as const;
+export type ManagedResource = (typeof MANAGED_RESOURCES)[number];
+export type Resource = ManagedResource | 'services' | 'pods';
+
+export type OutputFormat =
+  | { kind: 'table' }
+  | { kind: 'json' }
+  | { kind: 'yaml' }
+  | { kind: 'name' }
+  | { kind: 'jsonpath'; template: string }
+  | { kind: 'wide' };
+
+export interface Common {
+  namespace?: string;
+  output: OutputFormat;
+  server?: string;
+  token?: string;
+}
+
+export type Command = Common &
+  (
+    | { verb: 'help' }
+    | {
+        verb: 'create-secret-generic';
+        name: string;
+        fromFiles: Array<{ key: string; path: string }>;
+        literals: Array<{ key: string; value: string }>;
+      }
+    | { verb: 'create-secret-tls'; name: string; cert: string; key: string }
+    | { verb: 'apply'; files: string[] }
+    | {
+        verb: 'delete';
+        resource?: ManagedResource;
+        names: string[];
+        files: string[];
+        ignoreNotFound: boolean;
+      }
+    | { verb: 'get'; resource: Resource; names: string[]; allNamespaces: boolean; selector?: string }
+    | { verb: 'logs'; target: string; container?: string; tail?: number }
+    | { verb: 'cert-issue'; host: string; out: string; issuer?: string; team?: string; client: boolean }
+    | { verb: 'cert-revoke'; serial: string; reason?: string }
+    | { verb: 'history'; name: string }
+    | { verb: 'audit-verify' }
+    | { verb: 'proxy-status' }
+    | { verb: 'status'; resource?: ManagedResource; name?: string }
+  );
+
+export function parseOutput(value: string | undefined): OutputFormat {
+  if (value === undefined) return { kind: 'table' };
+  if (value === 'json' || value === 'yaml' || value === 'name' || value === 'wide') return { kind: value };
+  const jp = /^jsonpath=(.*)$/s.exec(value);
+  if (jp) return { kind: 'jsonpath', template: jp[1] };
+  throw new UsageError(
+    `unknown output format ${JSON.stringify(value)}: use json, yaml, name, wide or jsonpath=...`,
+  );
+}
+
+export function resolveResource(word: string | undefined): Resource {
+  if (!word) throw new UsageError('a resource type is required (secrets, gateways, virtualservices, ...)');
+  // kubectl allows `kind.group` (gateway.networking.istio.io) and `kind/name`.
+  const base = word.toLowerCase().split('.')[0];
+  const r = RESOURCE_ALIASES[base];
+  if (!r) throw new UsageError(`unknown resource type ${JSON.stringify(word)}`);
+  return r as Resource;
+}
+
+function managed(r: Resource): ManagedResource {
+  if (!(MANAGED_RESOURCES as readonly string[]).includes(r))
+    throw new UsageError(`${r} are presented read-only by the local suite: this verb does not apply`);
+  return r as ManagedResource;
+}
+
+function keyValue(flag: string, v: string, sep = '='): { key: string; value: string } {
+  const i = v.indexOf(sep);
+  if (i <= 0) throw new UsageError(`--${flag}: expected key=value, got ${JSON.stringify(v)}`);
+  return { key: v.slice(0, i), value: v.slice(i + 1) };
+}
+
+function fromFile(v: string): { key: string; path: string } {
+  const i = v.indexOf('=');
+  // kubectl: --from-file=PATH uses the file's base name as the key.
+  if (i < 0) return { key: v.split('/').pop()!, path: v };
+  return { key: v.slice(0, i), path: v.slice(i + 1) };
+}
+
+function need(p: ParsedArgs, flag: string): string {
+  const v = p.values[flag];
+  if (v === undefined) throw new UsageError(`--${flag} is required`);
+  return v;
+}
+
+/** argv (without node and script) -> one command, or a UsageError saying what is wrong. */
+export function parseCommand(argv: string[]): Command {
+  const p = parseArgv(argv);
+  const common: Common = {
+    namespace: p.values.namespace,
+    output: parseOutput(p.values.output),
+    server: p.values.server,
+    token: p.values.token,
+  };
+  const [verb, ...rest] = p.positionals;
+  if (p.bools.help || verb === undefined || verb === 'help') return { ...common, verb: 'help' };
+  switch (verb) {
+    case 'create': {
+      if (rest[0] !== 'secret')
+        throw new UsageError('create: only `create secret generic|tls NAME` is supported');
+      const [, type, name] = rest;
+      if (!name) throw new UsageError('create secret: a NAME is required');
+      if (type === 'generic') {
+        const fromFiles = (p.lists['from-file'] ?? []).map(fromFile);
+        const literals = (p.lists['from-literal'] ?? []).map((v) => keyValue('from-literal', v));
+        if (fromFiles.length + literals.length === 0)
+          throw new UsageError(
+            'create secret generic: give --from-file=key=PATH or --from-literal=key=value',
+          );
+        return { ...common, verb: 'create-secret-generic', name, fromFiles, literals };
+      }
+      if (type === 'tls')
+        return { ...common, verb: 'create-secret-tls', name, cert: need(p, 'cert'), key: need(p, 'key') };
+      throw new UsageError('create secret: type must be generic or tls');
+    }
+    case 'apply': {
+      const files = p.lists.filename ?? [];
+      if (files.length === 0) throw new UsageError('apply: -f FILE (or -f - for stdin) is required');
+      return { ...common, verb: 'apply', files };
+    }
+    case 'delete': {
+      const files = p.lists.filename ?? [];
+      const ignoreNotFound = p.bools['ignore-not-found'] ?? false;
+      if (files.length > 0) return { ...common, verb: 'delete', names: [], files, ignoreNotFound };
+      const [type, ...names] = splitSlash(rest);
+      const resource = managed(resolveResource(type));
+      if (names.length === 0) throw new UsageError(`delete ${type}: at least one NAME is required`);
+      return { ...common, verb: 'delete', resource, names, files: [], ignoreNotFound };
+    }
+    case 'get': {
+      const [type, ...names] = splitSlash(rest);
+      return {
+        ...common,
+        verb: 'get',
+        resource: resolveResource(type),
+        names,
+        allNamespaces: p.bools['all-namespaces'] ?? false,
+        selector: p.values.selector,
+      };
+    }
+    case 'logs': {
+      if (!rest[0]) throw new UsageError('logs: a POD or SERVICE is required');
+      const tail = p.values.tail === undefined ? undefined : Number(p.values.tail);
+      if (tail !== undefined && !(Number.isInteger(tail) && tail >= -1))
+        throw new UsageError('--tail: expected a whole number');
+      return { ...common, verb: 'logs', target: rest[0], container: p.values.container, tail };
+    }
+    case 'cert': {
+      if (rest[0] === 'issue') {
+        if (!rest[1]) throw new UsageError('cert issue: a HOST is required');
+        return {
+          ...common,
+          verb: 'cert-issue',
+          host: rest[1],
+          out: need(p, 'out'),
+          issuer: p.values.issuer,
+          team: p.values.team,
+          client: !(p.bools['no-client'] ?? false),
+        };
+      }
+      if (rest[0] === 'revoke') {
+        if (!rest[1]) throw new UsageError('cert revoke: a SERIAL is required');
+        return { ...common, verb: 'cert-revoke', serial: rest[1], reason: p.values.reason };
+      }
+      throw new UsageError('cert: use `cert issue HOST --out DIR` or `cert revoke SERIAL`');
+    }
+    case 'history':
+      if (!rest[0]) throw new UsageError('history: a NAME is required');
+      return { ...common, verb: 'history', name: rest[0] };
+    case 'audit':
+      if (rest[0] !== 'verify') throw new UsageError('audit: use `audit verify`');
+      return { ...common, verb: 'audit-verify' };
+    case 'proxy-status':
+      return { ...common, verb: 'proxy-status' };
+    case 'status':
+      return {
+        ...common,
+        verb: 'status',
+        resource: rest[0] ? managed(resolveResource(rest[0])) : undefined,
+        name: rest[1],
+      };
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(verb)}; see keyway help`);
+  }
+}
+
+/** `get secret/name` is `get secret name`. */
+function splitSlash(words: string[]): string[] {
+  if (words.length === 1 && words[0].includes('/')) {
+    const [type, name] = words[0].split('/', 2);
+    return [type, name];
+  }
+  return words;
+}
+
+export const HELP = `keyway: kubectl-style client for the keyway api
+
+  keyway create [-n NS] secret generic NAME --from-file=key=PATH [--from-file=cert=PATH ...]
+  keyway create [-n NS] secret tls NAME --cert=PATH --key=PATH
+  keyway apply -f FILE|-            (YAML or JSON, several documents)
+  keyway delete secret|gateway|virtualservice|serviceentry|certificate NAME... [-n NS] [--ignore-not-found]
+  keyway delete -f FILE|-
+  keyway get secrets|gateways|virtualservices|serviceentries|certificates [NAME] [-n NS|-A] [-o json|yaml|name|jsonpath=...]
+  keyway get service|pod [NAME] -n istio-system [-l istio=ingressgateway] [-o jsonpath=...]
+  keyway logs -n istio-system POD -c istio-proxy|ingress-sds     keyway logs SERVICE [--tail N]
+  keyway cert issue HOST --out DIR [--issuer CA] [--team T] [--no-client]   keyway cert revoke SERIAL [--reason R]
+  keyway history NAME -n NS      keyway audit verify      keyway proxy-status      keyway status [KIND [NAME]]
+
+  --server URL (KEYWAY_SERVER), --token TOKEN (KEYWAY_TOKEN), or ~/.keyway/config ({server, token});
+  default: the local suite at http://127.0.0.1:8081 with .keyway/admin-token.
+  Exit codes: 0 ok, 1 refused or failed, 2 usage or bad file, 3 server unreachable, 4 not authorized.
+`;
