@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+
+/** Hop-by-hop headers (RFC 9110 7.6.1) never cross the proxy; HTTP/2 forbids them outright. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'http2-settings',
+]);
+
+function connectionTokens(headers: IncomingHttpHeaders): Set<string> {
+  const value = headers.connection;
+  const text = Array.isArray(value) ? value.join(',') : (value ?? '');
+  return new Set(
+    text
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean),
+  );
+}
+
+export interface UpstreamHeaderInput {
+  headers: IncomingHttpHeaders;
+  host: string;
+  scheme: 'http' | 'https';
+  remoteAddress?: string;
+  originalPath?: string;
+}
+
+/** Request headers for the upstream: no pseudo or hop-by-hop headers, Host set, x-forwarded-* added. */
+export function upstreamRequestHeaders(input: UpstreamHeaderInput): OutgoingHttpHeaders {
+  const dropped = connectionTokens(input.headers);
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(input.headers)) {
+    if (
+      value === undefined ||
+      name.startsWith(':') ||
+      HOP_BY_HOP.has(name) ||
+      dropped.has(name) ||
+      name === 'host'
+    )
+      continue;
+    out[name] = value;
+  }
+  out.host = input.host;
+  out['x-forwarded-proto'] = input.scheme;
+  const prior = input.headers['x-forwarded-for'];
+  if (input.remoteAddress)
+    out['x-forwarded-for'] = prior
+      ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${input.remoteAddress}`
+      : input.remoteAddress;
+  if (!input.headers['x-request-id']) out['x-request-id'] = randomUUID();
+  if (input.originalPath !== undefined) out['x-envoy-original-path'] = input.originalPath;
+  // A TE of "trailers" is the one hop-by-hop value gRPC needs end to end.
+  if (String(input.headers.te ?? '').toLowerCase() === 'trailers') out.te = 'trailers';
+  return out;
+}
+
+/** Response headers for the downstream, safe for HTTP/1.1 and HTTP/2 alike. */
+export function downstreamResponseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const dropped = connectionTokens(headers);
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || dropped.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
