@@ -13,6 +13,8 @@ export const proxyRecord = z.object({
   connectedSince: isoTime,
   streams: z.number().int().min(0),
   acked: z.record(z.string(), z.string()),
+  /** Per type URL: the version last written to the proxy (sds-server), so any replica can tell SYNCED from STALE. */
+  sent: z.record(z.string(), z.string()).optional(),
   lastNack: z
     .object({ typeUrl: z.string(), version: z.string(), nonce: z.string(), message: z.string(), at: isoTime })
     .optional(),

@@ -1,0 +1,167 @@
+// Test-only: a throwaway CA built with the openssl CLI (certificates with URI SANs, validity in the
+// past, revocation and a CRL). Keys stay in the temporary directory and are never printed.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface IssuedPair {
+  cert: Buffer;
+  key: Buffer;
+}
+
+export class TestCa {
+  readonly dir: string;
+  readonly cert: Buffer;
+  #n = 0;
+
+  constructor(readonly name: string) {
+    this.dir = mkdtempSync(path.join(tmpdir(), `keyway-${name}-`));
+    mkdirSync(path.join(this.dir, 'newcerts'));
+    writeFileSync(path.join(this.dir, 'index.txt'), '');
+    writeFileSync(path.join(this.dir, 'serial'), '1000\n');
+    writeFileSync(path.join(this.dir, 'crlnumber'), '1000\n');
+    writeFileSync(
+      this.#file('openssl.cnf'),
+      [
+        '[ ca ]',
+        'default_ca = keyway',
+        '[ keyway ]',
+        `dir = ${this.dir}`,
+        'database = $dir/index.txt',
+        'new_certs_dir = $dir/newcerts',
+        'serial = $dir/serial',
+        'crlnumber = $dir/crlnumber',
+        'default_md = sha256',
+        'default_crl_days = 2',
+        'policy = any',
+        'unique_subject = no',
+        '[ any ]',
+        'commonName = supplied',
+        '',
+      ].join('\n'),
+    );
+    this.#openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      this.#file('ca.key'),
+      '-out',
+      this.#file('ca.crt'),
+      '-subj',
+      `/CN=${name}`,
+      '-days',
+      '2',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
+    this.cert = readFileSync(this.#file('ca.crt'));
+  }
+
+  #file(name: string): string {
+    return path.join(this.dir, name);
+  }
+
+  #openssl(args: string[]): void {
+    execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+
+  /** Issues a leaf; `san` like `URI:spiffe://...` or `IP:127.0.0.1`; `validity` in openssl's YYYYMMDDHHMMSSZ. */
+  issue(options: {
+    cn: string;
+    san: string;
+    usage: 'clientAuth' | 'serverAuth';
+    notBefore?: string;
+    notAfter?: string;
+  }): IssuedPair & { file: string } {
+    const id = `leaf-${++this.#n}`;
+    this.#openssl([
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      this.#file(`${id}.key`),
+      '-out',
+      this.#file(`${id}.csr`),
+      '-subj',
+      `/CN=${options.cn}`,
+    ]);
+    writeFileSync(
+      this.#file(`${id}.ext`),
+      `[ v3 ]\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=${options.usage}\nsubjectAltName=${options.san}\n`,
+    );
+    const dates = options.notBefore
+      ? ['-startdate', options.notBefore, '-enddate', options.notAfter!]
+      : ['-days', '1'];
+    this.#openssl([
+      'ca',
+      '-batch',
+      '-config',
+      this.#file('openssl.cnf'),
+      '-cert',
+      this.#file('ca.crt'),
+      '-keyfile',
+      this.#file('ca.key'),
+      '-in',
+      this.#file(`${id}.csr`),
+      '-out',
+      this.#file(`${id}.crt`),
+      '-notext',
+      '-extfile',
+      this.#file(`${id}.ext`),
+      '-extensions',
+      'v3',
+      ...dates,
+    ]);
+    return {
+      cert: readFileSync(this.#file(`${id}.crt`)),
+      key: readFileSync(this.#file(`${id}.key`)),
+      file: this.#file(`${id}.crt`),
+    };
+  }
+
+  revoke(certFile: string): void {
+    this.#openssl([
+      'ca',
+      '-config',
+      this.#file('openssl.cnf'),
+      '-cert',
+      this.#file('ca.crt'),
+      '-keyfile',
+      this.#file('ca.key'),
+      '-revoke',
+      certFile,
+    ]);
+  }
+
+  crl(): Buffer {
+    this.#openssl([
+      'ca',
+      '-gencrl',
+      '-config',
+      this.#file('openssl.cnf'),
+      '-cert',
+      this.#file('ca.crt'),
+      '-keyfile',
+      this.#file('ca.key'),
+      '-out',
+      this.#file('ca.crl'),
+    ]);
+    return readFileSync(this.#file('ca.crl'));
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

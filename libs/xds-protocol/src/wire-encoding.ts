@@ -1,0 +1,116 @@
+import { varintSize } from './message-size.js';
+import type { AnyResource, DeltaDiscoveryResponse, DeltaResource, DiscoveryResponse } from './wire.js';
+
+/**
+ * Hand-written protobuf encoders for the two response messages a server writes on every push.
+ * They carry strings and already-encoded resources only, so encoding is copying bytes; an `Any`
+ * is encoded once per resource and reused for every stream that sends it, which is what makes a
+ * fan-out to thousands of streams cost about as much as writing one pre-encoded message.
+ */
+
+const anyCache = new WeakMap<Buffer, { typeUrl: string; field: Buffer }>();
+
+class ByteWriter {
+  readonly buf: Buffer;
+  pos = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  varint(value: number): void {
+    while (value >= 0x80) {
+      this.buf[this.pos++] = (value & 0x7f) | 0x80;
+      value = Math.floor(value / 128);
+    }
+    this.buf[this.pos++] = value;
+  }
+  bytes(field: number, value: Buffer): void {
+    this.buf[this.pos++] = (field << 3) | 2;
+    this.varint(value.length);
+    value.copy(this.buf, this.pos);
+    this.pos += value.length;
+  }
+  raw(value: Buffer): void {
+    value.copy(this.buf, this.pos);
+    this.pos += value.length;
+  }
+  finish(): Buffer {
+    if (this.pos !== this.buf.length)
+      throw new Error(`encoder: wrote ${this.pos} of ${this.buf.length} bytes`);
+    return this.buf;
+  }
+}
+
+/** Length-delimited field: tag, length, bytes (empty strings are omitted, as proto3 does). */
+function fieldSize(length: number): number {
+  return 1 + varintSize(length) + length;
+}
+
+function stringField(field: number, value: string): Buffer {
+  const bytes = Buffer.from(value, 'utf8');
+  const w = new ByteWriter(fieldSize(bytes.length));
+  w.bytes(field, bytes);
+  return w.finish();
+}
+
+function optionalString(field: number, value: string): Buffer | undefined {
+  return value ? stringField(field, value) : undefined;
+}
+
+function anyBody(any: AnyResource): Buffer {
+  const typeUrl = Buffer.from(any.type_url, 'utf8');
+  const size =
+    (typeUrl.length ? fieldSize(typeUrl.length) : 0) + (any.value.length ? fieldSize(any.value.length) : 0);
+  const w = new ByteWriter(size);
+  if (typeUrl.length) w.bytes(1, typeUrl);
+  if (any.value.length) w.bytes(2, any.value);
+  return w.finish();
+}
+
+/** `resources` field 2 holding this Any: cached per resource buffer. */
+function anyField(any: AnyResource): Buffer {
+  const cached = anyCache.get(any.value);
+  if (cached && cached.typeUrl === any.type_url) return cached.field;
+  const body = anyBody(any);
+  const w = new ByteWriter(fieldSize(body.length));
+  w.bytes(2, body);
+  const field = w.finish();
+  anyCache.set(any.value, { typeUrl: any.type_url, field });
+  return field;
+}
+
+function concat(parts: (Buffer | undefined)[]): Buffer {
+  const present = parts.filter((p): p is Buffer => p !== undefined);
+  return Buffer.concat(present);
+}
+
+/** `envoy.service.discovery.v3.DiscoveryResponse` (version_info, resources, type_url, nonce). */
+export function encodeDiscoveryResponse(response: DiscoveryResponse): Buffer {
+  return concat([
+    optionalString(1, response.version_info),
+    ...response.resources.map(anyField),
+    optionalString(4, response.type_url),
+    optionalString(5, response.nonce),
+  ]);
+}
+
+function deltaResourceField(resource: DeltaResource): Buffer {
+  const any = anyField(resource.resource); // tag 2 + Any body: exactly Resource.resource (field 2)
+  const name = optionalString(3, resource.name);
+  const version = optionalString(1, resource.version);
+  const body = concat([version, any, name]);
+  const w = new ByteWriter(fieldSize(body.length));
+  w.bytes(2, body);
+  return w.finish();
+}
+
+/** `envoy.service.discovery.v3.DeltaDiscoveryResponse`. */
+export function encodeDeltaDiscoveryResponse(response: DeltaDiscoveryResponse): Buffer {
+  return concat([
+    optionalString(1, response.system_version_info),
+    ...response.resources.map(deltaResourceField),
+    optionalString(4, response.type_url),
+    optionalString(5, response.nonce),
+    // Repeated strings keep empty values (a name may not be empty, but the wire allows it).
+    ...response.removed_resources.map((name) => stringField(6, name)),
+  ]);
+}
