@@ -196,3 +196,10 @@ export const certificateStatus = z.object({
   lastIssuedAt: z.string().optional(),
 });
 export type CertificateStatus = z.infer<typeof certificateStatus>;
+
+/** What `keyway.ca.certificates.get|list` answer per resource (and apply, with its outcome). */
+export const certificateView = z.object({
+  certificate: certificateResource,
+  status: certificateStatus,
+});
+export type CertificateView = z.infer<typeof certificateView>;

@@ -1,0 +1,53 @@
+import type { Keyring } from '#keyway/key-material';
+import type { DataSource } from '#keyway/persistence';
+import { AuthorityService } from './authorities.js';
+import { CertificateResources } from './certificate-resources.js';
+import { CredentialWriter, type SecretApplier } from './credential-writer.js';
+import { IssuanceRecorder } from './issuance-recorder.js';
+import { IssuanceService } from './issuance.js';
+import { PolicyStore } from './policy-store.js';
+import { RevocationService } from './revocation.js';
+
+export interface CaCoreOptions {
+  ds: DataSource;
+  masterKeys: Keyring;
+  dataKeys: Keyring;
+  secrets: SecretApplier;
+  crlValiditySeconds?: number;
+  backdateSeconds?: number;
+  clock?: () => Date;
+  /** False only in benchmarks measuring issuance without its Postgres record. */
+  record?: boolean;
+}
+
+/** Every ca use case wired together, in one visible place; Nest, tests and the bench all use this. */
+export interface CaCore {
+  authorities: AuthorityService;
+  policies: PolicyStore;
+  recorder: IssuanceRecorder;
+  issuance: IssuanceService;
+  revocation: RevocationService;
+  credentials: CredentialWriter;
+  certificates: CertificateResources;
+}
+
+export function createCaCore(o: CaCoreOptions): CaCore {
+  const clock = o.clock ?? (() => new Date());
+  const authorities = new AuthorityService(o.ds, o.masterKeys, o.dataKeys, clock);
+  const policies = new PolicyStore(o.ds);
+  const recorder = new IssuanceRecorder(o.ds);
+  const issuance = new IssuanceService(
+    authorities,
+    policies,
+    o.record === false ? null : recorder,
+    o.dataKeys,
+    {
+      backdateSeconds: o.backdateSeconds ?? 30,
+      clock,
+    },
+  );
+  const revocation = new RevocationService(o.ds, authorities, o.crlValiditySeconds ?? 86_400, clock);
+  const credentials = new CredentialWriter(o.ds, o.secrets, revocation, o.dataKeys);
+  const certificates = new CertificateResources(o.ds, issuance, credentials, clock);
+  return { authorities, policies, recorder, issuance, revocation, credentials, certificates };
+}

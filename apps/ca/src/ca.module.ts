@@ -1,0 +1,107 @@
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { Subjects } from '#keyway/contracts';
+import { Keyring } from '#keyway/key-material';
+import { CommandClient } from '#keyway/messaging';
+import { HealthRegistry, OpsServer, createMetricsRegistry, type Logger } from '#keyway/observability';
+import { openServiceDatabase, postgresHealth, type DataSource } from '#keyway/persistence';
+import { createCaCore, type CaCore } from './ca-core.js';
+import { CA_CORE, CaHandler } from './ca.handler.js';
+import { CaRuntime } from './ca-runtime.js';
+import type { CaConfig } from './config.js';
+import { CA_MIGRATIONS } from './migrations/index.js';
+
+const CONFIG = Symbol('CA_CONFIG');
+const LOGGER = Symbol('CA_LOGGER');
+const DATA_SOURCE = Symbol('CA_DATA_SOURCE');
+const SECRETS_CLIENT = Symbol('CA_SECRETS_CLIENT');
+
+/** Starts the ops server and background work with the module, and stops everything it opened. */
+class CaLifecycle implements OnModuleInit, OnApplicationShutdown {
+  #ops?: OpsServer;
+  #runtime?: CaRuntime;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: CaConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(SECRETS_CLIENT) private readonly secrets: CommandClient,
+    @Inject(CA_CORE) private readonly core: CaCore,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const health = new HealthRegistry();
+    health.register('postgres', () => postgresHealth(this.ds));
+    this.#ops = new OpsServer({ port: this.config.HTTP_PORT, health, metrics: createMetricsRegistry('ca') });
+    const port = await this.#ops.start();
+    this.#runtime = new CaRuntime(this.core, this.logger, {
+      crlRefreshSeconds: this.config.CA_CRL_REFRESH_SECONDS,
+      renewalCheckSeconds: this.config.CA_RENEWAL_CHECK_SECONDS,
+    });
+    await this.#runtime.start();
+    this.logger.info({ port }, 'ca ready');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.#runtime?.stop();
+    await this.core.recorder.idle();
+    await this.#ops?.stop();
+    await this.secrets.close();
+    if (this.ds.isInitialized) await this.ds.destroy();
+  }
+}
+
+@Module({})
+export class CaModule {
+  static register(config: CaConfig, logger: Logger): DynamicModule {
+    return {
+      module: CaModule,
+      controllers: [CaHandler],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        {
+          provide: DATA_SOURCE,
+          useFactory: () =>
+            openServiceDatabase({
+              url: config.DATABASE_URL,
+              schema: 'ca',
+              entities: [],
+              migrations: CA_MIGRATIONS,
+            }),
+        },
+        {
+          provide: SECRETS_CLIENT,
+          useFactory: async () => {
+            const client = new CommandClient({
+              url: config.NATS_URL,
+              user: config.NATS_USER,
+              password: config.NATS_PASSWORD,
+            });
+            await client.connect();
+            return client;
+          },
+        },
+        {
+          provide: CA_CORE,
+          inject: [DATA_SOURCE, SECRETS_CLIENT],
+          useFactory: (ds: DataSource, secrets: CommandClient) =>
+            createCaCore({
+              ds,
+              masterKeys: Keyring.parse(config.CA_MASTER_KEYS),
+              dataKeys: Keyring.parse(config.KEYWAY_DATA_KEYS),
+              secrets: { apply: (request) => secrets.send(Subjects.secrets.apply, request) },
+              crlValiditySeconds: config.CA_CRL_VALIDITY_SECONDS,
+              backdateSeconds: config.CA_BACKDATE_SECONDS,
+            }),
+        },
+        CaLifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { Variables, defineConfig } from '#keyway/config';
+
+export const caConfig = defineConfig('ca', {
+  NATS_URL: Variables.NATS_URL,
+  NATS_USER: Variables.NATS_USER,
+  NATS_PASSWORD: Variables.NATS_PASSWORD,
+  DATABASE_URL: Variables.DATABASE_URL,
+  HTTP_PORT: Variables.HTTP_PORT.default(9101),
+  LOG_LEVEL: Variables.LOG_LEVEL,
+  LOG_FORMAT: Variables.LOG_FORMAT,
+  /** Data keys shared with the other services: issued keys and Secret manifests travel sealed under them. */
+  KEYWAY_DATA_KEYS: Variables.KEYWAY_DATA_KEYS,
+  /** Master keys sealing CA private keys at rest; first one active. Rotation: put a new key first, restart. */
+  CA_MASTER_KEYS: Variables.KEYWAY_DATA_KEYS,
+  CA_CRL_VALIDITY_SECONDS: z.coerce.number().int().min(300).default(86_400),
+  /** How often CRLs past half their validity are re-signed. */
+  CA_CRL_REFRESH_SECONDS: z.coerce.number().int().min(10).default(600),
+  /** How often Certificate resources are checked for renewal (at most; sooner when one is due). */
+  CA_RENEWAL_CHECK_SECONDS: z.coerce.number().int().min(1).default(60),
+  CA_BACKDATE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+});
+export type CaConfig = ReturnType<typeof caConfig.load>;

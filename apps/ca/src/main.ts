@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { natsTransport } from '#keyway/messaging';
+import { PinoNestLogger, createLogger } from '#keyway/observability';
+import { CaModule } from './ca.module.js';
+import { caConfig } from './config.js';
+
+const config = caConfig.load();
+const logger = createLogger({ service: 'ca', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+const app = await NestFactory.createMicroservice(CaModule.register(config, logger), {
+  ...natsTransport({
+    url: config.NATS_URL,
+    user: config.NATS_USER,
+    password: config.NATS_PASSWORD,
+    queue: 'ca',
+  }),
+  logger: new PinoNestLogger(logger),
+});
+app.enableShutdownHooks();
+await app.listen();
