@@ -1,0 +1,202 @@
+import type { SealedEnvelope } from '#keyway/key-material';
+import type { DataSource, EntityManager } from '#keyway/persistence';
+import type { ChainedAuditRow } from '#keyway/secrets';
+
+/** A change to the API source's stored Secrets, committed in the same transaction as its audit rows. */
+export type ApiSecretChange =
+  | { op: 'upsert'; namespace: string; name: string; sealedManifest: SealedEnvelope; actor: string }
+  | { op: 'delete'; namespace: string; name: string };
+
+export interface StoredApiSecret {
+  namespace: string;
+  name: string;
+  sealedManifest: SealedEnvelope;
+  actor: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The Postgres seam of the reconciler: rows commit (with the API store change) or nothing does. */
+export interface AuditStore {
+  commit(rows: readonly ChainedAuditRow[], apiChanges?: readonly ApiSecretChange[]): Promise<void>;
+  /** The latest row of every credential (rejected ones included): the chain heads. */
+  heads(): Promise<ChainedAuditRow[]>;
+  /** The latest row of every credential that is not a rejection: what was last served. */
+  served(namespace?: string): Promise<ChainedAuditRow[]>;
+  history(
+    namespace: string,
+    name: string,
+    limit: number,
+    beforeRevision?: number,
+  ): Promise<ChainedAuditRow[]>;
+  version(namespace: string, name: string, revision: number): Promise<ChainedAuditRow | undefined>;
+  /** Rows in chain order (per credential by revision), optionally for one namespace or credential. */
+  rows(namespace?: string, name?: string): Promise<ChainedAuditRow[]>;
+  apiSecrets(): Promise<StoredApiSecret[]>;
+}
+
+const COLUMNS = `namespace, name, revision, action, source, actor, leaf_serial, subject, sans, issuer, not_before,
+  not_after, leaf_fingerprint, ca_fingerprints, public_key_fingerprint, content_hash, reason, recorded_at,
+  previous_hash, row_hash`;
+
+type DbRow = Record<string, unknown>;
+
+function fromDb(r: DbRow): ChainedAuditRow {
+  return {
+    namespace: String(r.namespace),
+    name: String(r.name),
+    revision: Number(r.revision),
+    action: r.action as ChainedAuditRow['action'],
+    source: String(r.source),
+    actor: String(r.actor),
+    leafSerial: (r.leaf_serial as string | null) ?? null,
+    subject: (r.subject as string | null) ?? null,
+    sans: (r.sans as string[]) ?? [],
+    issuer: (r.issuer as string | null) ?? null,
+    notBefore: (r.not_before as string | null) ?? null,
+    notAfter: (r.not_after as string | null) ?? null,
+    leafFingerprint: (r.leaf_fingerprint as string | null) ?? null,
+    caFingerprints: (r.ca_fingerprints as string[]) ?? [],
+    publicKeyFingerprint: (r.public_key_fingerprint as string | null) ?? null,
+    contentHash: (r.content_hash as string | null) ?? null,
+    reason: (r.reason as string | null) ?? null,
+    recordedAt: String(r.recorded_at),
+    previousHash: (r.previous_hash as string | null) ?? null,
+    rowHash: String(r.row_hash),
+  };
+}
+
+function toParams(r: ChainedAuditRow): unknown[] {
+  return [
+    r.namespace,
+    r.name,
+    r.revision,
+    r.action,
+    r.source,
+    r.actor,
+    r.leafSerial,
+    r.subject,
+    JSON.stringify(r.sans),
+    r.issuer,
+    r.notBefore,
+    r.notAfter,
+    r.leafFingerprint,
+    JSON.stringify(r.caFingerprints),
+    r.publicKeyFingerprint,
+    r.contentHash,
+    r.reason,
+    r.recordedAt,
+    r.previousHash,
+    r.rowHash,
+  ];
+}
+
+const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
+
+export class PostgresAuditStore implements AuditStore {
+  constructor(private readonly ds: DataSource) {}
+
+  async commit(rows: readonly ChainedAuditRow[], apiChanges: readonly ApiSecretChange[] = []): Promise<void> {
+    await this.ds.transaction(async (m: EntityManager) => {
+      // Multi-row inserts: a group of a few hundred rows is a handful of statements.
+      for (let i = 0; i < rows.length; i += 100) {
+        const chunk = rows.slice(i, i + 100);
+        const values = chunk.map(
+          (_, j) => `(${Array.from({ length: 20 }, (_, k) => `$${j * 20 + k + 1}`).join(',')})`,
+        );
+        await m.query(
+          `INSERT INTO audit_log (${COLUMNS}) VALUES ${values.join(',')}`,
+          chunk.flatMap(toParams),
+        );
+      }
+      for (const change of apiChanges) {
+        if (change.op === 'upsert') {
+          await m.query(
+            `INSERT INTO api_secrets (namespace, name, sealed_manifest, actor) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (namespace, name) DO UPDATE SET sealed_manifest = EXCLUDED.sealed_manifest,
+               actor = EXCLUDED.actor, updated_at = now()`,
+            [change.namespace, change.name, JSON.stringify(change.sealedManifest), change.actor],
+          );
+        } else {
+          await m.query(`DELETE FROM api_secrets WHERE namespace = $1 AND name = $2`, [
+            change.namespace,
+            change.name,
+          ]);
+        }
+      }
+    });
+  }
+
+  async heads(): Promise<ChainedAuditRow[]> {
+    const rows: DbRow[] = await this.ds.query(
+      `SELECT DISTINCT ON (namespace, name) ${COLUMNS} FROM audit_log ORDER BY namespace, name, revision DESC`,
+    );
+    return rows.map(fromDb);
+  }
+
+  async served(namespace?: string): Promise<ChainedAuditRow[]> {
+    const rows: DbRow[] = await this.ds.query(
+      `SELECT DISTINCT ON (namespace, name) ${COLUMNS} FROM audit_log
+       WHERE action <> 'rejected' AND ($1::text IS NULL OR namespace = $1)
+       ORDER BY namespace, name, revision DESC`,
+      [namespace ?? null],
+    );
+    return rows.map(fromDb);
+  }
+
+  async history(
+    namespace: string,
+    name: string,
+    limit: number,
+    beforeRevision?: number,
+  ): Promise<ChainedAuditRow[]> {
+    const rows: DbRow[] = await this.ds.query(
+      `SELECT ${COLUMNS} FROM audit_log WHERE namespace = $1 AND name = $2 AND ($3::int IS NULL OR revision < $3)
+       ORDER BY revision DESC LIMIT $4`,
+      [namespace, name, beforeRevision ?? null, limit],
+    );
+    return rows.map(fromDb);
+  }
+
+  async version(namespace: string, name: string, revision: number): Promise<ChainedAuditRow | undefined> {
+    const rows: DbRow[] = await this.ds.query(
+      `SELECT ${COLUMNS} FROM audit_log WHERE namespace = $1 AND name = $2 AND revision = $3`,
+      [namespace, name, revision],
+    );
+    return rows[0] ? fromDb(rows[0]) : undefined;
+  }
+
+  async rows(namespace?: string, name?: string): Promise<ChainedAuditRow[]> {
+    const rows: DbRow[] = await this.ds.query(
+      `SELECT ${COLUMNS} FROM audit_log WHERE ($1::text IS NULL OR namespace = $1) AND ($2::text IS NULL OR name = $2)
+       ORDER BY namespace, name, revision`,
+      [namespace ?? null, name ?? null],
+    );
+    return rows.map(fromDb);
+  }
+
+  async apiSecrets(): Promise<StoredApiSecret[]> {
+    const rows: DbRow[] = await this.ds.query(
+      `SELECT namespace, name, sealed_manifest, actor, created_at, updated_at FROM api_secrets ORDER BY namespace, name`,
+    );
+    return rows.map((r) => ({
+      namespace: String(r.namespace),
+      name: String(r.name),
+      sealedManifest: r.sealed_manifest as SealedEnvelope,
+      actor: String(r.actor),
+      createdAt: iso(r.created_at),
+      updatedAt: iso(r.updated_at),
+    }));
+  }
+}
+
+/** Errors that mean "Postgres is not reachable right now": retry, never give up on the version. */
+export function isTransientDatabaseError(e: unknown): boolean {
+  const err = e as { code?: string; message?: string; driverError?: { code?: string } };
+  const code = err?.code ?? err?.driverError?.code ?? '';
+  if (/^(08|57P|53)/.test(code)) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) return true;
+  return /connection terminated|terminating connection|connection refused|Connection terminated|the database system is (starting|shutting) up|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    err?.message ?? '',
+  );
+}

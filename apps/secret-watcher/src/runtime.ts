@@ -1,0 +1,115 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Buckets, SECRET_APPLY_AAD, secretManifest, validatePayload } from '#keyway/contracts';
+import { Keyring } from '#keyway/key-material';
+import { connectNats, provisionKeywayBucket } from '#keyway/messaging';
+import type { Logger } from '#keyway/observability';
+import { openServiceDatabase, type DataSource } from '#keyway/persistence';
+import { decodeSecret } from '#keyway/secrets';
+import { PostgresAuditStore } from './audit-log.js';
+import type { SecretWatcherConfig } from './config.js';
+import { KvCredentialSink } from './credential-publisher.js';
+import { SECRET_WATCHER_MIGRATIONS } from './migrations/index.js';
+import { SourcePrecedence } from './precedence.js';
+import { Reconciler } from './reconciler.js';
+import { SecretService } from './secret-service.js';
+import { DirectorySource } from './sources/directory-source.js';
+import { KubernetesSource } from './sources/kubernetes-source.js';
+import { KubeClient } from './sources/kube-client.js';
+
+/** Everything the service runs, started in dependency order and stopped in reverse. */
+export interface SecretWatcherRuntime {
+  ds: DataSource;
+  nc: NatsConnection;
+  store: PostgresAuditStore;
+  reconciler: Reconciler;
+  service: SecretService;
+  directory?: DirectorySource;
+  kubernetes?: KubernetesSource;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(
+  config: SecretWatcherConfig,
+  logger: Logger,
+): Promise<SecretWatcherRuntime> {
+  const keyring = Keyring.parse(config.KEYWAY_DATA_KEYS);
+  const ds = await openServiceDatabase({
+    url: config.DATABASE_URL,
+    schema: 'secret_watcher',
+    entities: [],
+    migrations: SECRET_WATCHER_MIGRATIONS,
+  });
+  const nc = await connectNats(
+    { url: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD, name: 'secret-watcher' },
+    logger,
+  );
+  const kv = await provisionKeywayBucket(nc, Buckets.credentials);
+  const store = new PostgresAuditStore(ds);
+  const reconciler = new Reconciler(store, new KvCredentialSink(kv, keyring), {
+    precedence: new SourcePrecedence(config.SECRET_SOURCE_PRECEDENCE),
+    validation: { expiryWarningDays: config.SECRET_EXPIRY_WARNING_DAYS },
+    deleteGraceSeconds: config.SECRET_DELETE_GRACE_SECONDS,
+    logger,
+  });
+  await reconciler.load();
+
+  // The API source's Secrets live (sealed) in Postgres: they survive restarts.
+  for (const stored of await store.apiSecrets()) {
+    try {
+      const manifest = JSON.parse(keyring.open(stored.sealedManifest, SECRET_APPLY_AAD).toString('utf8'));
+      const checked = validatePayload(secretManifest, manifest);
+      const decoded = checked.ok ? decodeSecret(checked.value) : undefined;
+      if (decoded?.ok) reconciler.seed('api', stored.actor, decoded.secret);
+    } catch (e) {
+      logger.error(
+        { secret: `${stored.namespace}/${stored.name}`, err: (e as Error).message },
+        'stored Secret cannot be opened',
+      );
+    }
+  }
+  let directory: DirectorySource | undefined;
+  if (config.SECRETS_DIR) {
+    directory = new DirectorySource(
+      config.SECRETS_DIR,
+      config.SECRETS_DIR_NAMESPACE,
+      (ev) => reconciler.submit(ev),
+      logger,
+    );
+    for (const { actor, secret } of directory.initial()) reconciler.seed('directory', actor, secret);
+  }
+  let kubernetes: KubernetesSource | undefined;
+  if (config.KUBE_API_URL) {
+    kubernetes = new KubernetesSource({
+      client: new KubeClient({
+        server: config.KUBE_API_URL,
+        token: config.KUBE_TOKEN,
+        caFile: config.KUBE_CA_FILE,
+      }),
+      namespaces: config.KUBE_NAMESPACES,
+      labelSelector: config.KUBE_LABEL_SELECTOR,
+      emit: (ev) => reconciler.submit(ev),
+      logger,
+    });
+    for (const { actor, secret } of await kubernetes.initial()) reconciler.seed('kubernetes', actor, secret);
+  }
+  await reconciler.reconcileAll();
+  directory?.start();
+  kubernetes?.start();
+
+  return {
+    ds,
+    nc,
+    store,
+    reconciler,
+    directory,
+    kubernetes,
+    service: new SecretService(reconciler, store, keyring, config.SECRET_APPLY_WAIT_MS),
+    async stop() {
+      await directory?.stop();
+      await kubernetes?.stop();
+      await reconciler.stop();
+      await nc.drain().catch(() => undefined);
+      if (ds.isInitialized) await ds.destroy();
+    },
+  };
+}

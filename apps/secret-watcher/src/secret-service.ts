@@ -1,0 +1,201 @@
+import {
+  SECRET_APPLY_AAD,
+  errorReply,
+  okReply,
+  secretManifest,
+  validatePayload,
+  type Actor,
+  type ApplySecretRequest,
+  type ApplySecretResult,
+  type CommandReply,
+  type DeleteSecretRequest,
+  type SecretSummary,
+} from '#keyway/contracts';
+import type { Keyring } from '#keyway/key-material';
+import {
+  decodeSecret,
+  isCaCertName,
+  verifyChain,
+  type ChainedAuditRow,
+  type ChainVerification,
+} from '#keyway/secrets';
+import type { AuditStore } from './audit-log.js';
+import type { Reconciler, EventOutcome } from './reconciler.js';
+
+export function actorText(actor: Actor): string {
+  return `${actor.kind}:${actor.name}${actor.team ? ` (team ${actor.team})` : ''}`;
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/** The use cases behind the NATS subjects: apply/delete through the reconciler, queries from the audit log. */
+export class SecretService {
+  constructor(
+    private readonly reconciler: Reconciler,
+    private readonly store: AuditStore,
+    private readonly keyring: Keyring,
+    private readonly applyWaitMs: number,
+  ) {}
+
+  async apply(request: ApplySecretRequest): Promise<CommandReply<ApplySecretResult>> {
+    let manifest: unknown;
+    try {
+      manifest = JSON.parse(this.keyring.open(request.sealedManifest, SECRET_APPLY_AAD).toString('utf8'));
+    } catch (e) {
+      return errorReply(
+        'invalid',
+        `sealedManifest: cannot be opened with this service's data keys (${(e as Error).message})`,
+      );
+    }
+    const m = manifest as { metadata?: { namespace?: string; name?: string } };
+    const resource = `Secret/${m?.metadata?.namespace ?? 'default'}/${m?.metadata?.name ?? '?'}`;
+    const checked = validatePayload(secretManifest, manifest, resource);
+    if (!checked.ok) return errorReply('invalid', `${resource}: invalid manifest`, checked.errors);
+    const decoded = decodeSecret(checked.value, 'default');
+    if (!decoded.ok) return errorReply('invalid', `${resource}: invalid`, decoded.errors);
+    const outcome = await this.#wait(
+      this.reconciler.submit({
+        kind: 'apply',
+        source: 'api',
+        actor: actorText(request.actor),
+        secret: decoded.secret,
+        reason: request.reason,
+        sealedManifest: this.keyring.reseal(request.sealedManifest, SECRET_APPLY_AAD),
+      }),
+    );
+    if (outcome === TIMED_OUT) return this.#unavailable(resource);
+    if (outcome.outcome === 'rejected') return errorReply('invalid', `${resource}: rejected`, outcome.errors);
+    return okReply({
+      namespace: outcome.namespace,
+      name: outcome.name,
+      outcome: outcome.outcome === 'created' || outcome.outcome === 'updated' ? outcome.outcome : 'unchanged',
+      revision: outcome.revision,
+      contentHash: outcome.contentHash,
+      warnings: outcome.warnings,
+    });
+  }
+
+  async delete(request: DeleteSecretRequest): Promise<CommandReply<{ deleted: boolean; revision?: number }>> {
+    const resource = `Secret/${request.namespace}/${request.name}`;
+    const outcome = await this.#wait(
+      this.reconciler.submit({
+        kind: 'delete',
+        source: 'api',
+        actor: actorText(request.actor),
+        namespace: request.namespace,
+        name: request.name,
+        reason: request.reason,
+      }),
+    );
+    if (outcome === TIMED_OUT) return this.#unavailable(resource);
+    if (outcome.outcome === 'not-found') {
+      return request.ignoreNotFound
+        ? okReply({ deleted: false })
+        : errorReply('not_found', `secret ${request.namespace}/${request.name} not found`);
+    }
+    return okReply({ deleted: true, revision: outcome.revision });
+  }
+
+  summaries(namespace?: string): SecretSummary[] {
+    return this.reconciler.secrets(namespace).map(({ entry, namespace: ns, name, served }) => {
+      const v = entry.validation;
+      const notAfter = v.keyPair
+        ? new Date(v.keyPair.chain[0].validTo).toISOString()
+        : v.root
+          ? new Date(v.root.cas[0].validTo).toISOString()
+          : undefined;
+      return {
+        namespace: ns,
+        name,
+        type: v.secret.type,
+        keys: v.secret.keys(),
+        source: entry.source,
+        revision: served?.revision ?? 0,
+        contentHash: served?.contentHash ?? '',
+        ...(notAfter ? { notAfter } : {}),
+        createdAt: entry.createdAt,
+        updatedAt: entry.updatedAt,
+      };
+    });
+  }
+
+  get(namespace: string, name: string): CommandReply<SecretSummary> {
+    const found = this.summaries(namespace).find((s) => s.name === name);
+    return found ? okReply(found) : errorReply('not_found', `secret ${namespace}/${name} not found`);
+  }
+
+  list(
+    namespace: string | undefined,
+    limit: number,
+    cursor?: string,
+  ): CommandReply<{ items: SecretSummary[]; next?: string }> {
+    const all = this.summaries(namespace);
+    const start = cursor ? Math.max(0, Number(cursor) || 0) : 0;
+    const items = all.slice(start, start + limit);
+    return okReply({ items, ...(start + limit < all.length ? { next: String(start + limit) } : {}) });
+  }
+
+  async history(
+    namespace: string,
+    name: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<CommandReply<{ items: ChainedAuditRow[]; next?: string }>> {
+    const before = cursor ? Number(cursor) : undefined;
+    if (cursor && !Number.isInteger(before))
+      return errorReply('invalid', `page.cursor: must come from a previous page`);
+    const items = await this.store.history(namespace, name, limit, before);
+    const last = items.at(-1);
+    return okReply({
+      items,
+      ...(items.length === limit && last && last.revision > 1 ? { next: String(last.revision) } : {}),
+    });
+  }
+
+  async version(namespace: string, name: string, revision: number): Promise<CommandReply<ChainedAuditRow>> {
+    const row = await this.store.version(namespace, name, revision);
+    return row
+      ? okReply(row)
+      : errorReply('not_found', `credential ${namespace}/${name}: revision ${revision} not found`);
+  }
+
+  async credentials(namespace: string): Promise<CommandReply<{ items: Record<string, unknown>[] }>> {
+    const rows = await this.store.served(namespace);
+    return okReply({
+      items: rows.map((r) => ({
+        namespace: r.namespace,
+        name: r.name,
+        kind: isCaCertName(r.name) ? 'validation-context' : 'tls-certificate',
+        revision: r.revision,
+        contentHash: r.contentHash,
+        state: r.action === 'deleted' ? 'deleted' : 'active',
+        notAfter: r.notAfter,
+        updatedAt: r.recordedAt,
+      })),
+    });
+  }
+
+  async verify(namespace?: string, name?: string): Promise<CommandReply<ChainVerification>> {
+    return okReply(verifyChain(await this.store.rows(namespace, name)));
+  }
+
+  #unavailable(resource: string): CommandReply<never> {
+    const health = this.reconciler.health();
+    return errorReply(
+      'unavailable',
+      `${resource}: not yet audited (${health.detail ?? 'busy'}); the version is queued and is published once its audit row is written`,
+    );
+  }
+
+  async #wait(work: Promise<EventOutcome>): Promise<EventOutcome | typeof TIMED_OUT> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<typeof TIMED_OUT>(
+      (r) => (timer = setTimeout(() => r(TIMED_OUT), this.applyWaitMs)),
+    );
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

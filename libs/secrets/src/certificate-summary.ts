@@ -1,0 +1,76 @@
+import { createHash, type X509Certificate } from 'node:crypto';
+
+/** What the audit log and the clear fields of a credential record say about one certificate. */
+export interface CertificateSummary {
+  /** Lowercase hex, no colons, no leading zero octets. */
+  serial: string;
+  /** Most specific attribute first, comma separated: `CN=httpbin.example.com, O=httpbin organization`. */
+  subject: string;
+  issuer: string;
+  /** `DNS:a.example.com`, `IP:10.0.0.1`, `URI:spiffe://...`, `email:...`, in certificate order. */
+  sans: string[];
+  notBefore: string;
+  notAfter: string;
+  /** SHA-256 of the DER certificate, lowercase hex. */
+  fingerprint: string;
+  /** SHA-256 of the DER SubjectPublicKeyInfo, lowercase hex. */
+  publicKeyFingerprint: string;
+  /** `rsa-2048`, `ecdsa-p256`, `ecdsa-p384`, `ed25519`... */
+  keyType: string;
+}
+
+const CURVES: Record<string, string> = { prime256v1: 'p256', secp384r1: 'p384', secp521r1: 'p521' };
+
+export function keyTypeOf(cert: X509Certificate): string {
+  const key = cert.publicKey;
+  const details = key.asymmetricKeyDetails ?? {};
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      return `rsa-${details.modulusLength ?? 0}`;
+    case 'rsa-pss':
+      return `rsa-pss-${details.modulusLength ?? 0}`;
+    case 'ec':
+      return `ecdsa-${CURVES[details.namedCurve ?? ''] ?? details.namedCurve ?? 'unknown'}`;
+    default:
+      return key.asymmetricKeyType ?? 'unknown';
+  }
+}
+
+/** Node prints names one attribute per line, most general first; keyway shows them the RFC 4514 way round. */
+function formatName(text: string | undefined): string {
+  // An empty Name (SAN-only leaf) reads as undefined.
+  return (text ?? '')
+    .split('\n')
+    .filter((s) => s.length > 0)
+    .reverse()
+    .join(', ');
+}
+
+function formatSans(text: string | undefined): string[] {
+  if (!text) return [];
+  return text.split(', ').map((s) => s.replace(/^IP Address:/, 'IP:'));
+}
+
+function normalizeSerial(hex: string): string {
+  const lower = hex.toLowerCase().replace(/:/g, '');
+  const stripped = lower.replace(/^(00)+/, '');
+  return stripped.length ? stripped : '0';
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function summarizeCertificate(cert: X509Certificate): CertificateSummary {
+  return {
+    serial: normalizeSerial(cert.serialNumber),
+    subject: formatName(cert.subject),
+    issuer: formatName(cert.issuer),
+    sans: formatSans(cert.subjectAltName),
+    notBefore: new Date(cert.validFrom).toISOString(),
+    notAfter: new Date(cert.validTo).toISOString(),
+    fingerprint: sha256(cert.raw),
+    publicKeyFingerprint: sha256(cert.publicKey.export({ type: 'spki', format: 'der' })),
+    keyType: keyTypeOf(cert),
+  };
+}
