@@ -1,0 +1,250 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { freePort } from './endpoint.js';
+import { startServiceProcess, waitReady, type ServiceProcess } from './service-process.js';
+
+/** Ports of one running suite; `npm start` uses the documented defaults, tests pick free ones. */
+export interface SuitePorts {
+  secretWatcherOps: number;
+  caOps: number;
+  routeCompilerOps: number;
+  sdsOps: number;
+  sdsGrpc: number;
+  apiHttp: number;
+  apiOps: number;
+  gatewayAdmin: number;
+  gatewayHttps: number;
+  gatewayHttp: number;
+  httpbin: number;
+  helloworld: number;
+}
+
+export const DEFAULT_PORTS: SuitePorts = {
+  caOps: 9101,
+  secretWatcherOps: 9102,
+  routeCompilerOps: 9103,
+  sdsOps: 9104,
+  sdsGrpc: 15010,
+  apiHttp: 8081,
+  apiOps: 9105,
+  gatewayAdmin: 15000,
+  gatewayHttps: 8443,
+  gatewayHttp: 8080,
+  httpbin: 18000,
+  helloworld: 15001,
+};
+
+export async function freeSuitePorts(): Promise<SuitePorts> {
+  const out = {} as SuitePorts;
+  for (const key of Object.keys(DEFAULT_PORTS) as (keyof SuitePorts)[]) out[key] = await freePort();
+  return out;
+}
+
+export interface SuiteOptions {
+  natsUrl: string;
+  databaseUrl: string;
+  /** Holds logs, the data keys, the admin token and watched manifest folders. */
+  stateDir: string;
+  ports: SuitePorts;
+  /** Where the compiled apps live (the project root). */
+  root?: string;
+  logFormat?: 'json' | 'pretty';
+  report?: (line: string) => void;
+}
+
+export interface RunningSuite {
+  ports: SuitePorts;
+  apiUrl: string;
+  adminToken: string;
+  logDir: string;
+  processes: ServiceProcess[];
+  /** Environment for the CLI to talk to this suite. */
+  cliEnv: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** One data key per suite, kept across restarts of the same state folder so sealed records stay readable. */
+function dataKeys(stateDir: string): string {
+  const file = path.join(stateDir, 'data-keys');
+  if (!fs.existsSync(file))
+    fs.writeFileSync(file, `local-1:${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+function secretFile(stateDir: string, name: string, make: () => string): string {
+  const file = path.join(stateDir, name);
+  if (!fs.existsSync(file)) fs.writeFileSync(file, make() + '\n', { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * Starts every keyway service as its own process, in dependency order, each waited on until ready:
+ * secret-watcher, ca, route-compiler, sds-server, api, the sample upstreams (registered as
+ * `httpbin:8000` and `helloworld-v1:5000`) and the gateway (namespace istio-system, labels
+ * istio=ingressgateway, 443 and 80 mapped to the suite's ports).
+ */
+export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
+  const stateDir = path.resolve(options.stateDir);
+  const logDir = path.join(stateDir, 'logs');
+  const manifestsDir = path.join(stateDir, 'manifests');
+  fs.mkdirSync(manifestsDir, { recursive: true });
+  const p = options.ports;
+  const report = options.report ?? (() => undefined);
+  const keys = dataKeys(stateDir);
+  const adminToken = secretFile(stateDir, 'admin-token', () => randomBytes(24).toString('base64url'));
+  const gatewayToken = secretFile(stateDir, 'gateway-token', () => randomBytes(24).toString('base64url'));
+  const common = {
+    NATS_URL: options.natsUrl,
+    DATABASE_URL: options.databaseUrl,
+    KEYWAY_DATA_KEYS: keys,
+    LOG_FORMAT: options.logFormat ?? 'json',
+    LOG_LEVEL: 'info',
+  };
+  const plan: Array<{ app: string; env: Record<string, string>; ready: string }> = [
+    {
+      app: 'secret-watcher',
+      env: {
+        ...common,
+        HTTP_PORT: String(p.secretWatcherOps),
+        SECRETS_DIR: path.join(manifestsDir, 'secrets'),
+        SECRET_APPLY_WAIT_MS: '8000',
+      },
+      ready: `http://127.0.0.1:${p.secretWatcherOps}/readyz`,
+    },
+    {
+      app: 'ca',
+      env: {
+        ...common,
+        HTTP_PORT: String(p.caOps),
+        CA_MASTER_KEYS: secretFile(
+          stateDir,
+          'ca-master-keys',
+          () => `master-1:${randomBytes(32).toString('base64')}`,
+        ),
+      },
+      ready: `http://127.0.0.1:${p.caOps}/readyz`,
+    },
+    {
+      app: 'route-compiler',
+      env: {
+        ...common,
+        HTTP_PORT: String(p.routeCompilerOps),
+        ROUTING_DIR: path.join(manifestsDir, 'routing'),
+      },
+      ready: `http://127.0.0.1:${p.routeCompilerOps}/readyz`,
+    },
+    {
+      app: 'sds-server',
+      env: {
+        ...common,
+        HTTP_PORT: String(p.sdsOps),
+        XDS_GRPC_PORT: String(p.sdsGrpc),
+        XDS_TLS_PORT: '0',
+        XDS_BOOTSTRAP_TOKENS: `istio-system=${gatewayToken}`,
+      },
+      ready: `http://127.0.0.1:${p.sdsOps}/readyz`,
+    },
+    {
+      app: 'api',
+      env: {
+        ...common,
+        HTTP_PORT: String(p.apiHttp),
+        OPS_PORT: String(p.apiOps),
+        KEYWAY_ADMIN_TOKEN: adminToken,
+        LOG_DIR: logDir,
+        GATEWAY_HTTPS_PORT: String(p.gatewayHttps),
+        GATEWAY_HTTP_PORT: String(p.gatewayHttp),
+      },
+      ready: `http://127.0.0.1:${p.apiOps}/readyz`,
+    },
+    {
+      app: 'gateway',
+      env: {
+        LOG_FORMAT: common.LOG_FORMAT,
+        LOG_LEVEL: 'info',
+        HTTP_PORT: String(p.gatewayAdmin),
+        XDS_ADDRESS: `127.0.0.1:${p.sdsGrpc}`,
+        XDS_TOKEN: gatewayToken,
+        GATEWAY_PORT_MAP: `443:${p.gatewayHttps},80:${p.gatewayHttp}`,
+      },
+      ready: `http://127.0.0.1:${p.gatewayAdmin}/ready`,
+    },
+  ];
+
+  const processes: ServiceProcess[] = [];
+  const stop = async () => {
+    for (const proc of [...processes].reverse()) await proc.stop();
+  };
+  try {
+    const samples = startServiceProcess(
+      'samples',
+      {
+        HTTPBIN_PORT: String(p.httpbin),
+        HELLOWORLD_PORT: String(p.helloworld),
+        LOG_FORMAT: common.LOG_FORMAT,
+      },
+      logDir,
+      options.root,
+    );
+    processes.push(samples);
+    for (const step of plan) {
+      const proc = startServiceProcess(step.app, step.env, logDir, options.root);
+      processes.push(proc);
+      await waitReady(proc, step.ready);
+      report(`${step.app} ready (pid ${proc.child.pid}), log ${proc.logFile}`);
+    }
+    await waitReady(samples, `http://127.0.0.1:${p.helloworld}/health`);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  const apiUrl = `http://127.0.0.1:${p.apiHttp}`;
+  await registerSamples(apiUrl, adminToken, p);
+  report(
+    `samples registered: httpbin:8000 -> 127.0.0.1:${p.httpbin}, helloworld-v1:5000 -> 127.0.0.1:${p.helloworld}`,
+  );
+  return {
+    ports: p,
+    apiUrl,
+    adminToken,
+    logDir,
+    processes,
+    cliEnv: { KEYWAY_SERVER: apiUrl, KEYWAY_TOKEN: adminToken },
+    stop,
+  };
+}
+
+/** The walkthrough's destinations, as ServiceEntries in namespace default pointing at the local samples. */
+export function sampleServiceEntriesYaml(p: Pick<SuitePorts, 'httpbin' | 'helloworld'>): string {
+  const entry = (name: string, servicePort: number, port: number) => `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: ${name}
+  namespace: default
+spec:
+  hosts:
+  - ${name}.default.svc.cluster.local
+  location: MESH_INTERNAL
+  ports:
+  - number: ${servicePort}
+    name: http
+    protocol: HTTP
+  resolution: STATIC
+  endpoints:
+  - address: 127.0.0.1
+    ports:
+      http: ${port}
+`;
+  return [entry('httpbin', 8000, p.httpbin), entry('helloworld-v1', 5000, p.helloworld)].join('---\n');
+}
+
+async function registerSamples(apiUrl: string, token: string, p: SuitePorts): Promise<void> {
+  const res = await fetch(`${apiUrl}/v1/apply`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' },
+    body: sampleServiceEntriesYaml(p),
+  });
+  if (res.status >= 300)
+    throw new Error(`registering the sample ServiceEntries: HTTP ${res.status}: ${await res.text()}`);
+}
