@@ -18,7 +18,7 @@ function handshakeSerial(port: number): Promise<string | undefined> {
     const socket = tls.connect(
       { host: '127.0.0.1', port, servername: HOST, rejectUnauthorized: false },
       () => {
-        const serial = socket.getPeerCertificate().serialNumber?.toLowerCase();
+        const serial = socket.getPeerCertificate().serialNumber?.toLowerCase().replace(/^0+/, '');
         socket.destroy();
         resolve(serial);
       },
