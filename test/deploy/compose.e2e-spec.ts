@@ -1,0 +1,211 @@
+import path from 'node:path';
+import {
+  commandOf,
+  environmentOf,
+  interpolate,
+  parseVolume,
+  readCompose,
+  strings,
+  COMPOSE_FILE,
+} from './lib/compose.js';
+import { BOOTSTRAPS, readBootstrap } from './lib/bootstrap.js';
+import { bootstrapRoot } from './lib/envoy-root.js';
+import { exists, readText, readYamlDocuments } from './lib/repo.js';
+
+const compose = readCompose();
+const services = compose.services;
+const KEYWAY_SERVICES = ['ca', 'secret-watcher', 'route-compiler', 'sds-server', 'api'];
+const INFRA = ['nats', 'postgres'];
+
+describe('docker-compose.yml', () => {
+  it('parses with unique keys and has the infrastructure, every keyway service, Envoy and the samples', () => {
+    expect(Object.keys(services).sort()).toEqual(
+      [...INFRA, ...KEYWAY_SERVICES, 'pki', 'envoy', 'httpbin', 'helloworld-v1'].sort(),
+    );
+  });
+
+  it('every ${VAR} has a default, so `docker compose up` works without a .env file', () => {
+    const unset = strings(compose).flatMap((s) => interpolate(s.value).unset.map((v) => `${s.path}: ${v}`));
+    expect(unset).toEqual([]);
+  });
+
+  it('keyway services share one image built from the Dockerfile, one command each', () => {
+    const images = new Set([...KEYWAY_SERVICES, 'pki'].map((s) => services[s].image));
+    expect(images.size).toBe(1);
+    for (const name of KEYWAY_SERVICES) {
+      expect(services[name].build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+      expect(commandOf(services[name])).toEqual(['node', `dist/apps/${name}/src/main.js`]);
+    }
+  });
+
+  it('external images are pinned to a version tag', () => {
+    for (const [name, s] of Object.entries(services)) {
+      if (KEYWAY_SERVICES.includes(name) || name === 'pki') continue;
+      expect({ name, image: s.image }).toEqual({
+        name,
+        image: expect.stringMatching(/^[\w./-]+:v?\d+(\.\d+)*[\w.-]*$/),
+      });
+    }
+  });
+
+  it('NATS has JetStream on a volume and user/password auth from the environment', () => {
+    const nats = services.nats;
+    const conf = readText('deploy/nats/nats.conf');
+    const mounts = (nats.volumes ?? []).map(parseVolume);
+    const confMount = mounts.find((m) => m.target === commandOf(nats)[1]);
+    expect(confMount?.source).toBe('./deploy/nats/nats.conf');
+    const storeDir = /store_dir:\s*(\S+)/.exec(conf)?.[1];
+    expect(storeDir).toBeDefined();
+    const dataMount = mounts.find((m) => storeDir!.startsWith(m.target + '/'));
+    expect(compose.volumes).toHaveProperty(dataMount!.source);
+    expect(conf).toMatch(/user:\s*\$NATS_USER,\s*password:\s*\$NATS_PASSWORD/);
+    expect(Object.keys(environmentOf(nats)).sort()).toEqual(['NATS_PASSWORD', 'NATS_USER']);
+    // The services log in as the user the server knows, with the same password.
+    for (const name of KEYWAY_SERVICES) {
+      const env = environmentOf(services[name]);
+      expect(env.NATS_USER).toBe(environmentOf(nats).NATS_USER);
+      expect(env.NATS_PASSWORD).toBe(environmentOf(nats).NATS_PASSWORD);
+      expect(env.NATS_URL).toBe('nats://nats:4222');
+    }
+  });
+
+  it('Postgres keeps its data on a volume and every DATABASE_URL points at it with its credentials', () => {
+    const pg = services.postgres;
+    const data = (pg.volumes ?? []).map(parseVolume).find((m) => m.target === '/var/lib/postgresql/data');
+    expect(compose.volumes).toHaveProperty(data!.source);
+    const env = environmentOf(pg);
+    for (const name of KEYWAY_SERVICES) {
+      const url = environmentOf(services[name]).DATABASE_URL;
+      if (url === undefined) continue;
+      const u = new URL(url);
+      expect([u.hostname, u.port, u.username, decodeURIComponent(u.password), u.pathname]).toEqual([
+        'postgres',
+        '5432',
+        env.POSTGRES_USER,
+        env.POSTGRES_PASSWORD,
+        `/${env.POSTGRES_DB}`,
+      ]);
+    }
+  });
+
+  it('healthchecks on the infrastructure, every keyway service and Envoy', () => {
+    for (const name of [...INFRA, ...KEYWAY_SERVICES, 'envoy']) {
+      const hc = services[name].healthcheck;
+      expect({ name, test: hc?.test?.[0] }).toEqual({ name, test: 'CMD' });
+      expect(hc!.test.length).toBeGreaterThan(1);
+    }
+  });
+
+  it('depends_on uses conditions that the target can meet', () => {
+    for (const [name, s] of Object.entries(services)) {
+      for (const [dep, { condition }] of Object.entries(s.depends_on ?? {})) {
+        const target = services[dep];
+        expect({ name, dep, known: !!target }).toEqual({ name, dep, known: true });
+        if (condition === 'service_healthy')
+          expect({ name, dep, hc: !!target.healthcheck }).toEqual({ name, dep, hc: true });
+        else if (condition === 'service_completed_successfully')
+          expect({ name, dep, restart: target.restart }).toEqual({ name, dep, restart: 'no' });
+        else
+          throw new Error(
+            `${name} -> ${dep}: condition ${condition}: use service_healthy or service_completed_successfully`,
+          );
+      }
+    }
+    for (const name of KEYWAY_SERVICES)
+      expect(services[name].depends_on?.nats?.condition).toBe('service_healthy');
+    expect(services.envoy.depends_on?.['sds-server']?.condition).toBe('service_healthy');
+  });
+
+  it('every keyway healthcheck asks /readyz on the port the service listens on', () => {
+    for (const name of KEYWAY_SERVICES) {
+      const test = services[name].healthcheck!.test.join(' ');
+      const env = environmentOf(services[name]);
+      const portVar = env.OPS_PORT !== undefined ? 'OPS_PORT' : 'HTTP_PORT';
+      expect(test).toContain(`process.env.${portVar}`);
+      expect(test).toContain('/readyz');
+      expect(Number(env[portVar])).toBeGreaterThan(0);
+    }
+  });
+
+  it('named volumes are declared and bind mounts exist in the repository', () => {
+    for (const [name, s] of Object.entries(services)) {
+      for (const v of (s.volumes ?? []).map(parseVolume)) {
+        if (v.source.startsWith('./'))
+          expect({ name, source: v.source, exists: exists(v.source) }).toEqual({
+            name,
+            source: v.source,
+            exists: true,
+          });
+        else
+          expect({ name, volume: v.source, declared: v.source in (compose.volumes ?? {}) }).toEqual({
+            name,
+            volume: v.source,
+            declared: true,
+          });
+      }
+    }
+  });
+
+  it('Envoy runs the compose bootstrap, with the PKI where the bootstrap reads it', () => {
+    const envoy = services.envoy;
+    expect(envoy.image).toMatch(/^envoyproxy\/envoy:v\d+\.\d+\.\d+$/);
+    const cmd = commandOf(envoy);
+    const bootstrapPath = cmd[cmd.indexOf('-c') + 1];
+    const mounts = (envoy.volumes ?? []).map(parseVolume);
+    expect(mounts.find((m) => m.target === bootstrapPath)?.source).toBe(`./${BOOTSTRAPS[0].file}`);
+    expect(mounts.find((m) => m.target === BOOTSTRAPS[0].pkiDir)).toMatchObject({
+      source: 'pki',
+      readOnly: true,
+    });
+    // The bootstrap's node id carries the address compose gives the container.
+    const { json } = readBootstrap(BOOTSTRAPS[0].file, bootstrapRoot());
+    const ip = String((json.node as any).id).split('~')[1];
+    expect((envoy.networks as any).keyway.ipv4_address).toBe(ip);
+    expect(envoy.ports).toEqual(['127.0.0.1:8080:80', '127.0.0.1:8443:443']);
+  });
+
+  it("the sds-server's TLS files are the dev PKI's, mounted read-only, on the port Envoy dials", () => {
+    const sds = services['sds-server'];
+    const env = environmentOf(sds);
+    const mount = (sds.volumes ?? []).map(parseVolume).find((m) => m.source === 'pki')!;
+    expect(mount.readOnly).toBe(true);
+    const script = readText('deploy/pki/dev-pki.sh');
+    for (const v of ['XDS_TLS_CERT_FILE', 'XDS_TLS_KEY_FILE', 'XDS_CLIENT_CA_FILE']) {
+      expect(path.posix.dirname(env[v])).toBe(mount.target);
+      const file = path.posix.basename(env[v]);
+      expect(script).toContain(file.replace(/\.(crt|key)$/, ''));
+    }
+    expect(env.XDS_HOST).toBe('0.0.0.0');
+    expect(env.XDS_TLS_PORT).toBe('15012');
+    expect(services.pki.volumes?.map(parseVolume)).toEqual([
+      { source: 'pki', target: '/pki', readOnly: false },
+    ]);
+    expect(commandOf(services.pki)).toEqual(['sh', 'deploy/pki/dev-pki.sh', '/pki']);
+  });
+
+  it('the samples sit at the addresses their ServiceEntries name', () => {
+    const entries = readYamlDocuments('deploy/compose/routing/samples.yaml') as any[];
+    const subnet = compose.networks!.keyway.ipam.config[0].subnet as string;
+    const prefix = subnet.split('.').slice(0, 3).join('.') + '.';
+    for (const entry of entries) {
+      const s = services[entry.metadata.name];
+      const ip = (s.networks as any).keyway.ipv4_address;
+      expect(ip.startsWith(prefix)).toBe(true);
+      expect(entry.spec.endpoints.map((e: any) => e.address)).toEqual([ip]);
+    }
+    expect(entries.map((e) => [e.spec.hosts[0], e.spec.ports[0].number])).toEqual([
+      ['httpbin.default.svc.cluster.local', 8000],
+      ['helloworld-v1.default.svc.cluster.local', 5000],
+    ]);
+    const routing = services['route-compiler'];
+    const mount = (routing.volumes ?? [])
+      .map(parseVolume)
+      .find((m) => m.source === './deploy/compose/routing')!;
+    expect(environmentOf(routing).ROUTES_DIR).toBe(mount.target);
+  });
+
+  it('is the file docs/deploy.md tells people to run', () => {
+    expect(readText('docs/deploy.md')).toContain('docker compose up');
+    expect(exists(COMPOSE_FILE)).toBe(true);
+  });
+});

@@ -1,0 +1,3 @@
+import { describeServiceEnvironment } from './lib/service-env.js';
+
+describeServiceEnvironment('ca');

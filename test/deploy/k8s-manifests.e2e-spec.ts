@@ -1,0 +1,356 @@
+import path from 'node:path';
+import { parse } from 'yaml';
+import { checkCluster, grantsOf } from './lib/k8s-checks.js';
+import { validateObject } from './lib/k8s-schema.js';
+import {
+  KUSTOMIZATIONS,
+  OVERLAYS,
+  directResources,
+  hasKubectl,
+  idOf,
+  isKustomizationDir,
+  podSpec,
+  readKustomization,
+  referencedFiles,
+  render,
+  type K8sObject,
+} from './lib/k8s.js';
+import { exists, listFiles, readText } from './lib/repo.js';
+import { BOOTSTRAPS, readBootstrap } from './lib/bootstrap.js';
+import { bootstrapRoot } from './lib/envoy-root.js';
+
+/** Secrets each overlay expects to exist already (docs/deploy.md, "Secrets"); the rest it renders. */
+const TLS_SECRETS = ['keyway/sds-server-tls', 'istio-system/istio-ingressgateway-identity'];
+const EXTERNAL_SECRETS: Record<string, string[]> = {
+  'k8s/overlays/local': TLS_SECRETS,
+  'k8s/overlays/production': [
+    ...TLS_SECRETS,
+    'keyway/keyway-nats',
+    'keyway/keyway-database',
+    'keyway/keyway-data-keys',
+    'keyway/keyway-ca-master-keys',
+    'keyway/keyway-api-admin',
+  ],
+};
+
+/** The namespaces the secret-watcher watches: KUBE_NAMESPACES of its Deployment in k8s/base. */
+function secretNamespaces(objects: K8sObject[]): string[] {
+  const sw = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'secret-watcher')!;
+  const value = podSpec(sw).containers[0].env.find((e: any) => e.name === 'KUBE_NAMESPACES')?.value ?? '';
+  return String(value)
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+}
+
+describe('kustomize layout', () => {
+  it.each(KUSTOMIZATIONS)('%s: every resource, patch and generator file exists', (dir) => {
+    const missing = referencedFiles(dir).filter(({ file }) => !exists(file) && !isKustomizationDir(file));
+    expect(missing).toEqual([]);
+    for (const { kind, file } of referencedFiles(dir)) {
+      if (kind === 'resource' && !file.endsWith('.yaml')) expect(isKustomizationDir(file)).toBe(true);
+    }
+  });
+
+  it.each(OVERLAYS)('%s builds on the base', (dir) => {
+    const resources = readKustomization(dir).resources ?? [];
+    expect(resources.map((r) => path.posix.normalize(`${dir}/${r}`))).toContain('k8s/base');
+  });
+
+  it('every YAML file under k8s/ is used by a kustomization (no stray manifest)', () => {
+    const used = new Set(KUSTOMIZATIONS.flatMap((d) => referencedFiles(d).map((r) => r.file)));
+    for (const d of KUSTOMIZATIONS) used.add(`${d}/kustomization.yaml`);
+    const stray = listFiles('k8s', (n) => n.endsWith('.yaml') || n.endsWith('.conf')).filter(
+      (f) => !used.has(f),
+    );
+    expect(stray).toEqual([]);
+  });
+});
+
+describe('manifests as written (before kustomize)', () => {
+  const objects = KUSTOMIZATIONS.flatMap((d) => directResources(d));
+
+  it('holds the kinds keyway deploys', () => {
+    const kinds = new Set(objects.map((o) => o.object.kind));
+    for (const kind of [
+      'Namespace',
+      'Deployment',
+      'StatefulSet',
+      'Service',
+      'ServiceAccount',
+      'PodDisruptionBudget',
+      'HorizontalPodAutoscaler',
+      'Role',
+      'RoleBinding',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'CustomResourceDefinition',
+    ]) {
+      expect(kinds).toContain(kind);
+    }
+  });
+
+  it.each(objects.map((o) => [`${o.file} ${idOf(o.object)}`, o.object] as const))(
+    '%s matches the Kubernetes API schema',
+    (label, object) => {
+      expect(validateObject(object, label)).toEqual([]);
+    },
+  );
+
+  it('patches parse as partial objects with kind and name', () => {
+    for (const dir of KUSTOMIZATIONS) {
+      for (const { kind, file } of referencedFiles(dir)) {
+        if (kind !== 'patch') continue;
+        for (const doc of readText(file)
+          .split(/^---$/m)
+          .map((d) => parse(d) as K8sObject)) {
+          expect(typeof doc.kind).toBe('string');
+          expect(typeof doc.metadata.name).toBe('string');
+        }
+      }
+    }
+  });
+});
+
+describe('Istio networking CRDs (k8s/istio-crds)', () => {
+  const crds = directResources('k8s/istio-crds').map((o) => o.object);
+
+  it('define Gateway, VirtualService and ServiceEntry as Istio names them', () => {
+    expect(crds.map((c) => c.metadata.name).sort()).toEqual([
+      'gateways.networking.istio.io',
+      'serviceentries.networking.istio.io',
+      'virtualservices.networking.istio.io',
+    ]);
+    for (const crd of crds) {
+      expect(crd.spec.group).toBe('networking.istio.io');
+      expect(crd.spec.scope).toBe('Namespaced');
+      expect(crd.metadata.name).toBe(`${crd.spec.names.plural}.${crd.spec.group}`);
+    }
+  });
+
+  it('serve v1, v1beta1 and v1alpha3 with one storage version and permissive structural schemas', () => {
+    for (const crd of crds) {
+      expect(crd.spec.versions.map((v: any) => v.name).sort()).toEqual(['v1', 'v1alpha3', 'v1beta1']);
+      expect(crd.spec.versions.filter((v: any) => v.storage)).toHaveLength(1);
+      for (const v of crd.spec.versions) {
+        expect(v.served).toBe(true);
+        const schema = v.schema.openAPIV3Schema;
+        expect(schema.type).toBe('object');
+        for (const part of ['spec', 'status']) {
+          expect(schema.properties[part]).toEqual({
+            type: 'object',
+            'x-kubernetes-preserve-unknown-fields': true,
+          });
+        }
+      }
+    }
+  });
+});
+
+describe('gateway to sds-server wiring in k8s/base', () => {
+  const base = directResources('k8s/base').map((o) => o.object);
+  const get = (kind: string, name: string) => base.find((o) => o.kind === kind && o.metadata.name === name)!;
+  const { json } = readBootstrap(BOOTSTRAPS[1].file, bootstrapRoot());
+  const cluster = (json.static_resources as any).clusters.find((c: any) => c.name === 'xds_cluster');
+  const address = cluster.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address;
+  const tls = cluster.transport_socket.typed_config;
+
+  it('the bootstrap dials the sds-server Service on its mTLS port', () => {
+    const [name, namespace] = String(address.address).split('.');
+    const service = get('Service', name);
+    expect(service.metadata.namespace).toBe(namespace);
+    expect(String(address.address)).toBe(`${name}.${namespace}.svc.cluster.local`);
+    const port = service.spec.ports.find((p: any) => p.port === address.port_value);
+    const sds = podSpec(get('Deployment', 'sds-server')).containers[0];
+    const env = Object.fromEntries(sds.env.filter((e: any) => e.value).map((e: any) => [e.name, e.value]));
+    expect(sds.ports.find((p: any) => p.name === port.targetPort).containerPort).toBe(
+      Number(env.XDS_TLS_PORT),
+    );
+    expect(env.XDS_HOST).toBe('0.0.0.0');
+  });
+
+  it("the sds-server's certificate names what the proxy verifies, and its files are mounted", () => {
+    const san = tls.common_tls_context.validation_context.match_typed_subject_alt_names[0].matcher.exact;
+    expect(tls.sni).toBe(san);
+    expect(readText('deploy/pki/dev-pki.sh')).toContain(`DNS:${san}`);
+    const sds = podSpec(get('Deployment', 'sds-server'));
+    const env = Object.fromEntries(sds.containers[0].env.map((e: any) => [e.name, e.value]));
+    const mount = sds.containers[0].volumeMounts.find((m: any) => m.name === 'pki');
+    expect(sds.volumes.find((v: any) => v.name === 'pki').secret.secretName).toBe('sds-server-tls');
+    for (const [v, key] of [
+      ['XDS_TLS_CERT_FILE', 'tls.crt'],
+      ['XDS_TLS_KEY_FILE', 'tls.key'],
+      ['XDS_CLIENT_CA_FILE', 'ca.crt'],
+    ]) {
+      expect(env[v]).toBe(`${mount.mountPath}/${key}`);
+    }
+  });
+
+  it('the proxy reads its identity from the mounted kubernetes.io/tls Secret keys', () => {
+    const files = [
+      tls.common_tls_context.tls_certificates[0].certificate_chain.filename,
+      tls.common_tls_context.tls_certificates[0].private_key.filename,
+      tls.common_tls_context.validation_context.trusted_ca.filename,
+    ];
+    const gw = podSpec(get('Deployment', 'istio-ingressgateway'));
+    const mount = gw.containers[0].volumeMounts.find((m: any) => m.name === 'identity');
+    expect(files).toEqual(['tls.crt', 'tls.key', 'ca.crt'].map((k) => `${mount.mountPath}/${k}`));
+  });
+});
+
+const renderable = hasKubectl() ? describe : describe.skip;
+
+renderable.each(OVERLAYS)('rendered overlay %s (kubectl kustomize)', (dir) => {
+  const objects = render(dir);
+
+  it('every object matches the Kubernetes API schema', () => {
+    expect(objects.flatMap((o) => validateObject(o, idOf(o)))).toEqual([]);
+  });
+
+  it('cross-object checks: selectors, ports, probes, references, resources, PDBs, HPAs, RBAC', () => {
+    expect(checkCluster(objects, { externalSecrets: EXTERNAL_SECRETS[dir] })).toEqual([]);
+  });
+
+  it('runs every keyway service from the one image with its own entry file', () => {
+    const keyway = objects.filter(
+      (o) => o.kind === 'Deployment' && podSpec(o).containers.some((c: any) => c.command?.[0] === 'node'),
+    );
+    const services = keyway.map((d) => d.metadata.name).sort();
+    expect(services).toEqual(['api', 'ca', 'route-compiler', 'sds-server', 'secret-watcher']);
+    const images = new Set(keyway.map((d) => podSpec(d).containers[0].image));
+    expect(images.size).toBe(1);
+    for (const d of keyway) {
+      expect(podSpec(d).containers[0].command).toEqual(['node', `dist/apps/${d.metadata.name}/src/main.js`]);
+    }
+  });
+
+  it('probes /healthz and /readyz on each service ops port (OPS_PORT where declared, else HTTP_PORT)', () => {
+    // OpsServer binds 127.0.0.1, so the probes run inside the container and ask the loopback port.
+    const probe = (portVar: string, path: string) => [
+      'node',
+      '-e',
+      `fetch('http://127.0.0.1:'+process.env.${portVar}+'${path}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
+    ];
+    for (const d of objects.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === 'keyway')) {
+      const c = podSpec(d).containers[0];
+      const env = (name: string) => c.env.find((e: any) => e.name === name)?.value;
+      const portVar = env('OPS_PORT') !== undefined ? 'OPS_PORT' : 'HTTP_PORT';
+      expect(c.ports.map((p: any) => p.containerPort)).toContain(Number(env(portVar)));
+      expect(c.startupProbe.exec.command).toEqual(probe(portVar, '/healthz'));
+      expect(c.livenessProbe.exec.command).toEqual(probe(portVar, '/healthz'));
+      expect(c.readinessProbe.exec.command).toEqual(probe(portVar, '/readyz'));
+    }
+  });
+
+  it('has HPAs for exactly the sds-server and the api', () => {
+    const hpas = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
+    expect(hpas.map((h) => h.spec.scaleTargetRef.name).sort()).toEqual(['api', 'sds-server']);
+  });
+
+  it('secret-watcher reads Secrets only in the namespaces of KUBE_NAMESPACES, through Roles', () => {
+    const SECRET_NAMESPACES = secretNamespaces(objects);
+    // Empty would mean "all namespaces" to the secret-watcher, which no Role can grant.
+    expect(SECRET_NAMESPACES.length).toBeGreaterThan(0);
+    expect(SECRET_NAMESPACES).toContain('istio-system');
+    const grants = grantsOf(objects, 'keyway', 'secret-watcher');
+    expect(new Set(grants.map((g) => g.namespace))).toEqual(new Set(SECRET_NAMESPACES));
+    for (const g of grants) expect(g).toMatchObject({ apiGroup: '', resource: 'secrets' });
+    expect(grants.map((g) => g.verb).sort()).toEqual(
+      SECRET_NAMESPACES.flatMap(() => ['get', 'list', 'watch']).sort(),
+    );
+  });
+
+  it('route-compiler reads Gateways, VirtualServices, ServiceEntries, Services and EndpointSlices', () => {
+    const grants = grantsOf(objects, 'keyway', 'route-compiler');
+    const got = new Set(grants.map((g) => `${g.namespace} ${g.apiGroup}/${g.resource} ${g.verb}`));
+    const want = new Set(
+      [
+        'networking.istio.io/gateways',
+        'networking.istio.io/virtualservices',
+        'networking.istio.io/serviceentries',
+        '/services',
+        'discovery.k8s.io/endpointslices',
+      ].flatMap((r) => ['get', 'list', 'watch'].map((v) => `* ${r} ${v}`)),
+    );
+    expect(got).toEqual(want);
+  });
+
+  it('services with a Kubernetes source reach the API server in-cluster as their own ServiceAccount', () => {
+    const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+    const envOf = (d: K8sObject) =>
+      Object.fromEntries(podSpec(d).containers[0].env.map((e: any) => [e.name, e])) as Record<string, any>;
+    const sw = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'secret-watcher')!;
+    const rc = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'route-compiler')!;
+    for (const d of [sw, rc]) {
+      expect(podSpec(d).automountServiceAccountToken).toBe(true);
+      const sa = objects.find(
+        (o) => o.kind === 'ServiceAccount' && o.metadata.name === podSpec(d).serviceAccountName,
+      )!;
+      expect(sa.automountServiceAccountToken).not.toBe(false);
+    }
+    // secret-watcher: URL, CA file and a token value from the ServiceAccount's token Secret.
+    const swEnv = envOf(sw);
+    expect(swEnv.KUBE_API_URL.value).toBe('https://kubernetes.default.svc');
+    expect(swEnv.KUBE_CA_FILE.value).toBe(`${SA_DIR}/ca.crt`);
+    const ref = swEnv.KUBE_TOKEN.valueFrom.secretKeyRef;
+    const token = objects.find(
+      (o) =>
+        o.kind === 'Secret' && o.metadata.namespace === sw.metadata.namespace && o.metadata.name === ref.name,
+    )!;
+    expect(token.type).toBe('kubernetes.io/service-account-token');
+    expect(ref.key).toBe('token');
+    expect(token.metadata.annotations?.['kubernetes.io/service-account.name']).toBe(
+      podSpec(sw).serviceAccountName,
+    );
+    // route-compiler: URL and the automounted token file; Node trusts the cluster CA.
+    const rcEnv = envOf(rc);
+    expect(rcEnv.KUBERNETES_API_URL.value).toBe('https://kubernetes.default.svc');
+    expect(rcEnv.KUBERNETES_TOKEN_FILE.value).toBe(`${SA_DIR}/token`);
+    expect(rcEnv.NODE_EXTRA_CA_CERTS.value).toBe(`${SA_DIR}/ca.crt`);
+  });
+
+  it('no other keyway service account can read anything', () => {
+    for (const sa of ['ca', 'sds-server', 'api']) expect(grantsOf(objects, 'keyway', sa)).toEqual([]);
+  });
+
+  it('the gateway is Envoy in istio-system with the labels Gateways select and the bootstrap mounted', () => {
+    const gw = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'istio-ingressgateway')!;
+    expect(gw.metadata.namespace).toBe('istio-system');
+    expect(gw.spec.template.metadata.labels).toMatchObject({ istio: 'ingressgateway' });
+    const c = podSpec(gw).containers[0];
+    expect(c.image).toMatch(/^envoyproxy\/envoy:v\d+\.\d+\.\d+$/);
+    const args: string[] = c.args;
+    expect(args.slice(0, 2)).toEqual(['-c', '/etc/envoy/bootstrap.yaml']);
+    expect(args[args.indexOf('--service-node') + 1]).toMatch(
+      /^router~\$\(POD_IP\)~\$\(POD_NAME\)\.istio-system~istio-system\.svc\.cluster\.local$/,
+    );
+    const mounts = Object.fromEntries(c.volumeMounts.map((m: any) => [m.mountPath, m.name]));
+    const volumes = Object.fromEntries(podSpec(gw).volumes.map((v: any) => [v.name, v]));
+    const bootstrap = objects.find(
+      (o) => o.kind === 'ConfigMap' && o.metadata.name === volumes[mounts['/etc/envoy']].configMap.name,
+    )!;
+    expect(bootstrap.data['bootstrap.yaml']).toBe(readText('k8s/base/gateway/envoy-bootstrap.yaml'));
+    expect(volumes[mounts['/etc/keyway/pki']].secret.secretName).toBe('istio-ingressgateway-identity');
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'istio-ingressgateway')!;
+    expect(service.spec.ports.map((p: any) => [p.name, p.port])).toEqual([
+      ['http2', 80],
+      ['https', 443],
+    ]);
+  });
+
+  it('NATS runs JetStream from the generated config, with persistent storage', () => {
+    const nats = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'nats')!;
+    const volumes = Object.fromEntries(podSpec(nats).volumes.map((v: any) => [v.name, v]));
+    const config = objects.find(
+      (o) => o.kind === 'ConfigMap' && o.metadata.name === volumes.config.configMap.name,
+    )!;
+    const conf: string = config.data['nats.conf'];
+    expect(conf).toMatch(/jetstream\s*\{[^}]*store_dir:\s*\/data\/jetstream/);
+    expect(conf).toMatch(/user:\s*\$NATS_USER,\s*password:\s*\$NATS_PASSWORD/);
+    expect(nats.spec.volumeClaimTemplates.map((t: any) => t.metadata.name)).toEqual(['data']);
+    const replicas = nats.spec.replicas;
+    // A JetStream cluster needs its routes to name every replica; one server needs no cluster block.
+    const routes = [...conf.matchAll(/nats:\/\/nats-(\d+)\.nats-headless/g)].map((m) => Number(m[1]));
+    expect(routes).toEqual(replicas === 1 ? [] : [...Array(replicas).keys()]);
+  });
+});

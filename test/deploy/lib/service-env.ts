@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import { ConfigError, declaredVariables } from '#keyway/config';
+import { readCompose } from './compose.js';
+import { directResources, podSpec } from './k8s.js';
+import { exists, repoPath } from './repo.js';
+
+/** The services compose and k8s run, each from apps/<name>/src/main.ts. */
+export const DEPLOYED = ['ca', 'secret-watcher', 'route-compiler', 'sds-server', 'api'];
+
+/** Apps that are not deployed as services, and why. */
+export const NOT_DEPLOYED: Record<string, string> = {
+  gateway: 'Envoy is the gateway in compose and Kubernetes; the image can still run keyway’s own',
+  samples: 'compose runs the upstream httpbin and helloworld images; Kubernetes has real Services',
+  cli: 'a command-line tool run by people, not a service',
+};
+
+/**
+ * Variables a service declares, has a default for (or can do without), and that the manifests
+ * leave unset on purpose: `both`, or only in `compose` / only in `k8s`. Everything else a service
+ * reads must be set in docker-compose.yml and in k8s/base.
+ */
+type Target = 'compose' | 'k8s';
+const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, string>>>> = {
+  ca: {
+    both: {
+      CA_CRL_VALIDITY_SECONDS: 'CRL lifetime: the default (24 h) is documented in docs/deploy.md',
+      CA_CRL_REFRESH_SECONDS: 'CRL regeneration period: default 10 min',
+      CA_RENEWAL_CHECK_SECONDS: 'renewal scan period: default 60 s',
+      CA_BACKDATE_SECONDS: 'clock-skew allowance on notBefore: default 30 s',
+    },
+  },
+  'secret-watcher': {
+    both: {
+      SECRETS_DIR: 'no directory source in containers: Secrets come through the api (and Kubernetes)',
+      SECRETS_DIR_NAMESPACE: 'only used with SECRETS_DIR',
+      SECRET_SOURCE_PRECEDENCE: 'default kubernetes,api,directory is the documented order',
+      SECRET_DELETE_GRACE_SECONDS: 'default 1 h, documented in docs/deploy.md',
+      SECRET_EXPIRY_WARNING_DAYS: 'default 30 days',
+      SECRET_APPLY_WAIT_MS: 'default 8 s',
+      KUBE_LABEL_SELECTOR: 'every Secret of the watched namespaces is a candidate credential',
+    },
+    compose: {
+      KUBE_API_URL: 'no Kubernetes API in the compose stack: the Kubernetes source stays off',
+      KUBE_TOKEN: 'only used by the Kubernetes source',
+      KUBE_CA_FILE: 'only used by the Kubernetes source',
+      KUBE_NAMESPACES: 'only used by the Kubernetes source',
+    },
+  },
+  'route-compiler': {
+    both: {
+      ROUTE_DEBOUNCE_MS: 'default 50 ms',
+      ROUTE_MAX_WAIT_MS: 'default 500 ms',
+    },
+    k8s: {
+      ROUTES_DIR: 'routing comes from the Kubernetes watch and the API, not a folder',
+    },
+    compose: {
+      KUBERNETES_API_URL: 'no Kubernetes API in the compose stack: the Kubernetes source stays off',
+      KUBERNETES_TOKEN_FILE: 'only used by the Kubernetes source',
+    },
+  },
+  'sds-server': {
+    both: {
+      XDS_CLIENT_CRL_FILE: 'set when the proxies’ CA publishes a CRL (docs/deploy.md, "Identities")',
+      XDS_BOOTSTRAP_TOKENS:
+        'proxies authenticate with client certificates; tokens need the plain port, which is off',
+    },
+  },
+  api: {
+    both: {
+      KEYWAY_ADMIN_TOKEN_FILE: 'KEYWAY_ADMIN_TOKEN is set, so the token file is never read',
+      RATE_LIMIT_PER_SECOND: 'per-token rate limit: default 50/s',
+      RATE_LIMIT_BURST: 'per-token burst: default 100',
+      COMMAND_TIMEOUT_MS: 'NATS request timeout: default 10 s',
+      LOG_DIR: 'local suite only (`keyway logs` reads .keyway/logs); containers log to stdout',
+      GATEWAY_NAMESPACE: 'local suite presentation of the gateway; default istio-system is right',
+      GATEWAY_HOST: 'local suite presentation; Kubernetes has the real istio-ingressgateway Service',
+      GATEWAY_HTTPS_PORT: 'local suite presentation; compose publishes 8443, the default',
+      GATEWAY_HTTP_PORT: 'local suite presentation; compose publishes 8080, the default',
+      GATEWAY_POD_NAME: 'local suite presentation only',
+    },
+  },
+};
+
+/** Variables Node itself reads (not a service's config), allowed in the manifests, and why. */
+const NODE_RUNTIME: Record<string, string> = {
+  NODE_EXTRA_CA_CERTS: 'the cluster CA for fetch() to https://kubernetes.default.svc',
+};
+
+function leftUnset(service: string, target: Target): string[] {
+  const entry = LEFT_UNSET[service] ?? {};
+  return [...Object.keys(entry.both ?? {}), ...Object.keys(entry[target] ?? {})];
+}
+
+interface ServiceConfig {
+  service: string;
+  variables: string[];
+  load(env: Record<string, string | undefined>): unknown;
+}
+
+async function loadConfig(service: string): Promise<ServiceConfig> {
+  const file = repoPath(`apps/${service}/src/config.ts`);
+  if (!fs.existsSync(file)) throw new Error(`apps/${service}/src/config.ts does not exist`);
+  const module = (await import(file)) as Record<string, unknown>;
+  const found = Object.values(module).filter(
+    (v): v is ServiceConfig =>
+      !!v &&
+      typeof v === 'object' &&
+      (v as ServiceConfig).service === service &&
+      Array.isArray((v as ServiceConfig).variables),
+  );
+  if (found.length !== 1)
+    throw new Error(`apps/${service}/src/config.ts: expected one defineConfig('${service}', ...) export`);
+  return found[0];
+}
+
+/** Variables the service cannot start without: what load() of an empty environment names. */
+function requiredVariables(config: ServiceConfig): string[] {
+  try {
+    config.load({});
+    return [];
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.problems.map((p) => p.variable).sort();
+  }
+}
+
+function composeEnv(service: string): string[] {
+  return Object.keys(readCompose().services[service]?.environment ?? {}).sort();
+}
+
+function k8sEnv(service: string): string[] {
+  const deployment = directResources('k8s/base')
+    .map((r) => r.object)
+    .find((o) => o.kind === 'Deployment' && o.metadata.name === service);
+  if (!deployment) throw new Error(`k8s/base has no Deployment ${service}`);
+  const container = podSpec(deployment).containers.find((c: any) => c.name === service);
+  return (container.env ?? []).map((e: any) => e.name as string).sort();
+}
+
+/**
+ * The environment checks for one service, as their own spec file per service, so one service
+ * that is not there yet fails only its own file.
+ */
+export function describeServiceEnvironment(service: string): void {
+  describe(`environment of ${service}`, () => {
+    let config: ServiceConfig;
+    beforeAll(async () => {
+      config = await loadConfig(service);
+    });
+
+    it('declares its variables through defineConfig (recorded by libs/config)', () => {
+      expect([...(declaredVariables().get(service) ?? [])].sort()).toEqual([...config.variables].sort());
+    });
+
+    it('the listed exceptions are variables it reads and can start without', () => {
+      const unset = [...new Set([...leftUnset(service, 'compose'), ...leftUnset(service, 'k8s')])];
+      expect(unset.filter((v) => !config.variables.includes(v))).toEqual([]);
+      expect(unset.filter((v) => requiredVariables(config).includes(v))).toEqual([]);
+    });
+
+    it.each([
+      ['docker-compose.yml', 'compose', composeEnv],
+      ['k8s/base', 'k8s', k8sEnv],
+    ] as const)(
+      '%s sets every variable it reads (but the listed exceptions) and nothing else',
+      (_where, target, envOf) => {
+        const set = envOf(service);
+        const declared = config.variables;
+        const unset = leftUnset(service, target);
+        expect({ unread: set.filter((v) => !declared.includes(v) && !(v in NODE_RUNTIME)) }).toEqual({
+          unread: [],
+        });
+        expect({ missing: declared.filter((v) => !set.includes(v) && !unset.includes(v)).sort() }).toEqual({
+          missing: [],
+        });
+        expect({ setButListedUnset: set.filter((v) => unset.includes(v)) }).toEqual({
+          setButListedUnset: [],
+        });
+      },
+    );
+
+    it('its entry file exists', () => {
+      expect(exists(`apps/${service}/src/main.ts`)).toBe(true);
+    });
+  });
+}
