@@ -28,7 +28,12 @@ export default {
   watchman: false,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts'] },
-    { ...shared, displayName: 'integration', testTimeout: 60_000, testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testTimeout: 60_000,
+      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
+    },
     { ...shared, displayName: 'e2e', testTimeout: 120_000, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

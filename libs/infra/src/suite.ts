@@ -88,7 +88,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
   const stateDir = path.resolve(options.stateDir);
   const logDir = path.join(stateDir, 'logs');
   const manifestsDir = path.join(stateDir, 'manifests');
-  fs.mkdirSync(manifestsDir, { recursive: true });
+  for (const sub of ['secrets', 'routing']) fs.mkdirSync(path.join(manifestsDir, sub), { recursive: true });
   const p = options.ports;
   const report = options.report ?? (() => undefined);
   const keys = dataKeys(stateDir);
@@ -130,7 +130,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       env: {
         ...common,
         HTTP_PORT: String(p.routeCompilerOps),
-        ROUTING_DIR: path.join(manifestsDir, 'routing'),
+        ROUTES_DIR: path.join(manifestsDir, 'routing'),
       },
       ready: `http://127.0.0.1:${p.routeCompilerOps}/readyz`,
     },

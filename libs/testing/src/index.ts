@@ -1,2 +1,3 @@
 export * from './infrastructure.js';
 export * from './wait-for.js';
+export * from './envoy-validation/index.js';

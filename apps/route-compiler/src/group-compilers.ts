@@ -1,0 +1,87 @@
+import type { IrStatus } from '#keyway/ir';
+import {
+  allSnapshotRecords,
+  groupRecord,
+  RouteCompiler,
+  snapshotChanges,
+  type CompileResult,
+  type SnapshotChanges,
+} from '#keyway/xds';
+import type { KnownGroup } from './proxy-groups.js';
+import type { RoutingInputs } from './resource-store.js';
+
+export interface GroupOutput {
+  group: KnownGroup;
+  result: CompileResult;
+  /** Writes for the snapshots bucket; empty when the output is identical to the last publish. */
+  changes: SnapshotChanges;
+}
+
+export interface CompileRound {
+  outputs: GroupOutput[];
+  /** Groups with no proxy left: every key they had is to be deleted. */
+  removed: { groupId: string; keys: string[] }[];
+}
+
+/** One incremental RouteCompiler per proxy group; groups come and go with their proxies. */
+export class GroupCompilers {
+  private readonly compilers = new Map<string, { compiler: RouteCompiler; keys: Set<string> }>();
+
+  compile(
+    inputs: RoutingInputs,
+    groups: readonly KnownGroup[],
+    knownCredentials?: (namespace: string) => ReadonlySet<string> | undefined,
+  ): CompileRound {
+    const outputs: GroupOutput[] = [];
+    const live = new Set<string>();
+    for (const group of groups) {
+      live.add(group.groupId);
+      let entry = this.compilers.get(group.groupId);
+      const fresh = !entry;
+      if (!entry) {
+        entry = { compiler: new RouteCompiler(), keys: new Set() };
+        this.compilers.set(group.groupId, entry);
+      }
+      const result = entry.compiler.compile({
+        ...inputs,
+        group: { namespace: group.namespace, labels: group.labels },
+        knownCredentials: knownCredentials?.(group.namespace),
+      });
+      // A new compiler reports everything as added; a restarted service republishes all of it.
+      const changes = fresh
+        ? { puts: allSnapshotRecords(group.groupId, result), deletes: [] }
+        : snapshotChanges(group.groupId, result);
+      for (const p of changes.puts) entry.keys.add(p.key);
+      for (const d of changes.deletes) entry.keys.delete(d);
+      outputs.push({ group, result, changes });
+    }
+    const removed: CompileRound['removed'] = [];
+    for (const [groupId, entry] of this.compilers) {
+      if (live.has(groupId)) continue;
+      removed.push({ groupId, keys: [...entry.keys] });
+      this.compilers.delete(groupId);
+    }
+    return { outputs, removed };
+  }
+
+  static groupRecord = groupRecord;
+}
+
+/** Statuses of several groups merged per resource: accepted only if every group accepted it. */
+export function mergeStatuses(perGroup: readonly IrStatus[][]): IrStatus[] {
+  const merged = new Map<string, IrStatus>();
+  for (const statuses of perGroup) {
+    for (const s of statuses) {
+      const m = merged.get(s.resource);
+      if (!m) merged.set(s.resource, { ...s, conditions: [...s.conditions] });
+      else {
+        m.accepted &&= s.accepted;
+        for (const c of s.conditions) {
+          if (!m.conditions.some((x) => x.field === c.field && x.code === c.code && x.message === c.message))
+            m.conditions.push(c);
+        }
+      }
+    }
+  }
+  return [...merged.values()].sort((a, b) => (a.resource < b.resource ? -1 : 1));
+}

@@ -1,0 +1,225 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import type { INestMicroservice } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Buckets, proxyGroupId, proxyKey, proxyRecord, xdsResourceRecord } from '#keyway/contracts';
+import { decodeMessage, TypeUrl } from '#keyway/envoy-api';
+import { connectNats, natsTransport, provisionKeywayBucket, TypedBucket } from '#keyway/messaging';
+import { createLogger } from '#keyway/observability';
+import { ensureNats, freePort, type RunningService } from '#keyway/infra';
+import { createThrowawayDatabase, waitFor, type ThrowawayDatabase } from '#keyway/testing';
+import { routeCompilerConfig } from './config.js';
+import { KUBERNETES_RESOURCES } from './kubernetes-source.js';
+import { RouteCompilerModule } from './route-compiler.module.js';
+
+// A small simulated Kubernetes API server: list answers the seeded objects, watch keeps the response
+// open and streams the events the test sends, one JSON object per line.
+class FakeApiServer {
+  readonly objects = new Map<string, Record<string, unknown>[]>();
+  private readonly watchers = new Map<string, http.ServerResponse[]>();
+  private rv = 100;
+  private readonly server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.searchParams.get('watch') === '1') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+      const list = this.watchers.get(url.pathname) ?? [];
+      list.push(res);
+      this.watchers.set(url.pathname, list);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        metadata: { resourceVersion: String(this.rv) },
+        items: this.objects.get(url.pathname) ?? [],
+      }),
+    );
+  });
+
+  async start(): Promise<string> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  watching(path: string): boolean {
+    return (this.watchers.get(path)?.length ?? 0) > 0;
+  }
+
+  send(path: string, type: 'ADDED' | 'MODIFIED' | 'DELETED', object: Record<string, unknown>): void {
+    this.rv++;
+    const meta = { ...(object.metadata as object), resourceVersion: String(this.rv) };
+    for (const res of this.watchers.get(path) ?? [])
+      res.write(JSON.stringify({ type, object: { ...object, metadata: meta } }) + '\n');
+  }
+
+  async stop(): Promise<void> {
+    for (const list of this.watchers.values()) for (const res of list) res.end();
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}
+
+const suffix = randomBytes(3).toString('hex');
+const namespace = `k-${suffix}`;
+const labels = { istio: `kube-${suffix}` };
+const groupId = proxyGroupId(namespace, labels);
+const nodeId = `router~10.0.0.8~gw-${suffix}.${namespace}~${namespace}.svc.cluster.local`;
+const apiPath = (kind: string) => KUBERNETES_RESOURCES.find((r) => r.kind === kind)!.path;
+const slice = (address: string) => ({
+  metadata: { name: 'httpbin-x1', namespace, labels: { 'kubernetes.io/service-name': 'httpbin' } },
+  addressType: 'IPv4',
+  ports: [{ name: 'http', port: 8080 }],
+  endpoints: [{ addresses: [address], conditions: { ready: true } }],
+});
+
+let api: FakeApiServer;
+let db: ThrowawayDatabase;
+let app: INestMicroservice;
+let nc: NatsConnection;
+let snapshots: TypedBucket<typeof xdsResourceRecord>;
+let proxies: TypedBucket<typeof proxyRecord>;
+
+async function records(): Promise<Map<string, { version: string; resource: string }>> {
+  const out = new Map<string, { version: string; resource: string }>();
+  for (const key of await snapshots.keys(`${groupId}.>`)) {
+    const r = await snapshots.get(key);
+    if (r) out.set(`${r.typeUrl} ${r.name}`, r);
+  }
+  return out;
+}
+
+// A private NATS server: the shared one may carry a running route-compiler (npm start) that would
+// answer keyway.routing.* requests and publish this test's group from its own store.
+let natsServer: RunningService;
+let natsStateDir: string;
+
+async function privateNats(): Promise<string> {
+  natsStateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-rc-nats-'));
+  const url = `nats://127.0.0.1:${await freePort()}`;
+  natsServer = await ensureNats(url, natsStateDir, () => undefined);
+  return url;
+}
+
+beforeAll(async () => {
+  const natsUrl = await privateNats();
+  api = new FakeApiServer();
+  api.objects.set(apiPath('Gateway'), [
+    {
+      metadata: { name: 'gw', namespace },
+      spec: {
+        selector: labels,
+        servers: [
+          {
+            port: { number: 443, name: 'https', protocol: 'HTTPS' },
+            tls: { mode: 'SIMPLE', credentialName: 'cred' },
+            hosts: ['kube.example.com'],
+          },
+        ],
+      },
+    },
+  ]);
+  api.objects.set(apiPath('VirtualService'), [
+    {
+      metadata: { name: 'vs', namespace },
+      spec: {
+        hosts: ['kube.example.com'],
+        gateways: ['gw'],
+        http: [{ route: [{ destination: { host: 'httpbin', port: { number: 8000 } } }] }],
+      },
+    },
+  ]);
+  api.objects.set(apiPath('Service'), [
+    {
+      metadata: { name: 'httpbin', namespace },
+      spec: { ports: [{ name: 'http', port: 8000, targetPort: 8080 }] },
+    },
+  ]);
+  api.objects.set(apiPath('EndpointSlice'), [slice('10.1.0.1')]);
+  const url = await api.start();
+  db = await createThrowawayDatabase('keyway_route_compiler_kube');
+  const config = routeCompilerConfig.load({
+    NATS_URL: natsUrl,
+    DATABASE_URL: db.url,
+    HTTP_PORT: '0',
+    LOG_LEVEL: 'silent',
+    KUBERNETES_API_URL: url,
+    ROUTE_DEBOUNCE_MS: '10',
+  });
+  const logger = createLogger({ service: 'route-compiler', level: 'silent', format: 'json' });
+  app = await NestFactory.createMicroservice(
+    RouteCompilerModule.register(config, logger, { proxyNamespace: namespace, withoutOpsServer: true }),
+    { ...natsTransport({ url: config.NATS_URL, queue: `route-compiler-kube-${suffix}` }), logger: false },
+  );
+  await app.listen();
+  nc = await connectNats({ url: config.NATS_URL, name: `route-compiler-kube-test-${suffix}` });
+  snapshots = new TypedBucket(await provisionKeywayBucket(nc, Buckets.xdsSnapshots), xdsResourceRecord);
+  proxies = new TypedBucket(await provisionKeywayBucket(nc, Buckets.proxies), proxyRecord);
+}, 60_000);
+
+afterAll(async () => {
+  await proxies?.delete(proxyKey(nodeId));
+  await app?.close();
+  for (const key of (await snapshots?.keys(`${groupId}.>`)) ?? []) await snapshots.delete(key);
+  await nc?.drain();
+  await db?.drop();
+  await natsServer?.stop();
+  if (natsStateDir) fs.rmSync(natsStateDir, { recursive: true, force: true });
+  await api?.stop();
+});
+
+describe('Kubernetes source (simulated API server)', () => {
+  it('compiles listed resources with EndpointSlice endpoints and follows watch events', async () => {
+    await proxies.put(proxyKey(nodeId), {
+      schemaVersion: 1,
+      nodeId,
+      namespace,
+      labels,
+      groupId,
+      replica: 'test',
+      connectedSince: new Date().toISOString(),
+      streams: 1,
+      acked: {},
+    });
+    const cla = `${TypeUrl.ClusterLoadAssignment} outbound|8000||httpbin.${namespace}.svc.cluster.local`;
+    const route = `${TypeUrl.RouteConfiguration} https.443.https.gw.${namespace}`;
+    const first = await waitFor(
+      async () => {
+        const r = await records();
+        return r.has(cla) && r.has(route) ? r : undefined;
+      },
+      { what: 'listed resources compiled', timeoutMs: 20_000 },
+    );
+    const endpoints = (rec: { resource: string }) =>
+      JSON.stringify(decodeMessage(TypeUrl.ClusterLoadAssignment, Buffer.from(rec.resource, 'base64')));
+    expect(endpoints(first.get(cla)!)).toContain('10.1.0.1');
+
+    await waitFor(() => api.watching(apiPath('EndpointSlice')), { what: 'the EndpointSlice watch' });
+    api.send(apiPath('EndpointSlice'), 'MODIFIED', slice('10.1.0.2'));
+    const second = await waitFor(
+      async () => {
+        const r = await records();
+        return r.get(cla)?.version !== first.get(cla)?.version ? r : undefined;
+      },
+      { what: 'the endpoint change published', timeoutMs: 20_000 },
+    );
+    expect(endpoints(second.get(cla)!)).toContain('10.1.0.2');
+    expect(second.get(route)?.version).toBe(first.get(route)?.version);
+
+    await waitFor(() => api.watching(apiPath('VirtualService')), { what: 'the VirtualService watch' });
+    api.send(apiPath('VirtualService'), 'DELETED', { metadata: { name: 'vs', namespace } });
+    await waitFor(
+      async () => {
+        const r = await records();
+        return r.get(route)?.version !== second.get(route)?.version && !r.has(cla) ? r : undefined;
+      },
+      { what: 'the deleted VirtualService removed from the snapshot', timeoutMs: 20_000 },
+    );
+  }, 60_000);
+});

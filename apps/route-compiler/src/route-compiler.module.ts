@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { connectNats, natsHealth } from '#keyway/messaging';
+import { HealthRegistry, OpsServer, createMetricsRegistry, type Logger } from '#keyway/observability';
+import { openServiceDatabase, postgresHealth, type DataSource } from '#keyway/persistence';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { RouteCompilerConfig } from './config.js';
+import { ROUTE_COMPILER_MIGRATIONS } from './migrations/index.js';
+import { ROUTING_SERVICE, RoutingHandler } from './routing.handler.js';
+import { RoutingRepository, ROUTING_CHANNEL } from './routing-repository.js';
+import pg from 'pg';
+import { RoutingService } from './routing-service.js';
+
+const CONFIG = Symbol('ROUTE_COMPILER_CONFIG');
+const LOGGER = Symbol('ROUTE_COMPILER_LOGGER');
+const NATS = Symbol('ROUTE_COMPILER_NATS');
+const DATA_SOURCE = Symbol('ROUTE_COMPILER_DATA_SOURCE');
+
+export interface RouteCompilerModuleOptions {
+  /** Consider only proxies of this namespace (tests sharing one NATS). */
+  proxyNamespace?: string;
+  /** Skip the ops HTTP server (tests). */
+  withoutOpsServer?: boolean;
+}
+
+class RouteCompilerLifecycle implements OnModuleInit, OnApplicationShutdown {
+  #ops?: OpsServer;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: RouteCompilerConfig & RouteCompilerModuleOptions,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(NATS) private readonly nc: NatsConnection,
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(ROUTING_SERVICE) private readonly routing: RoutingService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.routing.start();
+    if (!this.config.withoutOpsServer) {
+      const health = new HealthRegistry();
+      health.register('postgres', () => postgresHealth(this.ds));
+      health.register('nats', () => natsHealth(this.nc));
+      this.#ops = new OpsServer({
+        port: this.config.HTTP_PORT,
+        health,
+        metrics: createMetricsRegistry('route-compiler'),
+      });
+      await this.#ops.start();
+    }
+    this.logger.info('route-compiler ready');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.routing.stop();
+    await this.#ops?.stop();
+    await this.nc.drain();
+    if (this.ds.isInitialized) await this.ds.destroy();
+  }
+}
+
+/** A dedicated connection LISTENing for API changes made by any replica. */
+async function listenForRoutingChanges(
+  url: string,
+  onChange: (id: string) => void,
+  logger: Logger,
+): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', (e) => logger.error({ err: e }, 'routing change listener failed'));
+  client.on('notification', (n) => {
+    if (n.channel === ROUTING_CHANNEL && n.payload) onChange(n.payload);
+  });
+  await client.connect();
+  await client.query(`LISTEN ${ROUTING_CHANNEL}`);
+  return async () => {
+    await client.end();
+  };
+}
+
+@Module({})
+export class RouteCompilerModule {
+  static register(
+    config: RouteCompilerConfig,
+    logger: Logger,
+    options: RouteCompilerModuleOptions = {},
+  ): DynamicModule {
+    return {
+      module: RouteCompilerModule,
+      controllers: [RoutingHandler],
+      providers: [
+        { provide: CONFIG, useValue: { ...config, ...options } },
+        { provide: LOGGER, useValue: logger },
+        {
+          provide: NATS,
+          useFactory: () =>
+            connectNats(
+              {
+                url: config.NATS_URL,
+                user: config.NATS_USER,
+                password: config.NATS_PASSWORD,
+                name: 'route-compiler',
+              },
+              logger,
+            ),
+        },
+        {
+          provide: DATA_SOURCE,
+          useFactory: () =>
+            openServiceDatabase({
+              url: config.DATABASE_URL,
+              schema: 'route_compiler',
+              entities: [],
+              migrations: ROUTE_COMPILER_MIGRATIONS,
+            }),
+        },
+        {
+          provide: ROUTING_SERVICE,
+          inject: [NATS, DATA_SOURCE],
+          useFactory: (nc: NatsConnection, ds: DataSource) =>
+            new RoutingService({
+              nc,
+              repository: new RoutingRepository(ds),
+              logger,
+              routesDir: config.ROUTES_DIR,
+              debounceMs: config.ROUTE_DEBOUNCE_MS,
+              maxWaitMs: config.ROUTE_MAX_WAIT_MS,
+              proxyNamespace: options.proxyNamespace,
+              listenForChanges: (onChange) => listenForRoutingChanges(config.DATABASE_URL, onChange, logger),
+              kubernetes: config.KUBERNETES_API_URL
+                ? {
+                    url: config.KUBERNETES_API_URL.replace(/\/$/, ''),
+                    token: config.KUBERNETES_TOKEN_FILE
+                      ? fs.readFileSync(config.KUBERNETES_TOKEN_FILE, 'utf8').trim()
+                      : undefined,
+                  }
+                : undefined,
+            }),
+        },
+        RouteCompilerLifecycle,
+      ],
+    };
+  }
+}

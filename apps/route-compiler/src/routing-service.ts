@@ -1,0 +1,300 @@
+import {
+  Buckets,
+  errorReply,
+  okReply,
+  proxyGroupRecord,
+  proxyRecord,
+  xdsResourceRecord,
+  type Actor,
+  type CommandReply,
+} from '#keyway/contracts';
+import type { IrStatus } from '#keyway/ir';
+import { resourceId, type RoutingResource } from '#keyway/istio';
+import { provisionKeywayBucket, TypedBucket, watchBucket, type KvWatch } from '#keyway/messaging';
+import type { Logger } from '#keyway/observability';
+import { groupRecord } from '#keyway/xds';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { CompileScheduler } from './compile-scheduler.js';
+import { KubernetesSource } from './kubernetes-source.js';
+import { readManifestDirectory, watchDirectory } from './directory-source.js';
+import { GroupCompilers, mergeStatuses } from './group-compilers.js';
+import { ProxyGroups } from './proxy-groups.js';
+import { ResourceStore } from './resource-store.js';
+import type { RoutingRepository } from './routing-repository.js';
+
+export interface RoutingServiceOptions {
+  nc: NatsConnection;
+  repository: RoutingRepository;
+  logger: Logger;
+  routesDir?: string;
+  debounceMs: number;
+  maxWaitMs: number;
+  /** Consider only proxies of this namespace (tests sharing one NATS). */
+  proxyNamespace?: string;
+  kubernetes?: { url: string; token?: string };
+  /** Subscribes to API changes made by any replica; returns an unsubscribe. */
+  listenForChanges?: (onChange: (id: string) => void) => Promise<() => Promise<void>>;
+}
+
+export interface ResourceSummary {
+  kind: string;
+  namespace: string;
+  name: string;
+  source: string;
+}
+
+const summary = (r: RoutingResource, source: string): ResourceSummary => ({
+  kind: r.kind,
+  namespace: r.meta.namespace,
+  name: r.meta.name,
+  source,
+});
+
+/**
+ * The route-compiler's runtime: resources from the API (Postgres) and a directory, proxy groups from
+ * the proxies bucket, a debounced compile per group, and publication of what changed.
+ */
+export class RoutingService {
+  readonly store = new ResourceStore();
+  private readonly groups = new ProxyGroups();
+  private readonly compilers = new GroupCompilers();
+  private readonly scheduler: CompileScheduler;
+  private snapshots?: TypedBucket<typeof xdsResourceRecord>;
+  private groupRecords?: TypedBucket<typeof proxyGroupRecord>;
+  private proxiesWatch?: KvWatch;
+  private directoryWatch?: { close(): void };
+  private kubernetes?: KubernetesSource;
+  private unlisten?: () => Promise<void>;
+  private statuses: IrStatus[] = [];
+  /** Increments after every published compile: tests wait on it rather than on time. */
+  compiles = 0;
+
+  constructor(private readonly options: RoutingServiceOptions) {
+    this.scheduler = new CompileScheduler(
+      () => this.publish(),
+      { debounceMs: options.debounceMs, maxWaitMs: options.maxWaitMs },
+      undefined,
+      (e) => options.logger.error({ err: e }, 'route compile failed'),
+    );
+  }
+
+  async start(): Promise<void> {
+    const { nc, logger } = this.options;
+    this.snapshots = new TypedBucket(
+      await provisionKeywayBucket(nc, Buckets.xdsSnapshots),
+      xdsResourceRecord,
+    );
+    this.groupRecords = new TypedBucket(
+      await provisionKeywayBucket(nc, Buckets.proxyGroups),
+      proxyGroupRecord,
+    );
+    if (this.options.listenForChanges) {
+      this.unlisten = await this.options.listenForChanges((id) => void this.reload(id));
+    }
+    for (const row of await this.options.repository.all()) {
+      const r = this.store.apply('api', row.manifest);
+      if (!r.ok) logger.warn({ id: row.id, errors: r.errors }, 'stored routing resource no longer valid');
+    }
+    if (this.options.routesDir) {
+      this.syncDirectory();
+      this.directoryWatch = watchDirectory(this.options.routesDir, () => {
+        this.syncDirectory();
+        this.scheduler.schedule();
+      });
+    }
+    if (this.options.kubernetes) {
+      this.kubernetes = new KubernetesSource({
+        baseUrl: this.options.kubernetes.url,
+        token: this.options.kubernetes.token,
+        onPut: (manifest) => {
+          const r = this.store.apply('kubernetes', manifest);
+          if (!r.ok) logger.warn({ errors: r.errors }, 'kubernetes: manifest rejected');
+          this.scheduler.schedule();
+        },
+        onDelete: (kind, namespace, name) => {
+          if (this.store.delete(resourceId(kind, { namespace, name }), 'kubernetes'))
+            this.scheduler.schedule();
+        },
+        onListed: (kind, present) => {
+          for (const id of this.store.idsFrom('kubernetes')) {
+            const [k, namespace, name] = id.split('/');
+            if (k === kind && !present.has(`${namespace}/${name}`)) this.store.delete(id, 'kubernetes');
+          }
+          this.scheduler.schedule();
+        },
+        onError: (message) => logger.warn(`kubernetes: ${message}`),
+      });
+      this.kubernetes.start();
+    }
+    const proxies = await provisionKeywayBucket(nc, Buckets.proxies);
+    this.proxiesWatch = await watchBucket(
+      proxies,
+      proxyRecord,
+      {
+        onEvent: (e) => {
+          const changed =
+            e.kind === 'put'
+              ? !this.options.proxyNamespace || e.value.namespace === this.options.proxyNamespace
+                ? this.groups.put(e.key, e.value)
+                : false
+              : this.groups.delete(e.key);
+          if (changed) this.scheduler.schedule();
+        },
+      },
+      { logger },
+    );
+    await this.proxiesWatch.ready;
+    this.scheduler.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.scheduler.stop();
+    this.directoryWatch?.close();
+    await this.kubernetes?.stop();
+    await this.unlisten?.();
+    await this.proxiesWatch?.stop();
+    await this.scheduler.idle();
+  }
+
+  async apply(manifest: unknown, actor: Actor): Promise<CommandReply<ResourceSummary>> {
+    const parsed = this.store.apply('api', manifest);
+    if (!parsed.ok)
+      return errorReply(
+        'invalid',
+        parsed.errors.map((e) => `${e.resource}: ${e.field}: ${e.message}`).join('; '),
+        parsed.errors,
+      );
+    const r = parsed.resource;
+    await this.options.repository.save(r.id, r.kind, r.meta.namespace, r.meta.name, manifest, actor);
+    await this.options.repository.notify(r.id);
+    this.scheduler.schedule();
+    this.options.logger.debug({ resource: r.id }, 'routing resource applied');
+    return okReply(summary(r, 'api'));
+  }
+
+  async delete(
+    kind: string,
+    namespace: string,
+    name: string,
+    ignoreNotFound: boolean,
+  ): Promise<CommandReply<{ deleted: boolean }>> {
+    const id = resourceId(kind, { namespace, name });
+    const deleted = await this.options.repository.delete(id);
+    this.store.delete(id, 'api');
+    if (deleted) await this.options.repository.notify(id);
+    if (!deleted && !ignoreNotFound) return errorReply('not_found', `${id}: not found`);
+    this.scheduler.schedule();
+    return okReply({ deleted });
+  }
+
+  get(kind: string, namespace: string, name: string): CommandReply<{ manifest: unknown; source: string }> {
+    const stored = this.store.get(resourceId(kind, { namespace, name }));
+    if (!stored) return errorReply('not_found', `${kind}/${namespace}/${name}: not found`);
+    return okReply({ manifest: stored.manifest, source: stored.source });
+  }
+
+  list(kind: RoutingResource['kind'], namespace?: string): CommandReply<{ items: ResourceSummary[] }> {
+    return okReply({ items: this.store.list(kind, namespace).map((s) => summary(s.resource, s.source)) });
+  }
+
+  status(filter: {
+    kind?: string;
+    namespace?: string;
+    name?: string;
+  }): CommandReply<{ statuses: IrStatus[] }> {
+    const statuses = this.statuses.filter((s) => {
+      const [kind, namespace, name] = s.resource.split('/');
+      return (
+        (!filter.kind || kind === filter.kind) &&
+        (!filter.namespace || namespace === filter.namespace) &&
+        (!filter.name || name === filter.name)
+      );
+    });
+    return okReply({ statuses });
+  }
+
+  /** Another replica (or this one) changed an API resource: take Postgres's version of it. */
+  private async reload(id: string): Promise<void> {
+    try {
+      const row = await this.options.repository.get(id);
+      if (row) {
+        const r = this.store.apply('api', row.manifest);
+        if (!r.ok)
+          this.options.logger.warn({ id, errors: r.errors }, 'stored routing resource no longer valid');
+      } else this.store.delete(id, 'api');
+      this.scheduler.schedule();
+    } catch (e) {
+      this.options.logger.error({ err: e, id }, 'reloading a routing resource failed');
+    }
+  }
+
+  /** Compile now, without the debounce (tests and startup). */
+  async compileNow(): Promise<void> {
+    await this.scheduler.idle();
+    await this.publish();
+  }
+
+  private syncDirectory(): void {
+    const dir = this.options.routesDir!;
+    const { manifests, problems } = readManifestDirectory(dir);
+    for (const p of problems) this.options.logger.warn({ dir }, `routes directory: ${p}`);
+    const seen = new Set<string>();
+    for (const { file, manifest } of manifests) {
+      const r = this.store.apply('directory', manifest);
+      if (r.ok) seen.add(r.resource.id);
+      else this.options.logger.warn({ file, errors: r.errors }, 'routes directory: manifest rejected');
+    }
+    for (const id of this.store.idsFrom('directory')) if (!seen.has(id)) this.store.delete(id, 'directory');
+    this.options.logger.debug(
+      { dir, resources: seen.size, problems: problems.length },
+      'routes directory read',
+    );
+  }
+
+  private async publish(): Promise<void> {
+    const snapshots = this.snapshots!;
+    const groupRecords = this.groupRecords!;
+    const round = this.compilers.compile(this.store.inputs(), this.groups.groups());
+    for (const out of round.outputs) {
+      for (const p of out.changes.puts) await snapshots.put(p.key, p.value);
+      for (const key of out.changes.deletes) await snapshots.delete(key);
+      if (
+        out.changes.puts.length > 0 ||
+        out.changes.deletes.length > 0 ||
+        !(await groupRecords.get(out.group.groupId))
+      ) {
+        await groupRecords.put(out.group.groupId, {
+          ...groupRecord(out.result),
+          compiledAt: new Date().toISOString(),
+        });
+      }
+    }
+    for (const gone of round.removed) {
+      for (const key of gone.keys) await snapshots.delete(key);
+      await groupRecords.delete(gone.groupId);
+    }
+    const statuses = mergeStatuses(round.outputs.map((o) => o.result.statuses));
+    for (const s of statuses) {
+      const before = this.statuses.find((x) => x.resource === s.resource);
+      if (!s.accepted && JSON.stringify(before) !== JSON.stringify(s)) {
+        this.options.logger.warn(
+          { resource: s.resource, conditions: s.conditions },
+          'routing resource not accepted',
+        );
+      }
+    }
+    this.statuses = statuses;
+    this.compiles++;
+    this.options.logger.debug(
+      {
+        compiles: this.compiles,
+        groups: round.outputs.map((o) => ({
+          groupId: o.group.groupId,
+          puts: o.changes.puts.length,
+          deletes: o.changes.deletes.length,
+        })),
+      },
+      'routes compiled',
+    );
+  }
+}

@@ -1,0 +1,223 @@
+import { TypeUrl } from '#keyway/envoy-api';
+import {
+  IrBuilder,
+  type IrCluster,
+  type IrInputs,
+  type IrSnapshot,
+  type IrStatus,
+  type ProxyGroup,
+} from '#keyway/ir';
+import { buildCluster, buildClusterLoadAssignment } from './cluster.js';
+import { compileResource, TypeVersion, type CompiledResource } from './encode.js';
+import { buildListener } from './listener.js';
+import { buildRouteConfiguration } from './route-configuration.js';
+
+export interface CompileInputs extends IrInputs {
+  group: ProxyGroup;
+}
+
+/** The four types a gateway snapshot holds (Secrets come from the credentials bucket). */
+export const SNAPSHOT_TYPE_URLS = [
+  TypeUrl.Cluster,
+  TypeUrl.ClusterLoadAssignment,
+  TypeUrl.Listener,
+  TypeUrl.RouteConfiguration,
+] as const;
+export type SnapshotTypeUrl = (typeof SNAPSHOT_TYPE_URLS)[number];
+
+export interface ResourceRef {
+  typeUrl: string;
+  name: string;
+}
+
+export interface ResourceDiff {
+  added: ResourceRef[];
+  changed: ResourceRef[];
+  removed: ResourceRef[];
+}
+
+export interface CompileResult {
+  /** Per type, sorted by name. Treat as read-only: unchanged arrays are shared between compiles. */
+  resources: Record<SnapshotTypeUrl, readonly CompiledResource[]>;
+  versions: Record<SnapshotTypeUrl, string>;
+  /** Per input resource: accepted, or why not (sorted by resource). */
+  readonly statuses: IrStatus[];
+  /** Against the previous `compile` of this instance (everything is `added` the first time). */
+  diff: ResourceDiff;
+  ir: IrSnapshot;
+}
+
+interface TypeState {
+  byName: Map<string, CompiledResource>;
+  /** Resources in production order and the sorted view of them, reused while the names stay put. */
+  order: CompiledResource[];
+  sorted: CompiledResource[];
+  sortedIndex: Map<string, number>;
+  sum: TypeVersion;
+  version: string;
+  /** The IR objects `order` was made from, to find what an edit touched without re-walking all. */
+  sources: readonly object[];
+}
+
+const compareNames = (a: CompiledResource, b: CompiledResource): number =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+/**
+ * Istio resources -> Envoy resources for one proxy group, incrementally: IR parts that did not change
+ * come back from the IR builder as the same objects, their encodings are reused, and the diff compares
+ * encodings by identity first, so one edit among thousands of hosts re-encodes only what it touched.
+ */
+export class RouteCompiler {
+  private readonly builder = new IrBuilder();
+  private readonly state = new Map<SnapshotTypeUrl, TypeState>();
+  private lastClusters?: { clusters: readonly IrCluster[]; eds: IrCluster[] };
+
+  compile(inputs: CompileInputs): CompileResult {
+    const ir = this.builder.build(inputs, inputs.group);
+    let eds: IrCluster[];
+    if (this.lastClusters?.clusters === ir.clusters) eds = this.lastClusters.eds;
+    else {
+      eds = ir.clusters.filter((c) => c.discovery === 'eds');
+      this.lastClusters = { clusters: ir.clusters, eds };
+    }
+    const plan: [SnapshotTypeUrl, readonly object[], (source: any) => Record<string, unknown>][] = [
+      [TypeUrl.Cluster, ir.clusters, buildCluster],
+      [TypeUrl.ClusterLoadAssignment, eds, buildClusterLoadAssignment],
+      [TypeUrl.Listener, ir.listeners, buildListener],
+      [TypeUrl.RouteConfiguration, ir.routeTables, buildRouteConfiguration],
+    ];
+    const diff: ResourceDiff = { added: [], changed: [], removed: [] };
+    const resources = {} as Record<SnapshotTypeUrl, readonly CompiledResource[]>;
+    const versions = {} as Record<SnapshotTypeUrl, string>;
+    for (const [typeUrl, sources, translate] of plan) {
+      const s = this.update(typeUrl, this.encodeAll(typeUrl, sources, translate), sources, diff);
+      resources[typeUrl] = s.sorted;
+      versions[typeUrl] = s.version;
+    }
+    return {
+      resources,
+      versions,
+      get statuses(): IrStatus[] {
+        return ir.statuses;
+      },
+      diff,
+      ir,
+    };
+  }
+
+  /**
+   * Encodings in source order. An IR object the previous compile also had (the IR builder hands back
+   * unchanged parts as the same objects) keeps its encoding; only new objects are translated.
+   */
+  private encodeAll(
+    typeUrl: SnapshotTypeUrl,
+    sources: readonly object[],
+    translate: (source: any) => Record<string, unknown>,
+  ): CompiledResource[] {
+    const before = this.state.get(typeUrl);
+    if (before && before.sources === sources) return before.order;
+    const out = new Array<CompiledResource>(sources.length);
+    let bySource: Map<object, CompiledResource> | undefined;
+    for (let i = 0; i < sources.length; i++) {
+      const src = sources[i];
+      if (before && before.sources[i] === src) {
+        out[i] = before.order[i];
+        continue;
+      }
+      if (before && !bySource) {
+        bySource = new Map();
+        before.sources.forEach((s, j) => bySource!.set(s, before.order[j]));
+      }
+      out[i] = bySource?.get(src) ?? compileResource(typeUrl, translate(src));
+    }
+    return out;
+  }
+
+  private update(
+    typeUrl: SnapshotTypeUrl,
+    order: CompiledResource[],
+    sources: readonly object[],
+    diff: ResourceDiff,
+  ): TypeState {
+    const before = this.state.get(typeUrl);
+    if (before && before.sources === sources) return before;
+    if (before && before.order.length === order.length && before.sources.length === sources.length) {
+      const patched = this.patch(typeUrl, before, order, sources, diff);
+      if (patched) return patched;
+    }
+    const previous = before?.byName ?? new Map<string, CompiledResource>();
+    let identical = before !== undefined && before.order.length === order.length;
+    let sameNames = identical;
+    const byName = new Map<string, CompiledResource>();
+    for (let i = 0; i < order.length; i++) {
+      const r = order[i];
+      byName.set(r.name, r);
+      if (identical && before!.order[i] !== r) identical = false;
+      if (sameNames && before!.order[i].name !== r.name) sameNames = false;
+      const old = previous.get(r.name);
+      if (old === r) continue;
+      if (old === undefined) diff.added.push({ typeUrl, name: r.name });
+      else if (old.version !== r.version) diff.changed.push({ typeUrl, name: r.name });
+    }
+    if (byName.size !== previous.size || !sameNames) {
+      for (const name of previous.keys()) if (!byName.has(name)) diff.removed.push({ typeUrl, name });
+    }
+    if (identical) {
+      const same = { ...before!, sources };
+      this.state.set(typeUrl, same);
+      return same;
+    }
+    let sorted: CompiledResource[];
+    if (sameNames) {
+      // Same names in the same production order: the sorted view keeps its order, with new entries.
+      sorted = before!.sorted.map((r) => byName.get(r.name)!);
+    } else sorted = [...order].sort(compareNames);
+    const sum = new TypeVersion();
+    const sortedIndex = new Map<string, number>();
+    sorted.forEach((r, i) => {
+      sum.add(r.version);
+      sortedIndex.set(r.name, i);
+    });
+    const state: TypeState = { byName, order, sorted, sortedIndex, sum, version: sum.toString(), sources };
+    this.state.set(typeUrl, state);
+    return state;
+  }
+
+  /**
+   * When only some IR objects were replaced (same count, same names at the same places), patch the
+   * previous state in O(replaced) instead of rebuilding it. Returns undefined if names moved.
+   */
+  private patch(
+    typeUrl: SnapshotTypeUrl,
+    before: TypeState,
+    order: CompiledResource[],
+    sources: readonly object[],
+    diff: ResourceDiff,
+  ): TypeState | undefined {
+    const replaced: number[] = [];
+    for (let i = 0; i < sources.length; i++) if (sources[i] !== before.sources[i]) replaced.push(i);
+    if (replaced.length > 64) return undefined;
+    for (const i of replaced) if (order[i].name !== before.order[i].name) return undefined;
+    const sorted = before.sorted.slice();
+    const sum = before.sum.clone();
+    for (const i of replaced) {
+      const next = order[i];
+      const old = before.order[i];
+      before.byName.set(next.name, next);
+      sorted[before.sortedIndex.get(next.name)!] = next;
+      if (old.version !== next.version) {
+        diff.changed.push({ typeUrl, name: next.name });
+        sum.remove(old.version);
+        sum.add(next.version);
+      }
+    }
+    const state: TypeState = { ...before, order, sorted, sum, version: sum.toString(), sources };
+    this.state.set(typeUrl, state);
+    return state;
+  }
+}
+
+/** One-shot compile (golden tests, tools). */
+export function compileRoutes(inputs: CompileInputs): CompileResult {
+  return new RouteCompiler().compile(inputs);
+}
