@@ -105,6 +105,8 @@ export function testCa(name = 'sw test root'): Issuer {
   const cert = issueCertificate({
     profile: 'root-ca',
     subject: { commonName: name },
+    // Backdated, as CAs do, so a test clock taken before issuing still sees them valid.
+    notBefore: new Date(Date.now() - DAY),
     notAfter: new Date(Date.now() + 3650 * DAY),
     keyPair,
   });
@@ -120,6 +122,7 @@ export function leafFor(
     profile: 'server',
     subject: { commonName: host },
     sans: { dns: [host] },
+    notBefore: new Date(Date.now() - DAY),
     notAfter: new Date(Date.now() + 90 * DAY),
     issuer: ca,
     keyType: 'ecdsa-p256',
