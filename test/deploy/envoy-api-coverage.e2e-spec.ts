@@ -3,7 +3,7 @@ import { bootstrapRoot } from './lib/envoy-root.js';
 import { BOOTSTRAP_TYPE, BOOTSTRAP_TYPE_URL, BOOTSTRAPS, readBootstrap } from './lib/bootstrap.js';
 
 // Kept apart from envoy-bootstrap.e2e-spec.ts: it fails until libs/envoy-api/src/proto-files.ts
-// loads every type the bootstraps pack in an Any (BOOTSTRAP_EXTRA_PROTO_FILES), and then passes
+// loads every type the bootstraps pack in an Any, and then passes
 // with no change here.
 describe.each(BOOTSTRAPS)('#keyway/envoy-api covers the types of $file', ({ file }) => {
   it('loads every type the bootstrap packs in an Any', () => {

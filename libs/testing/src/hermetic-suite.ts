@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { allEnv } from '#keyway/config';
+import {
+  ensureNats,
+  freePort,
+  freeSuitePorts,
+  startSuite,
+  type RunningService,
+  type RunningSuite,
+} from '#keyway/infra';
+import { createThrowawayDatabase, type ThrowawayDatabase } from './infrastructure.js';
+
+export interface ProgramResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a program to completion (never through a shell), feeding stdin. */
+export function runProgram(
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string>; stdin?: string; cwd?: string } = {},
+): Promise<ProgramResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: { ...allEnv(), ...options.env }, cwd: options.cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+export interface HermeticSuite {
+  suite: RunningSuite;
+  /** A scratch folder the CLI runs in (certificates, manifests). */
+  workDir: string;
+  /** `keyway ...` as a user types it, against this suite. */
+  keyway(args: string[], stdin?: string): Promise<ProgramResult>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole keyway suite as separate processes, isolated from everything else on the machine: its
+ * own nats-server on a free port (no other test's state in the fixed-name buckets), a throwaway
+ * database, free ports everywhere. For the walkthrough e2e test and the gateway benchmarks.
+ */
+export async function startHermeticSuite(prefix = 'keyway-suite'): Promise<HermeticSuite> {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  const workDir = path.join(stateDir, 'work');
+  fs.mkdirSync(workDir);
+  const natsUrl = `nats://127.0.0.1:${await freePort()}`;
+  let nats: RunningService | undefined;
+  let db: ThrowawayDatabase | undefined;
+  try {
+    nats = await ensureNats(natsUrl, stateDir, () => undefined);
+    db = await createThrowawayDatabase(prefix.replace(/[^a-z0-9]+/g, '_'));
+    const suite = await startSuite({
+      natsUrl,
+      databaseUrl: db.url,
+      stateDir,
+      ports: await freeSuitePorts(),
+      root: process.cwd(),
+    });
+    const bin = path.resolve('bin/keyway.mjs');
+    return {
+      suite,
+      workDir,
+      keyway: (args, stdin) =>
+        runProgram(process.execPath, [bin, ...args], { env: suite.cliEnv, stdin, cwd: workDir }),
+      async stop() {
+        await suite.stop();
+        await nats?.stop();
+        await db?.drop();
+        fs.rmSync(stateDir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    await nats?.stop();
+    await db?.drop();
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    throw e;
+  }
+}
