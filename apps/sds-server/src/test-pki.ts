@@ -104,15 +104,8 @@ export class TestCa {
     const dates = options.notBefore
       ? ['-startdate', options.notBefore, '-enddate', options.notAfter!]
       : ['-days', '1'];
-    this.#openssl([
-      'ca',
+    this.#opensslCa([
       '-batch',
-      '-config',
-      this.#file('openssl.cnf'),
-      '-cert',
-      this.#file('ca.crt'),
-      '-keyfile',
-      this.#file('ca.key'),
       '-in',
       this.#file(`${id}.csr`),
       '-out',
@@ -132,33 +125,26 @@ export class TestCa {
   }
 
   revoke(certFile: string): void {
-    this.#openssl([
-      'ca',
-      '-config',
-      this.#file('openssl.cnf'),
-      '-cert',
-      this.#file('ca.crt'),
-      '-keyfile',
-      this.#file('ca.key'),
-      '-revoke',
-      certFile,
-    ]);
+    this.#opensslCa(['-revoke', certFile]);
   }
 
   crl(): Buffer {
+    this.#opensslCa(['-gencrl', '-out', this.#file('ca.crl')]);
+    return readFileSync(this.#file('ca.crl'));
+  }
+
+  /** `openssl ca` with this CA's config, certificate and key. */
+  #opensslCa(args: string[]): void {
     this.#openssl([
       'ca',
-      '-gencrl',
       '-config',
       this.#file('openssl.cnf'),
       '-cert',
       this.#file('ca.crt'),
       '-keyfile',
       this.#file('ca.key'),
-      '-out',
-      this.#file('ca.crl'),
+      ...args,
     ]);
-    return readFileSync(this.#file('ca.crl'));
   }
 
   remove(): void {
