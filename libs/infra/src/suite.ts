@@ -172,6 +172,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
     },
   ];
 
+  const apiUrl = `http://127.0.0.1:${p.apiHttp}`;
   const processes: ServiceProcess[] = [];
   const stop = async () => {
     for (const proc of [...processes].reverse()) await proc.stop();
@@ -195,12 +196,12 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       report(`${step.app} ready (pid ${proc.child.pid}), log ${proc.logFile}`);
     }
     await waitReady(samples, `http://127.0.0.1:${p.helloworld}/health`);
+    await registerSamples(apiUrl, adminToken, p);
   } catch (e) {
+    // Nothing started here outlives a failed start.
     await stop();
     throw e;
   }
-  const apiUrl = `http://127.0.0.1:${p.apiHttp}`;
-  await registerSamples(apiUrl, adminToken, p);
   report(
     `samples registered: httpbin:8000 -> 127.0.0.1:${p.httpbin}, helloworld-v1:5000 -> 127.0.0.1:${p.helloworld}`,
   );
