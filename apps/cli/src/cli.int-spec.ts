@@ -1,10 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureNats, type RunningService } from '#keyway/infra';
-import { createThrowawayDatabase, testDataKeys, waitFor, type ThrowawayDatabase } from '#keyway/testing';
+import { freePort } from '#keyway/infra';
+import {
+  createThrowawayDatabase,
+  privateNats,
+  testDataKeys,
+  waitFor,
+  type PrivateNats,
+  type ThrowawayDatabase,
+} from '#keyway/testing';
 import type { Io } from './io.js';
 import { main } from './main.js';
 
@@ -15,17 +21,6 @@ import { main } from './main.js';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const API_MAIN = path.join(ROOT, 'dist/apps/api/src/main.js');
 const FAKE_MAIN = path.join(ROOT, 'dist/apps/api/src/testing/fake-services-main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function stopChild(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null) return;
@@ -73,8 +68,7 @@ spec:
 `;
 
 describe('keyway CLI against the api', () => {
-  let nats: RunningService;
-  let natsDir: string;
+  let nats: PrivateNats;
   let db: ThrowawayDatabase;
   let project: string;
   let api: ChildProcess;
@@ -115,9 +109,8 @@ describe('keyway CLI against the api', () => {
 
   beforeAll(async () => {
     if (!fs.existsSync(API_MAIN) || !fs.existsSync(FAKE_MAIN)) throw new Error('build first: npm run build');
-    natsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-cli-nats-'));
-    const natsUrl = `nats://127.0.0.1:${await freePort()}`;
-    nats = await ensureNats(natsUrl, natsDir, () => undefined);
+    nats = await privateNats('keyway-cli-nats');
+    const natsUrl = nats.url;
     db = await createThrowawayDatabase('keyway_cli');
     project = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-cli-'));
     fs.mkdirSync(path.join(project, '.keyway/logs'), { recursive: true });
@@ -163,7 +156,7 @@ describe('keyway CLI against the api', () => {
     await stopChild(fake);
     await db?.drop();
     await nats?.stop();
-    for (const d of [project, natsDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
+    if (project) fs.rmSync(project, { recursive: true, force: true });
   }, 60_000);
 
   it('runs the walkthrough command lines verbatim', async () => {

@@ -1,9 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
@@ -12,8 +9,13 @@ import { Buckets, proxyGroupId, proxyKey, proxyRecord, xdsResourceRecord } from 
 import { decodeMessage, TypeUrl } from '#keyway/envoy-api';
 import { connectNats, natsTransport, provisionKeywayBucket, TypedBucket } from '#keyway/messaging';
 import { createLogger } from '#keyway/observability';
-import { ensureNats, freePort, type RunningService } from '#keyway/infra';
-import { createThrowawayDatabase, waitFor, type ThrowawayDatabase } from '#keyway/testing';
+import {
+  createThrowawayDatabase,
+  privateNats,
+  waitFor,
+  type PrivateNats,
+  type ThrowawayDatabase,
+} from '#keyway/testing';
 import { routeCompilerConfig } from './config.js';
 import { KUBERNETES_RESOURCES } from './kubernetes-source.js';
 import { RouteCompilerModule } from './route-compiler.module.js';
@@ -97,18 +99,11 @@ async function records(): Promise<Map<string, { version: string; resource: strin
 
 // A private NATS server: the shared one may carry a running route-compiler (npm start) that would
 // answer keyway.routing.* requests and publish this test's group from its own store.
-let natsServer: RunningService;
-let natsStateDir: string;
-
-async function privateNats(): Promise<string> {
-  natsStateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-rc-nats-'));
-  const url = `nats://127.0.0.1:${await freePort()}`;
-  natsServer = await ensureNats(url, natsStateDir, () => undefined);
-  return url;
-}
+let nats: PrivateNats;
 
 beforeAll(async () => {
-  const natsUrl = await privateNats();
+  nats = await privateNats('keyway-rc-nats');
+  const natsUrl = nats.url;
   api = new FakeApiServer();
   api.objects.set(apiPath('Gateway'), [
     {
@@ -169,8 +164,7 @@ afterAll(async () => {
   for (const key of (await snapshots?.keys(`${groupId}.>`)) ?? []) await snapshots.delete(key);
   await nc?.drain();
   await db?.drop();
-  await natsServer?.stop();
-  if (natsStateDir) fs.rmSync(natsStateDir, { recursive: true, force: true });
+  await nats?.stop();
   await api?.stop();
 });
 

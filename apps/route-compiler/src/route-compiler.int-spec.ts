@@ -24,8 +24,13 @@ import {
   TypedBucket,
 } from '#keyway/messaging';
 import { createLogger } from '#keyway/observability';
-import { ensureNats, freePort, type RunningService } from '#keyway/infra';
-import { createThrowawayDatabase, waitFor, type ThrowawayDatabase } from '#keyway/testing';
+import {
+  createThrowawayDatabase,
+  privateNats,
+  waitFor,
+  type PrivateNats,
+  type ThrowawayDatabase,
+} from '#keyway/testing';
 import { routeCompilerConfig } from './config.js';
 import { RouteCompilerModule } from './route-compiler.module.js';
 import { ROUTING_SERVICE } from './routing.handler.js';
@@ -110,18 +115,11 @@ let appConfig: ReturnType<typeof routeCompilerConfig.load>;
 
 // A private NATS server: the shared one may carry a running route-compiler (npm start) that would
 // answer keyway.routing.* requests and publish this test's group from its own store.
-let natsServer: RunningService;
-let natsStateDir: string;
-
-async function privateNats(): Promise<string> {
-  natsStateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-rc-nats-'));
-  const url = `nats://127.0.0.1:${await freePort()}`;
-  natsServer = await ensureNats(url, natsStateDir, () => undefined);
-  return url;
-}
+let nats: PrivateNats;
 
 beforeAll(async () => {
-  const natsUrl = await privateNats();
+  nats = await privateNats('keyway-rc-nats');
+  const natsUrl = nats.url;
   db = await createThrowawayDatabase('keyway_route_compiler');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-routes-'));
   const config = routeCompilerConfig.load({
@@ -148,8 +146,7 @@ afterAll(async () => {
   for (const key of (await snapshots?.keys(`${groupId}.>`)) ?? []) await snapshots.delete(key);
   await nc?.drain();
   await db?.drop();
-  await natsServer?.stop();
-  if (natsStateDir) fs.rmSync(natsStateDir, { recursive: true, force: true });
+  await nats?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -3,15 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { allEnv } from '#keyway/config';
-import {
-  ensureNats,
-  freePort,
-  freeSuitePorts,
-  startSuite,
-  type RunningService,
-  type RunningSuite,
-} from '#keyway/infra';
+import { freeSuitePorts, startSuite, type RunningSuite } from '#keyway/infra';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './infrastructure.js';
+import { privateNats, type PrivateNats } from './private-nats.js';
 
 export interface ProgramResult {
   code: number;
@@ -55,11 +49,11 @@ export async function startHermeticSuite(prefix = 'keyway-suite'): Promise<Herme
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   const workDir = path.join(stateDir, 'work');
   fs.mkdirSync(workDir);
-  const natsUrl = `nats://127.0.0.1:${await freePort()}`;
-  let nats: RunningService | undefined;
+  let nats: PrivateNats | undefined;
   let db: ThrowawayDatabase | undefined;
   try {
-    nats = await ensureNats(natsUrl, stateDir, () => undefined);
+    nats = await privateNats(`${prefix}-nats`);
+    const natsUrl = nats.url;
     db = await createThrowawayDatabase(prefix.replace(/[^a-z0-9]+/g, '_'));
     const suite = await startSuite({
       natsUrl,

@@ -2,3 +2,4 @@ export * from './infrastructure.js';
 export * from './wait-for.js';
 export * from './envoy-validation/index.js';
 export * from './hermetic-suite.js';
+export * from './private-nats.js';

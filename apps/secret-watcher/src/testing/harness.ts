@@ -1,14 +1,11 @@
 // Test-only: a private NATS, the service booted as a Nest microservice, certificates and manifests.
 import 'reflect-metadata';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { Kvm, type KV } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Buckets, SECRET_APPLY_AAD, credentialRecord, type CredentialRecord } from '#keyway/contracts';
-import { ensureNats, freePort } from '#keyway/infra';
+import { privateNats as privateNatsServer } from '#keyway/testing';
 import { Keyring } from '#keyway/key-material';
 import { CommandClient, natsTransport, watchBucket, type KvWatch } from '#keyway/messaging';
 import { createLogger } from '#keyway/observability';
@@ -18,18 +15,7 @@ import { RUNTIME, SecretWatcherModule } from '../secret-watcher.module.js';
 import type { SecretWatcherRuntime } from '../runtime.js';
 
 /** A NATS server of the test's own: no other test's services answer the secret-watcher subjects. */
-export async function privateNats(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-sw-nats-'));
-  const nats = await ensureNats(`nats://127.0.0.1:${port}`, dir, () => undefined);
-  return {
-    url: `nats://127.0.0.1:${port}`,
-    async stop() {
-      await nats.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export const privateNats = () => privateNatsServer('keyway-sw-nats');
 
 export interface BootedService {
   app: INestMicroservice;
