@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
 import { generateKeyPair, issueCertificate, Issuer } from '#keyway/pki';
+import { waitFor } from '#keyway/testing';
 import { percentile, reportBench, round } from './lib/report.js';
 import { mustRun, startBenchSuite } from './lib/suite.js';
 
@@ -88,10 +89,10 @@ spec:
       ),
       'apply gateway',
     );
-    const deadline = Date.now() + 30_000;
-    while ((await handshakeSerial(port)) !== leaves[0].serial) {
-      if (Date.now() > deadline) throw new Error('the gateway never served the first certificate');
-    }
+    await waitFor(async () => (await handshakeSerial(port)) === leaves[0].serial, {
+      timeoutMs: 30_000,
+      what: 'the gateway serving the first certificate',
+    });
 
     const latencies: number[] = [];
     for (let i = 1; i <= ROTATIONS; i++) {

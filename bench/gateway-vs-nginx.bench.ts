@@ -4,10 +4,11 @@
  * HTTP/1.1 (wrk) and HTTP/2 (h2load), reported as ratios to nginx. nginx runs one worker, as the
  * gateway is one Node process. Installs nginx, wrk and nghttp2-client from Debian's packages if missing.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '#keyway/infra';
+import { waitFor } from '#keyway/testing';
 import { reportBench, round } from './lib/report.js';
 import { mustRun, processCpuSeconds, runProgram, startBenchSuite } from './lib/suite.js';
 
@@ -131,10 +132,30 @@ async function http2Rps(s: ServerUnderTest): Promise<number> {
   return Number(m[1]);
 }
 
+/** Waits until the server answers the bench route with 200 over TLS. */
+function waitServing(port: number, what: string, timeoutMs: number): Promise<true> {
+  return waitFor(
+    async () => {
+      const r = await runProgram('curl', [
+        '-sk',
+        '-o',
+        '/dev/null',
+        '-w',
+        '%{http_code}',
+        '-H',
+        `Host: ${HOST}`,
+        `https://127.0.0.1:${port}/status/200`,
+      ]);
+      return r.stdout === '200' || undefined;
+    },
+    { timeoutMs, what },
+  );
+}
+
 async function main(): Promise<void> {
   ensureTools();
   const b = await startBenchSuite();
-  let nginx: ReturnType<typeof import('node:child_process').spawn> | undefined;
+  let nginx: ChildProcess | undefined;
   try {
     await mustRun(b.keyway(['cert', 'issue', HOST, '--out', 'certs']), 'cert issue');
     const certDir = path.join(b.workDir, 'certs', '3_application');
@@ -185,22 +206,7 @@ spec:
       port: b.suite.ports.gatewayHttps,
       pids: () => [gatewayPid],
     };
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const r = await runProgram('curl', [
-        '-sk',
-        '-o',
-        '/dev/null',
-        '-w',
-        '%{http_code}',
-        '-H',
-        `Host: ${HOST}`,
-        `https://127.0.0.1:${gateway.port}/status/200`,
-      ]);
-      if (r.stdout === '200') break;
-      if (Date.now() > deadline)
-        throw new Error(`the gateway never served the bench route (last: ${r.stdout} ${r.stderr})`);
-    }
+    await waitServing(gateway.port, 'the gateway serving the bench route', 30_000);
 
     const nginxDir = path.join(b.workDir, 'nginx');
     fs.mkdirSync(nginxDir);
@@ -211,7 +217,6 @@ spec:
       path.join(nginxDir, 'nginx.conf'),
       nginxConfig(nginxDir, nginxPort, b.suite.ports.httpbin),
     );
-    const { spawn } = await import('node:child_process');
     nginx = spawn('nginx', ['-c', path.join(nginxDir, 'nginx.conf'), '-p', nginxDir], { stdio: 'ignore' });
     const nginxMaster = nginx.pid!;
     const workers = () =>
@@ -224,21 +229,7 @@ spec:
       port: nginxPort,
       pids: () => [nginxMaster, ...workers()],
     };
-    const nginxDeadline = Date.now() + 10_000;
-    for (;;) {
-      const r = await runProgram('curl', [
-        '-sk',
-        '-o',
-        '/dev/null',
-        '-w',
-        '%{http_code}',
-        '-H',
-        `Host: ${HOST}`,
-        `https://127.0.0.1:${nginxPort}/status/200`,
-      ]);
-      if (r.stdout === '200') break;
-      if (Date.now() > nginxDeadline) throw new Error(`nginx never served (last: ${r.stdout} ${r.stderr})`);
-    }
+    await waitServing(nginxPort, 'nginx serving the bench route', 10_000);
 
     const results: Record<string, Record<string, number>> = {};
     for (const s of [gateway, nginxUnderTest]) {
