@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const url = (protocols: string[]) =>
@@ -13,6 +14,16 @@ const url = (protocols: string[]) =>
   );
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens. */
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+/** An IP literal (`0.0.0.0` and `::` mean every interface) or a host name to listen on. */
+const host = z
+  .string()
+  .refine(
+    (v) => isIP(v) !== 0 || HOST_NAME.test(v),
+    'must be an IP address (0.0.0.0: every interface) or a host name',
+  );
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** Building blocks every service uses; each app picks what it reads. */
@@ -25,6 +36,11 @@ export const Variables = {
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   /** Health, readiness and metrics. */
   HTTP_PORT: port,
+  /**
+   * Address the ops server (/healthz, /readyz, /metrics) listens on. Loopback by default, so a
+   * local run exposes nothing; containers set 0.0.0.0 for kubelet probes and Prometheus.
+   */
+  OPS_HOST: host.default('127.0.0.1'),
   /** Data keys for the AES-256-GCM envelope: `id:base64key[,id:base64key]`, first one active. */
   KEYWAY_DATA_KEYS: z
     .string()
@@ -34,6 +50,7 @@ export const Variables = {
     ),
   REPLICA_ID: z.string().min(1).optional(),
   port,
+  host,
   bool,
   url,
 };

@@ -34,6 +34,43 @@ describe('config', () => {
     expect((error as Error).message).toMatch(/KEYWAY_DATA_KEYS: is required/);
   });
 
+  it('OPS_HOST: loopback by default, any IP or host name, nothing else', () => {
+    const ops = defineConfig('ops-example', { OPS_HOST: Variables.OPS_HOST });
+    expect(ops.load({}).OPS_HOST).toBe('127.0.0.1');
+    for (const host of ['0.0.0.0', '::', '10.1.2.3', 'fd00::1', 'localhost', 'ops.keyway.svc'])
+      expect(ops.load({ OPS_HOST: host }).OPS_HOST).toBe(host);
+    for (const bad of ['0.0.0.0:9101', 'http://0.0.0.0', 'two words', '-leading.dash', 'a..b']) {
+      expect(() => ops.load({ OPS_HOST: bad })).toThrow(
+        /OPS_HOST: must be an IP address \(0\.0\.0\.0: every interface\) or a host name/,
+      );
+    }
+  });
+
+  it('a cross-variable check runs after parsing and names every variable it blames', () => {
+    const listeners = defineConfig(
+      'check-example',
+      { A_PORT: Variables.port.optional(), B_FILE: z.string().optional() },
+      (c) =>
+        c.A_PORT === undefined && c.B_FILE === undefined
+          ? [
+              { variable: 'A_PORT', message: 'unset, and B_FILE too: nothing to serve' },
+              { variable: 'B_FILE', message: 'unset, and A_PORT too: nothing to serve' },
+            ]
+          : [],
+    );
+    expect(listeners.load({ A_PORT: '1' })).toEqual({ A_PORT: 1, B_FILE: undefined });
+    let error: unknown;
+    try {
+      listeners.load({});
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.variable)).toEqual(['A_PORT', 'B_FILE']);
+    // A variable that does not parse is reported alone: the check never sees half-parsed values.
+    expect(() => listeners.load({ A_PORT: 'x' })).toThrow(/A_PORT: (?!.*B_FILE)/s);
+  });
+
   it('records which variables each service reads', () => {
     expect([...declaredVariables().get('example')!]).toContain('DEBOUNCE_MS');
   });

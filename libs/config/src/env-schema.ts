@@ -13,8 +13,14 @@ export function declaredVariables(): ReadonlyMap<string, ReadonlySet<string>> {
 
 /**
  * Declares a service's environment and returns its loader. Only this library reads process.env.
+ * `check` sees the parsed values and names what no single variable's schema can (settings that
+ * contradict each other); it runs only when every variable parsed.
  */
-export function defineConfig<S extends EnvShape>(service: string, shape: S) {
+export function defineConfig<S extends EnvShape>(
+  service: string,
+  shape: S,
+  check?: (config: ConfigOf<S>) => ConfigProblem[],
+) {
   declared.set(service, new Set(Object.keys(shape)));
   const schema = z.object(shape);
   return {
@@ -27,7 +33,12 @@ export function defineConfig<S extends EnvShape>(service: string, shape: S) {
         picked[key] = raw === '' ? undefined : raw;
       }
       const parsed = schema.safeParse(picked);
-      if (parsed.success) return parsed.data as ConfigOf<S>;
+      if (parsed.success) {
+        const config = parsed.data as ConfigOf<S>;
+        const conflicts = check?.(config) ?? [];
+        if (conflicts.length > 0) throw new ConfigError(service, conflicts);
+        return config;
+      }
       const problems: ConfigProblem[] = parsed.error.issues.map((issue) => ({
         variable: String(issue.path[0] ?? '(environment)'),
         message:
