@@ -127,6 +127,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('every keyway ops server listens on every interface, so /metrics can be scraped on the network', () => {
+    for (const name of KEYWAY_SERVICES)
+      expect({ name, OPS_HOST: environmentOf(services[name]).OPS_HOST }).toEqual({
+        name,
+        OPS_HOST: '0.0.0.0',
+      });
+  });
+
   it('named volumes are declared and bind mounts exist in the repository', () => {
     for (const [name, s] of Object.entries(services)) {
       for (const v of (s.volumes ?? []).map(parseVolume)) {

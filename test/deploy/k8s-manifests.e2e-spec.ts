@@ -224,21 +224,37 @@ renderable.each(OVERLAYS)('rendered overlay %s (kubectl kustomize)', (dir) => {
     }
   });
 
-  it('probes /healthz and /readyz on each service ops port (OPS_PORT where declared, else HTTP_PORT)', () => {
-    // OpsServer binds 127.0.0.1, so the probes run inside the container and ask the loopback port.
-    const probe = (portVar: string, path: string) => [
-      'node',
-      '-e',
-      `fetch('http://127.0.0.1:'+process.env.${portVar}+'${path}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
-    ];
+  it('probes /healthz and /readyz over httpGet on each ops port (OPS_PORT where declared, else HTTP_PORT), bound on every interface', () => {
     for (const d of objects.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === 'keyway')) {
       const c = podSpec(d).containers[0];
       const env = (name: string) => c.env.find((e: any) => e.name === name)?.value;
       const portVar = env('OPS_PORT') !== undefined ? 'OPS_PORT' : 'HTTP_PORT';
-      expect(c.ports.map((p: any) => p.containerPort)).toContain(Number(env(portVar)));
-      expect(c.startupProbe.exec.command).toEqual(probe(portVar, '/healthz'));
-      expect(c.livenessProbe.exec.command).toEqual(probe(portVar, '/healthz'));
-      expect(c.readinessProbe.exec.command).toEqual(probe(portVar, '/readyz'));
+      const opsPort = c.ports.find((p: any) => p.containerPort === Number(env(portVar)));
+      expect({ deployment: d.metadata.name, opsPort: opsPort?.name }).toEqual({
+        deployment: d.metadata.name,
+        opsPort: 'http-ops',
+      });
+      // The kubelet dials the pod IP: a loopback-only ops server would fail every probe.
+      expect({ deployment: d.metadata.name, OPS_HOST: env('OPS_HOST') }).toEqual({
+        deployment: d.metadata.name,
+        OPS_HOST: '0.0.0.0',
+      });
+      expect(c.startupProbe.httpGet).toEqual({ path: '/healthz', port: 'http-ops' });
+      expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http-ops' });
+      expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http-ops' });
+    }
+  });
+
+  it('every keyway pod asks Prometheus to scrape /metrics on its ops port', () => {
+    for (const d of objects.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === 'keyway')) {
+      const c = podSpec(d).containers[0];
+      const opsPort = c.ports.find((p: any) => p.name === 'http-ops').containerPort;
+      expect({ deployment: d.metadata.name, ...d.spec.template.metadata.annotations }).toEqual({
+        deployment: d.metadata.name,
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(opsPort),
+        'prometheus.io/path': '/metrics',
+      });
     }
   });
 

@@ -58,7 +58,12 @@ class Lifecycle implements OnModuleInit, OnApplicationShutdown {
     const health = new HealthRegistry();
     health.register('postgres', () => postgresHealth(this.ds));
     health.register('nats', () => natsHealth(this.nc));
-    this.#ops = new OpsServer({ port: this.config.OPS_PORT, health, metrics: this.metrics });
+    this.#ops = new OpsServer({
+      port: this.config.OPS_PORT,
+      host: this.config.OPS_HOST,
+      health,
+      metrics: this.metrics,
+    });
     const port = await this.#ops.start();
     this.logger.info({ port }, 'ops server listening');
   }

@@ -37,7 +37,12 @@ class CaLifecycle implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const health = new HealthRegistry();
     health.register('postgres', () => postgresHealth(this.ds));
-    this.#ops = new OpsServer({ port: this.config.HTTP_PORT, health, metrics: createMetricsRegistry('ca') });
+    this.#ops = new OpsServer({
+      port: this.config.HTTP_PORT,
+      host: this.config.OPS_HOST,
+      health,
+      metrics: createMetricsRegistry('ca'),
+    });
     const port = await this.#ops.start();
     this.#runtime = new CaRuntime(this.core, this.logger, {
       crlRefreshSeconds: this.config.CA_CRL_REFRESH_SECONDS,

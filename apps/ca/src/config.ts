@@ -7,6 +7,7 @@ export const caConfig = defineConfig('ca', {
   NATS_PASSWORD: Variables.NATS_PASSWORD,
   DATABASE_URL: Variables.DATABASE_URL,
   HTTP_PORT: Variables.HTTP_PORT.default(9101),
+  OPS_HOST: Variables.OPS_HOST,
   LOG_LEVEL: Variables.LOG_LEVEL,
   LOG_FORMAT: Variables.LOG_FORMAT,
   /** Data keys shared with the other services: issued keys and Secret manifests travel sealed under them. */

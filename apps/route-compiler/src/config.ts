@@ -7,6 +7,7 @@ export const routeCompilerConfig = defineConfig('route-compiler', {
   NATS_PASSWORD: Variables.NATS_PASSWORD,
   DATABASE_URL: Variables.DATABASE_URL,
   HTTP_PORT: Variables.HTTP_PORT.default(9103),
+  OPS_HOST: Variables.OPS_HOST,
   LOG_LEVEL: Variables.LOG_LEVEL,
   LOG_FORMAT: Variables.LOG_FORMAT,
   /** A directory of Gateway/VirtualService/ServiceEntry (and Service/EndpointSlice) manifests, watched. */

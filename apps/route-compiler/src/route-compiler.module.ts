@@ -48,6 +48,7 @@ class RouteCompilerLifecycle implements OnModuleInit, OnApplicationShutdown {
       health.register('nats', () => natsHealth(this.nc));
       this.#ops = new OpsServer({
         port: this.config.HTTP_PORT,
+        host: this.config.OPS_HOST,
         health,
         metrics: createMetricsRegistry('route-compiler'),
       });

@@ -12,6 +12,7 @@ export const sdsConfig = defineConfig('sds-server', {
   NATS_USER: Variables.NATS_USER,
   NATS_PASSWORD: Variables.NATS_PASSWORD,
   HTTP_PORT: Variables.HTTP_PORT.default(9104),
+  OPS_HOST: Variables.OPS_HOST,
   LOG_LEVEL: Variables.LOG_LEVEL,
   LOG_FORMAT: Variables.LOG_FORMAT,
   KEYWAY_DATA_KEYS: Variables.KEYWAY_DATA_KEYS,

@@ -131,7 +131,12 @@ export class SdsRuntime {
     });
     const ports = await this.server.start();
     this.health.register('nats', () => natsHealth(nc));
-    this.#ops = new OpsServer({ port: config.HTTP_PORT, health: this.health, metrics });
+    this.#ops = new OpsServer({
+      port: config.HTTP_PORT,
+      host: config.OPS_HOST,
+      health: this.health,
+      metrics,
+    });
     const ops = await this.#ops.start();
     logger.info({ ...ports, ops, replica }, 'sds-server ready');
     return { ...ports, ops };

@@ -10,6 +10,7 @@ export const secretWatcherConfig = defineConfig('secret-watcher', {
   NATS_PASSWORD: Variables.NATS_PASSWORD,
   DATABASE_URL: Variables.DATABASE_URL,
   HTTP_PORT: Variables.HTTP_PORT.default(9102),
+  OPS_HOST: Variables.OPS_HOST,
   LOG_LEVEL: Variables.LOG_LEVEL,
   LOG_FORMAT: Variables.LOG_FORMAT,
   /** Opens applied manifests and seals credential material for the credentials bucket. */

@@ -33,6 +33,7 @@ class SecretWatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
     health.register('audit', () => this.runtime.reconciler.health());
     this.#ops = new OpsServer({
       port: this.config.HTTP_PORT,
+      host: this.config.OPS_HOST,
       health,
       metrics: createMetricsRegistry('secret-watcher'),
     });

@@ -77,7 +77,7 @@ function inheritedEnv(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(allEnv())) {
     if (v === undefined) continue;
-    if (/^(NATS_|DATABASE_URL|HTTP_PORT|KEYWAY_|XDS_|GATEWAY_|SECRETS?_|LOG_)/.test(k)) continue;
+    if (/^(NATS_|DATABASE_URL|HTTP_PORT|OPS_|KEYWAY_|XDS_|GATEWAY_|SECRETS?_|LOG_)/.test(k)) continue;
     out[k] = v;
   }
   return out;

@@ -28,4 +28,21 @@ describe('ops server', () => {
       await server.stop();
     }
   });
+
+  it('listens only on the host it is given', async () => {
+    // 127.0.0.2 is loopback on Linux but not the address 127.0.0.1 clients dial.
+    const server = new OpsServer({
+      port: 0,
+      host: '127.0.0.2',
+      health: new HealthRegistry(),
+      metrics: createMetricsRegistry('t'),
+    });
+    const port = await server.start();
+    try {
+      expect((await fetch(`http://127.0.0.2:${port}/healthz`)).status).toBe(200);
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      await server.stop();
+    }
+  });
 });
