@@ -185,6 +185,8 @@ describe('docker-compose.yml', () => {
     }
     expect(env.XDS_HOST).toBe('0.0.0.0');
     expect(env.XDS_TLS_PORT).toBe('15012');
+    // No token listener: Envoy authenticates with its client certificate only.
+    expect(env.XDS_GRPC_PORT).toBe('off');
     expect(services.pki.volumes?.map(parseVolume)).toEqual([
       { source: 'pki', target: '/pki', readOnly: false },
     ]);

@@ -167,6 +167,8 @@ describe('gateway to sds-server wiring in k8s/base', () => {
       Number(env.XDS_TLS_PORT),
     );
     expect(env.XDS_HOST).toBe('0.0.0.0');
+    // No token listener: Envoy authenticates with its client certificate only.
+    expect(env.XDS_GRPC_PORT).toBe('off');
   });
 
   it("the sds-server's certificate names what the proxy verifies, and its files are mounted", () => {

@@ -14,7 +14,7 @@ import {
 import { Keyring } from '#keyway/key-material';
 import { natsHealth, provisionKeywayBucket, TypedBucket, watchBucket, type KvWatch } from '#keyway/messaging';
 import { HealthRegistry, OpsServer, type Logger } from '#keyway/observability';
-import { parseBootstrapTokens, type SdsConfig } from './config.js';
+import { parseBootstrapTokens, plainGrpcPort, type SdsConfig } from './config.js';
 import { CredentialFeed, type CredentialEvent } from './credential-feed.js';
 import { ProxyRegistry } from './proxy-registry.js';
 import { ResourceStore } from './resource-store.js';
@@ -118,7 +118,7 @@ export class SdsRuntime {
 
     this.server = new XdsGrpcServer({
       host: config.XDS_HOST,
-      plainPort: config.XDS_GRPC_PORT,
+      plainPort: plainGrpcPort(config),
       tls: this.#tls(),
       policy: {
         trustDomain: config.XDS_TRUST_DOMAIN,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { ConfigError, declaredVariables } from '#keyway/config';
-import { readCompose } from './compose.js';
+import { environmentOf, readCompose } from './compose.js';
 import { directResources, podSpec } from './k8s.js';
 import { exists, repoPath } from './repo.js';
 
@@ -179,6 +179,10 @@ export function describeServiceEnvironment(service: string): void {
         });
       },
     );
+
+    it("docker-compose.yml's values pass its configuration checks", () => {
+      expect(() => config.load(environmentOf(readCompose().services[service]))).not.toThrow();
+    });
 
     it('its entry file exists', () => {
       expect(exists(`apps/${service}/src/main.ts`)).toBe(true);
