@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
+import pg from 'pg';
 import type { INestMicroservice } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
@@ -249,6 +250,61 @@ describe('route-compiler service', () => {
       ]),
     );
   }, 60_000);
+
+  it("answers an apply with kubectl's outcome: created, updated when it differs, unchanged when identical", async () => {
+    const apply = (manifest: unknown, by = actor) =>
+      client.call<{ outcome: string; kind: string; name: string; source: string }>(Subjects.routing.apply, {
+        schemaVersion: 1,
+        manifest,
+        actor: by,
+      });
+    const gw = gateway('outcome-gw', 'outcome.example.com', 'https-outcome');
+    expect(await apply(gw)).toEqual({
+      kind: 'Gateway',
+      namespace,
+      name: 'outcome-gw',
+      source: 'api',
+      outcome: 'created',
+    });
+    // The same manifest, its keys in another order and from someone else: nothing changes.
+    const reordered = { spec: gw.spec, metadata: gw.metadata, kind: gw.kind, apiVersion: gw.apiVersion };
+    expect((await apply(reordered, { kind: 'user', name: 'someone-else' })).outcome).toBe('unchanged');
+    expect((await apply(gateway('outcome-gw', 'other.example.com', 'https-outcome'))).outcome).toBe(
+      'updated',
+    );
+    expect((await apply(gateway('outcome-gw', 'other.example.com', 'https-outcome'))).outcome).toBe(
+      'unchanged',
+    );
+    // An unchanged apply leaves the row alone: the last change is still recorded as the tester's.
+    const pgClient = new pg.Client({ connectionString: db.url });
+    await pgClient.connect();
+    try {
+      const stored = await pgClient.query<{ applied_by: { name: string } }>(
+        'SELECT applied_by FROM route_compiler.routing_resources WHERE id = $1',
+        [`Gateway/${namespace}/outcome-gw`],
+      );
+      expect(stored.rows.map((r) => r.applied_by.name)).toEqual(['tester']);
+    } finally {
+      await pgClient.end();
+    }
+    // Each kind reports its own outcome.
+    const se = { ...serviceEntry, metadata: { name: 'outcome-se', namespace } };
+    expect((await apply(se)).outcome).toBe('created');
+    expect((await apply(se)).outcome).toBe('unchanged');
+    await client.call(Subjects.routing.delete, {
+      schemaVersion: 1,
+      kind: 'ServiceEntry',
+      namespace,
+      name: 'outcome-se',
+      actor,
+    });
+    expect((await apply(se)).outcome).toBe('created');
+    for (const [kind, name] of [
+      ['Gateway', 'outcome-gw'],
+      ['ServiceEntry', 'outcome-se'],
+    ])
+      await client.call(Subjects.routing.delete, { schemaVersion: 1, kind, namespace, name, actor });
+  });
 
   it('refuses an invalid manifest with field errors', async () => {
     const reply = await client.send(Subjects.routing.apply, {

@@ -20,7 +20,7 @@ import { readManifestDirectory, watchDirectory } from './directory-source.js';
 import { GroupCompilers, mergeStatuses } from './group-compilers.js';
 import { ProxyGroups } from './proxy-groups.js';
 import { ResourceStore } from './resource-store.js';
-import type { RoutingRepository } from './routing-repository.js';
+import type { RoutingRepository, SaveOutcome } from './routing-repository.js';
 
 export interface RoutingServiceOptions {
   nc: NatsConnection;
@@ -156,7 +156,10 @@ export class RoutingService {
     await this.scheduler.idle();
   }
 
-  async apply(manifest: unknown, actor: Actor): Promise<CommandReply<ResourceSummary>> {
+  async apply(
+    manifest: unknown,
+    actor: Actor,
+  ): Promise<CommandReply<ResourceSummary & { outcome: SaveOutcome }>> {
     const parsed = this.store.apply('api', manifest);
     if (!parsed.ok)
       return errorReply(
@@ -165,11 +168,19 @@ export class RoutingService {
         parsed.errors,
       );
     const r = parsed.resource;
-    await this.options.repository.save(r.id, r.kind, r.meta.namespace, r.meta.name, manifest, actor);
+    const outcome = await this.options.repository.save(
+      r.id,
+      r.kind,
+      r.meta.namespace,
+      r.meta.name,
+      manifest,
+      actor,
+    );
+    // Even when unchanged: a replica whose store holds another source's version takes the API's.
     await this.options.repository.notify(r.id);
     this.scheduler.schedule();
-    this.options.logger.debug({ resource: r.id }, 'routing resource applied');
-    return okReply(summary(r, 'api'));
+    this.options.logger.debug({ resource: r.id, outcome }, 'routing resource applied');
+    return okReply({ ...summary(r, 'api'), outcome });
   }
 
   async delete(

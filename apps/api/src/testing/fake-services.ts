@@ -9,6 +9,7 @@ import {
   okReply,
   SECRET_APPLY_AAD,
   Subjects,
+  type ApplyRoutingResult,
   type CommandReply,
 } from '#keyway/contracts';
 import type { Keyring } from '#keyway/key-material';
@@ -158,7 +159,14 @@ class FakeHandlers {
       ]);
     const old = this.state.routing.get(id);
     this.state.routing.set(id, m);
-    return okReply({ outcome: !old ? 'created' : hash(old) === hash(m) ? 'unchanged' : 'updated' });
+    const outcome = !old ? 'created' : hash(old) === hash(m) ? 'unchanged' : 'updated';
+    return okReply({
+      kind: m.kind,
+      namespace: m.metadata.namespace,
+      name: m.metadata.name,
+      source: 'api',
+      outcome,
+    } satisfies ApplyRoutingResult);
   }
 
   @MessagePattern(Subjects.routing.get)

@@ -5,6 +5,16 @@ import { ROUTING_KINDS, routingManifest } from './kubernetes-object.js';
 export const routingKind = z.enum(ROUTING_KINDS);
 
 export const applyRoutingRequest = z.object({ schemaVersion, manifest: routingManifest, actor });
+/** What `keyway.routing.apply` answers: the resource, where it lives now, and what the apply did. */
+export const applyRoutingResult = z.object({
+  kind: routingKind,
+  namespace: k8sNamespace,
+  name: k8sName,
+  source: z.string(),
+  /** `created`, `updated`, or `unchanged` when the stored manifest is identical. */
+  outcome: z.enum(['created', 'updated', 'unchanged']),
+});
+export type ApplyRoutingResult = z.infer<typeof applyRoutingResult>;
 export const deleteRoutingRequest = z.object({
   schemaVersion,
   kind: routingKind,

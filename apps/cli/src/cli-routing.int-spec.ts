@@ -1,0 +1,180 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '#keyway/infra';
+import {
+  createThrowawayDatabase,
+  privateNats,
+  testDataKeys,
+  waitFor,
+  type PrivateNats,
+  type ThrowawayDatabase,
+} from '#keyway/testing';
+import type { Io } from './io.js';
+import { main } from './main.js';
+
+/**
+ * `keyway apply` of routing resources through the real chain: the CLI, and the api and
+ * route-compiler processes from dist/ (npm run build), over a private NATS and one throwaway
+ * database. The CLI's words are kubectl's: created, configured, unchanged.
+ */
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const API_MAIN = path.join(ROOT, 'dist/apps/api/src/main.js');
+const ROUTE_COMPILER_MAIN = path.join(ROOT, 'dist/apps/route-compiler/src/main.js');
+const TOKEN = randomBytes(24).toString('hex');
+
+const gateway = (host: string) => `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: mygateway
+spec:
+  selector:
+    istio: ingressgateway
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    tls: {mode: SIMPLE, credentialName: httpbin-credential}
+    hosts: [${host}]
+`;
+const VIRTUAL_SERVICE = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: httpbin}
+spec:
+  hosts: [httpbin.example.com]
+  gateways: [mygateway]
+  http:
+  - match: [{uri: {prefix: /status}}]
+    route: [{destination: {port: {number: 8000}, host: httpbin}}]
+`;
+const SERVICE_ENTRY = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: httpbin}
+spec: {hosts: [httpbin], ports: [{number: 8000, name: http, protocol: HTTP}], resolution: STATIC, endpoints: [{address: 127.0.0.1}]}
+`;
+
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+describe('keyway apply of routing resources against the api and the route-compiler', () => {
+  let nats: PrivateNats;
+  let db: ThrowawayDatabase;
+  let dir: string;
+  let routeCompiler: ChildProcess;
+  let api: ChildProcess;
+  let server: string;
+  let output = '';
+
+  const startService = async (main: string, env: Record<string, string>, ready: string) => {
+    const child = spawn(process.execPath, [main], {
+      cwd: dir,
+      env: { ...process.env, NATS_URL: nats.url, DATABASE_URL: db.url, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    await waitFor(async () => (await fetch(ready).catch(() => undefined))?.ok, {
+      timeoutMs: 20_000,
+      what: ready,
+    }).catch(async (e: Error) => {
+      await stopChild(child);
+      throw new Error(`${e.message}\n${output}`);
+    });
+    return child;
+  };
+
+  const keyway = async (argv: string[], stdin = '') => {
+    let out = '';
+    let err = '';
+    const io: Io = {
+      out: (t) => void (out += t),
+      err: (t) => void (err += t),
+      isTTY: false,
+      readStdin: async () => stdin,
+      readFile: (f) => fs.promises.readFile(f, 'utf8'),
+      listDir: async () => undefined,
+      writeFile: async () => {
+        throw new Error('not used');
+      },
+      now: () => new Date(),
+    };
+    const code = await main(argv, { io, env: { server, token: TOKEN }, projectDirs: [] });
+    return { code, out, err };
+  };
+
+  beforeAll(async () => {
+    if (!fs.existsSync(API_MAIN) || !fs.existsSync(ROUTE_COMPILER_MAIN))
+      throw new Error('build first: npm run build');
+    nats = await privateNats('keyway-cli-routing-nats');
+    db = await createThrowawayDatabase('keyway_cli_routing');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-cli-routing-'));
+    const routeCompilerOps = await freePort();
+    routeCompiler = await startService(
+      ROUTE_COMPILER_MAIN,
+      { HTTP_PORT: String(routeCompilerOps) },
+      `http://127.0.0.1:${routeCompilerOps}/readyz`,
+    );
+    const port = await freePort();
+    server = `http://127.0.0.1:${port}`;
+    api = await startService(
+      API_MAIN,
+      {
+        KEYWAY_DATA_KEYS: testDataKeys(),
+        KEYWAY_ADMIN_TOKEN: TOKEN,
+        HTTP_PORT: String(port),
+        OPS_PORT: '0',
+        LOG_DIR: path.join(dir, 'logs'),
+      },
+      `${server}/openapi.json`,
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await stopChild(api);
+    await stopChild(routeCompiler);
+    await db?.drop();
+    await nats?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('prints created, then unchanged for the same manifest, then configured for a changed one', async () => {
+    const apply = (text: string) => keyway(['apply', '-n', 'istio-system', '-f', '-'], text);
+    expect(await apply(gateway('httpbin.example.com'))).toEqual({
+      code: 0,
+      out: 'gateway.networking.istio.io/mygateway created\n',
+      err: '',
+    });
+    expect(await apply(gateway('httpbin.example.com'))).toEqual({
+      code: 0,
+      out: 'gateway.networking.istio.io/mygateway unchanged\n',
+      err: '',
+    });
+    expect(await apply(gateway('helloworld.example.com'))).toEqual({
+      code: 0,
+      out: 'gateway.networking.istio.io/mygateway configured\n',
+      err: '',
+    });
+  }, 30_000);
+
+  it('reports each document of a multi-document apply on its own', async () => {
+    const file = [gateway('helloworld.example.com'), VIRTUAL_SERVICE, SERVICE_ENTRY].join('---\n');
+    const first = await keyway(['apply', '-n', 'istio-system', '-f', '-'], file);
+    expect(first.out.split('\n').filter(Boolean)).toEqual([
+      'gateway.networking.istio.io/mygateway unchanged',
+      'virtualservice.networking.istio.io/httpbin created',
+      'serviceentry.networking.istio.io/httpbin created',
+    ]);
+    const edited = file.replace('prefix: /status', 'prefix: /delay');
+    const second = await keyway(['apply', '-n', 'istio-system', '-f', '-'], edited);
+    expect(second.out.split('\n').filter(Boolean)).toEqual([
+      'gateway.networking.istio.io/mygateway unchanged',
+      'virtualservice.networking.istio.io/httpbin configured',
+      'serviceentry.networking.istio.io/httpbin unchanged',
+    ]);
+    expect(second.code).toBe(0);
+  }, 30_000);
+});
