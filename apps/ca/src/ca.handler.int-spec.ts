@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { Subjects, type CommandReply, type IssuedCertificate } from '#keyway/contracts';
-import { CommandClient, natsTransport } from '#keyway/messaging';
+import { CommandClient, natsTransportServer } from '#keyway/messaging';
 import { createLogger } from '#keyway/observability';
 import {
   createThrowawayDatabase,
@@ -31,8 +31,9 @@ beforeAll(async () => {
     CA_MASTER_KEYS: testDataKeys('m'),
   });
   const logger = createLogger({ service: 'ca', level: 'silent', format: 'json' });
-  app = await NestFactory.createMicroservice(CaModule.register(config, logger), {
-    ...natsTransport({ url: config.NATS_URL, queue: 'ca' }),
+  const transport = natsTransportServer({ url: config.NATS_URL, queue: 'ca' });
+  app = await NestFactory.createMicroservice(CaModule.register(config, logger, transport), {
+    strategy: transport,
     logger: false,
   });
   await app.listen();

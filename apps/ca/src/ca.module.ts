@@ -5,9 +5,10 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import type { ServerNats } from '@nestjs/microservices';
 import { Subjects } from '#keyway/contracts';
 import { Keyring } from '#keyway/key-material';
-import { CommandClient } from '#keyway/messaging';
+import { CommandClient, natsTransportHealth } from '#keyway/messaging';
 import { HealthRegistry, OpsServer, createMetricsRegistry, type Logger } from '#keyway/observability';
 import { openServiceDatabase, postgresHealth, type DataSource } from '#keyway/persistence';
 import { createCaCore, type CaCore } from './ca-core.js';
@@ -20,6 +21,7 @@ const CONFIG = Symbol('CA_CONFIG');
 const LOGGER = Symbol('CA_LOGGER');
 const DATA_SOURCE = Symbol('CA_DATA_SOURCE');
 const SECRETS_CLIENT = Symbol('CA_SECRETS_CLIENT');
+const TRANSPORT = Symbol('CA_TRANSPORT');
 
 /** Starts the ops server and background work with the module, and stops everything it opened. */
 class CaLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -32,11 +34,15 @@ class CaLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(SECRETS_CLIENT) private readonly secrets: CommandClient,
     @Inject(CA_CORE) private readonly core: CaCore,
+    @Inject(TRANSPORT) private readonly transport: ServerNats,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const health = new HealthRegistry();
     health.register('postgres', () => postgresHealth(this.ds));
+    // The connection keyway.ca.* commands arrive on: not ready until the app listens, nor while
+    // NATS is unreachable.
+    health.register('nats', () => natsTransportHealth(this.transport));
     this.#ops = new OpsServer({
       port: this.config.HTTP_PORT,
       host: this.config.OPS_HOST,
@@ -63,13 +69,15 @@ class CaLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 @Module({})
 export class CaModule {
-  static register(config: CaConfig, logger: Logger): DynamicModule {
+  /** `transport` is the NATS server the app is created with (`{ strategy: transport }`). */
+  static register(config: CaConfig, logger: Logger, transport: ServerNats): DynamicModule {
     return {
       module: CaModule,
       controllers: [CaHandler],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
+        { provide: TRANSPORT, useValue: transport },
         {
           provide: DATA_SOURCE,
           useFactory: () =>

@@ -1,6 +1,8 @@
-import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ClientProxyFactory, ServerNats, Transport, type ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import { CommandFailedError, type CommandReply } from '#keyway/contracts';
+import { natsHealth } from './nats-connection.js';
 
 export interface CommandClientOptions {
   url: string;
@@ -15,6 +17,33 @@ export function natsTransport(options: { url: string; user?: string; password?: 
     transport: Transport.NATS as const,
     options: { servers: [options.url], user: options.user, pass: options.password, queue: options.queue },
   };
+}
+
+/**
+ * The same NATS request/reply server as a transport instance (`createMicroservice(module,
+ * { strategy })`), so the app keeps a handle on it and readiness can ask about its connection.
+ */
+export function natsTransportServer(options: {
+  url: string;
+  user?: string;
+  password?: string;
+  queue?: string;
+}): ServerNats {
+  return new ServerNats(natsTransport(options).options);
+}
+
+/**
+ * Readiness of a Nest NATS transport: listening (its connection exists only once the app
+ * listens), connected, and answering a round trip.
+ */
+export async function natsTransportHealth(server: ServerNats): Promise<{ ok: boolean; detail?: string }> {
+  let nc: NatsConnection;
+  try {
+    nc = server.unwrap<NatsConnection>();
+  } catch {
+    return { ok: false, detail: 'transport not listening' };
+  }
+  return natsHealth(nc);
 }
 
 /**

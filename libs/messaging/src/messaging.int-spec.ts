@@ -6,6 +6,7 @@ import { connectNats } from './nats-connection.js';
 import { provisionBucket } from './kv-provisioning.js';
 import { TypedBucket } from './typed-bucket.js';
 import { watchBucket, type WatchEvent } from './kv-watcher.js';
+import { natsTransportHealth, natsTransportServer } from './command-client.js';
 
 const value = z.object({ schemaVersion: z.literal(1), n: z.number() });
 type V = z.infer<typeof value>;
@@ -81,5 +82,16 @@ describe('messaging over real NATS', () => {
     await watch.ready;
     await watch.stop();
     await (await jetstreamManager(nc)).streams.delete(`KV_${bucket}-empty`);
+  });
+
+  it('a Nest NATS transport reads as ready only while it listens', async () => {
+    const server = natsTransportServer({ url: natsUrlForTests(), queue: `health-${process.pid}` });
+    expect(await natsTransportHealth(server)).toEqual({ ok: false, detail: 'transport not listening' });
+    await new Promise<void>((resolve, reject) =>
+      server.listen((err?: unknown) => (err ? reject(err as Error) : resolve())),
+    );
+    expect(await natsTransportHealth(server)).toMatchObject({ ok: true });
+    await server.close();
+    expect(await natsTransportHealth(server)).toEqual({ ok: false, detail: 'transport not listening' });
   });
 });
