@@ -81,12 +81,15 @@ describe('verifyChain', () => {
     const impostorRoot = issueCertificate({
       profile: 'root-ca',
       subject: { commonName: 'keyway test root', organization: 'keyway' },
+      // From `now`, not from the clock: a second boundary crossed since would make it not yet valid.
+      notBefore: now,
       notAfter: new Date(now.getTime() + DAY),
     });
     const impostor = issueCertificate({
       profile: 'intermediate-ca',
       subject: { commonName: 'keyway test intermediate', organization: 'keyway' },
       issuer: Issuer.from({ certificate: impostorRoot.pem, privateKey: impostorRoot.keyPair!.privateKeyPem }),
+      notBefore: now,
       notAfter: new Date(now.getTime() + DAY),
     });
     const problems = verifyChain(leaf(h.intermediateIssuer).pem, [impostor.pem], [h.root.pem], now);
@@ -153,6 +156,7 @@ describe('verifyChain', () => {
     const stranger = issueCertificate({
       profile: 'root-ca',
       subject: { commonName: 'stranger' },
+      notBefore: now,
       notAfter: new Date(now.getTime() + DAY),
     });
     expect(verifyChain(leaf(h.intermediateIssuer).pem, [h.intermediate.pem], [stranger.pem], now)).toEqual([
