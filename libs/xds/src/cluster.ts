@@ -14,10 +14,12 @@ function lbEndpoints(c: IrCluster): Record<string, unknown>[] {
   ];
 }
 
+const CONNECT_TIMEOUT = { seconds: 10 };
+
 /** `outbound|<port>||<fqdn>`: EDS over ADS, or STRICT_DNS for ServiceEntries resolved by DNS. */
 export function buildCluster(c: IrCluster): Record<string, unknown> {
   const name = clusterName(c.destination);
-  const base = { name, connect_timeout: { seconds: 10 } };
+  const base = { name, connect_timeout: CONNECT_TIMEOUT };
   if (c.discovery === 'dns') {
     return {
       ...base,

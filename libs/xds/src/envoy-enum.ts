@@ -1,19 +1,19 @@
 import { envoyRoot } from '#keyway/envoy-api';
 
-const cache = new Map<string, number>();
+const valuesOf = new Map<string, Readonly<Record<string, number>>>();
 
 /**
  * Numeric value of an Envoy enum by name, read from the loaded protos (`encodeMessage` verifies
- * enums as numbers). Decoding shows the names again.
+ * enums as numbers). Decoding shows the names again. Called per resource: no string building.
  */
 export function envoyEnum(enumName: string, value: string): number {
-  const key = `${enumName}.${value}`;
-  let n = cache.get(key);
-  if (n === undefined) {
-    n = envoyRoot().lookupEnum(enumName).values[value];
-    if (n === undefined) throw new Error(`${enumName} has no value ${value}`);
-    cache.set(key, n);
+  let values = valuesOf.get(enumName);
+  if (!values) {
+    values = envoyRoot().lookupEnum(enumName).values;
+    valuesOf.set(enumName, values);
   }
+  const n = values[value];
+  if (n === undefined) throw new Error(`${enumName} has no value ${value}`);
   return n;
 }
 

@@ -1,8 +1,36 @@
 import { envoyEnum, Enums } from './envoy-enum.js';
-import { ExtensionTypeUrl } from '#keyway/envoy-api';
+import { encodedMessage, ExtensionTypeUrl, type EncodedMessage } from '#keyway/envoy-api';
 import type { IrListener, IrPassthroughChain, IrRouteTableRef } from '#keyway/ir';
 import { adsConfigSource, clusterName, listenerName, routeConfigName } from './names.js';
 import { downstreamTlsContext } from './tls-context.js';
+
+/** Parts every listener repeats, encoded once (envoy-api's EncodedMessage). */
+const constant = {
+  httpFilters: undefined as EncodedMessage[] | undefined,
+  tlsInspector: undefined as EncodedMessage[] | undefined,
+};
+
+function routerFilters(): EncodedMessage[] {
+  constant.httpFilters ??= [
+    encodedMessage('envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter', {
+      name: 'envoy.filters.http.router',
+      typed_config: { '@type': ExtensionTypeUrl.Router },
+    }),
+  ];
+  return constant.httpFilters;
+}
+
+function tlsInspector(): EncodedMessage[] {
+  constant.tlsInspector ??= [
+    encodedMessage('envoy.config.listener.v3.ListenerFilter', {
+      name: 'envoy.filters.listener.tls_inspector',
+      typed_config: { '@type': ExtensionTypeUrl.TlsInspector },
+    }),
+  ];
+  return constant.tlsInspector;
+}
+
+const TRUE = { value: true };
 
 function httpConnectionManager(port: number, table: IrRouteTableRef): Record<string, unknown> {
   return {
@@ -11,10 +39,8 @@ function httpConnectionManager(port: number, table: IrRouteTableRef): Record<str
       '@type': ExtensionTypeUrl.HttpConnectionManager,
       stat_prefix: `outbound_0.0.0.0_${port}`,
       rds: { config_source: adsConfigSource(), route_config_name: routeConfigName(table) },
-      http_filters: [
-        { name: 'envoy.filters.http.router', typed_config: { '@type': ExtensionTypeUrl.Router } },
-      ],
-      use_remote_address: { value: true },
+      http_filters: routerFilters(),
+      use_remote_address: TRUE,
       // Virtual hosts list `host` and `host:*`; wildcard hosts cannot carry a port pattern, so ports go.
       strip_any_host_port: true,
     },
@@ -74,12 +100,7 @@ export function buildListener(listener: IrListener): Record<string, unknown> {
     traffic_direction: envoyEnum(Enums.trafficDirection, 'OUTBOUND'),
   };
   if (listener.kind === 'tls') {
-    out.listener_filters = [
-      {
-        name: 'envoy.filters.listener.tls_inspector',
-        typed_config: { '@type': ExtensionTypeUrl.TlsInspector },
-      },
-    ];
+    out.listener_filters = tlsInspector();
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { encodedMessage, type EncodedMessage } from '#keyway/envoy-api';
 import { envoyEnum, Enums } from './envoy-enum.js';
 import type { IrDestination, IrRouteTableRef } from '#keyway/ir';
 
@@ -20,9 +21,15 @@ export function sdsSecretName(credentialName: string): string {
   return `kubernetes://${credentialName}`;
 }
 
-/** Everything is delivered over the one ADS stream the proxy opened. */
-export function adsConfigSource(): Record<string, unknown> {
-  return { ads: {}, resource_api_version: envoyEnum(Enums.apiVersion, 'V3') };
+let ads: EncodedMessage | undefined;
+
+/** Everything is delivered over the one ADS stream the proxy opened (encoded once: every resource has it). */
+export function adsConfigSource(): EncodedMessage {
+  ads ??= encodedMessage('envoy.config.core.v3.ConfigSource', {
+    ads: {},
+    resource_api_version: envoyEnum(Enums.apiVersion, 'V3'),
+  });
+  return ads;
 }
 
 export function durationOf(ms: number): { seconds: number; nanos?: number } {

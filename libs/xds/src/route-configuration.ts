@@ -1,3 +1,4 @@
+import { encodedMessage, type EncodedMessage } from '#keyway/envoy-api';
 import { envoyEnum, Enums } from './envoy-enum.js';
 import type { HeaderOperation, HeaderOperations, StringMatch } from '#keyway/istio';
 import type { IrAction, IrMatch, IrRoute, IrRouteTable, IrVirtualHost } from '#keyway/ir';
@@ -151,10 +152,22 @@ function virtualHost(vh: IrVirtualHost, port: number): Record<string, unknown> {
  * (RFC 9110 §7.4, connection coalescing) opens a new one with the right SNI.
  */
 export function buildRouteConfiguration(table: IrRouteTable): Record<string, unknown> {
-  const hosts = table.virtualHosts.map((vh) => virtualHost(vh, table.port));
+  const hosts: unknown[] = table.virtualHosts.map((vh) => virtualHost(vh, table.port));
   if (table.misdirected && !table.virtualHosts.some((vh) => vh.host === '*')) {
-    hosts.push({
-      name: `misdirected:${table.port}`,
+    hosts.push(misdirectedHost(table.port));
+  }
+  return { name: routeConfigName(table), virtual_hosts: hosts, validate_clusters: FALSE };
+}
+
+const FALSE = { value: false };
+const misdirected = new Map<number, EncodedMessage>();
+
+/** The same on every table of a port, and on a multi-host listener every table has it: encoded once. */
+function misdirectedHost(port: number): EncodedMessage {
+  let host = misdirected.get(port);
+  if (!host) {
+    host = encodedMessage('envoy.config.route.v3.VirtualHost', {
+      name: `misdirected:${port}`,
       domains: ['*'],
       routes: [
         {
@@ -164,6 +177,7 @@ export function buildRouteConfiguration(table: IrRouteTable): Record<string, unk
         },
       ],
     });
+    misdirected.set(port, host);
   }
-  return { name: routeConfigName(table), virtual_hosts: hosts, validate_clusters: { value: false } };
+  return host;
 }

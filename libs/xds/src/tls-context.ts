@@ -1,5 +1,5 @@
 import { envoyEnum, Enums } from './envoy-enum.js';
-import { ExtensionTypeUrl } from '#keyway/envoy-api';
+import { encodedMessage, ExtensionTypeUrl, type EncodedMessage } from '#keyway/envoy-api';
 import type { IrTls } from '#keyway/ir';
 import { adsConfigSource, sdsSecretName } from './names.js';
 
@@ -26,22 +26,36 @@ function sanMatcher(san: string): Record<string, unknown> {
 }
 
 /** DownstreamTlsContext of one HTTPS server: certificate (and CA for mutual modes) by SDS over ADS. */
-export function downstreamTlsContext(tls: IrTls): Record<string, unknown> {
+const ALPN = ['h2', 'http/1.1'];
+/** TLS parameters with only a minimum version, per version: what nearly every server has. */
+const minimumOnly = new Map<string, EncodedMessage>();
+
+function tlsParameters(tls: IrTls): Record<string, unknown> | EncodedMessage {
+  const minimum = VERSION_NAMES[tls.minProtocolVersion ?? ''] ?? DEFAULT_MIN_VERSION;
   const tlsParams: Record<string, unknown> = {
-    tls_minimum_protocol_version: envoyEnum(
-      Enums.tlsProtocol,
-      VERSION_NAMES[tls.minProtocolVersion ?? ''] ?? DEFAULT_MIN_VERSION,
-    ),
+    tls_minimum_protocol_version: envoyEnum(Enums.tlsProtocol, minimum),
   };
+  if (!tls.maxProtocolVersion && tls.cipherSuites.length === 0) {
+    let encoded = minimumOnly.get(minimum);
+    if (!encoded) {
+      encoded = encodedMessage('envoy.extensions.transport_sockets.tls.v3.TlsParameters', tlsParams);
+      minimumOnly.set(minimum, encoded);
+    }
+    return encoded;
+  }
   if (tls.maxProtocolVersion)
     tlsParams.tls_maximum_protocol_version = envoyEnum(
       Enums.tlsProtocol,
       VERSION_NAMES[tls.maxProtocolVersion],
     );
   if (tls.cipherSuites.length > 0) tlsParams.cipher_suites = tls.cipherSuites;
+  return tlsParams;
+}
+
+export function downstreamTlsContext(tls: IrTls): Record<string, unknown> {
   const common: Record<string, unknown> = {
-    tls_params: tlsParams,
-    alpn_protocols: ['h2', 'http/1.1'],
+    tls_params: tlsParameters(tls),
+    alpn_protocols: ALPN,
     tls_certificate_sds_secret_configs: [
       { name: sdsSecretName(tls.credentialName), sds_config: adsConfigSource() },
     ],
