@@ -1,6 +1,10 @@
 import { hostCovers, intersectHost, isWildcardHost, type VirtualService } from '#keyway/istio';
 import type { IrServer } from './model.js';
 import type { TemplateCache } from './routes.js';
+import { ShortMap } from './short-map.js';
+
+/** Up to this many VirtualServices on a Gateway, its servers scan them instead of indexing hosts. */
+const SCAN_LIMIT = 8;
 
 interface HostIndex {
   exact: Map<string, VirtualService[]>;
@@ -68,32 +72,44 @@ export class GatewayBindings {
    * Virtual hosts of a server: each intersection of a server host with a bound VirtualService host,
    * with the VirtualServices that produced it in precedence order. Server hosts with none map to [].
    */
-  virtualHosts(server: IrServer): Map<string, VirtualService[]> {
-    const gateway = `${server.gateway.namespace}/${server.gateway.name}`;
-    const idx = this.index(gateway);
-    const out = new Map<string, VirtualService[]>();
+  virtualHosts(server: IrServer): ShortMap<string, VirtualService[]> {
+    const gateway = server.gateway.ref;
+    const bound = this.bound(gateway);
+    const out = new ShortMap<string, VirtualService[]>();
     const add = (host: string, vs: VirtualService): void => {
       const list = out.get(host);
       if (!list) out.set(host, [vs]);
       else if (!list.includes(vs)) list.push(vs);
     };
+    // Few VirtualServices per Gateway is the common case: scanning them beats building an index.
+    const idx = bound.length > SCAN_LIMIT ? this.index(gateway) : undefined;
     for (const rule of server.hostRules) {
       if (!out.has(rule.host)) out.set(rule.host, []);
-      const allowed = (vs: VirtualService): boolean =>
-        rule.namespace === '*' || rule.namespace === vs.meta.namespace;
-      if (isWildcardHost(rule.host)) {
-        for (const { host, vs } of idx.all) {
-          const meet = intersectHost(rule.host, host);
-          if (meet !== undefined && allowed(vs)) add(meet, vs);
+      const ns = rule.namespace;
+      if (isWildcardHost(rule.host) || !idx) {
+        const exact = !isWildcardHost(rule.host);
+        for (const vs of bound) {
+          if (ns !== '*' && ns !== vs.meta.namespace) continue;
+          for (const host of vs.hosts) {
+            const meet = exact
+              ? host === rule.host || (isWildcardHost(host) && hostCovers(host, rule.host))
+                ? rule.host
+                : undefined
+              : intersectHost(rule.host, host);
+            if (meet !== undefined) add(meet, vs);
+          }
         }
         continue;
       }
-      for (const vs of idx.exact.get(rule.host) ?? []) if (allowed(vs)) add(rule.host, vs);
+      for (const vs of idx.exact.get(rule.host) ?? [])
+        if (ns === '*' || ns === vs.meta.namespace) add(rule.host, vs);
       for (const { host, vs } of idx.wildcard) {
-        if (hostCovers(host, rule.host) && allowed(vs)) add(rule.host, vs);
+        if (hostCovers(host, rule.host) && (ns === '*' || ns === vs.meta.namespace)) add(rule.host, vs);
       }
     }
-    for (const list of out.values()) list.sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+    out.forEach((list) => {
+      if (list.length > 1) list.sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+    });
     return out;
   }
 }

@@ -58,8 +58,8 @@ interface LastBuild {
   tableIndex: Map<string, number>;
   /** Route tables each bound VirtualService appears in. */
   tableOfVs: Map<VirtualService, string[]>;
-  /** How many route tables send to each destination (`port|host`). */
-  destRefs: Map<string, number>;
+  /** How many route tables send to each destination (the registry's one object per host and port). */
+  destRefs: Map<IrDestination, number>;
   clusters: IrCluster[];
   book: StatusBook;
   /** Statuses replaced by edit-only builds since the full build that made `book`. */
@@ -160,18 +160,16 @@ export class IrBuilder {
       // Count the new table's destinations before releasing the old one's, so a destination both use
       // never drops to zero on the way (which would rebuild the cluster list for nothing).
       for (const d of result.destinations) {
-        const key = `${d.port}|${d.host}`;
-        const n = destRefs.get(key) ?? 0;
+        const n = destRefs.get(d) ?? 0;
         if (n === 0) destinationsChanged = true;
-        destRefs.set(key, n + 1);
+        destRefs.set(d, n + 1);
       }
       for (const d of entry.result.destinations) {
-        const key = `${d.port}|${d.host}`;
-        const n = (destRefs.get(key) ?? 0) - 1;
+        const n = (destRefs.get(d) ?? 0) - 1;
         if (n <= 0) {
-          destRefs.delete(key);
+          destRefs.delete(d);
           destinationsChanged = true;
-        } else destRefs.set(key, n);
+        } else destRefs.set(d, n);
       }
       this.tables.set(id, { head: entry.head, hosts, result });
       routeTables[last.tableIndex.get(id)!] = result.table;
@@ -194,14 +192,7 @@ export class IrBuilder {
       overrides.set(newVs.id, scratch.conditionsOf(newVs.id));
     }
     let clusters = last.clusters;
-    if (destinationsChanged) {
-      const destinations = new Map<string, IrDestination>();
-      for (const key of destRefs.keys()) {
-        const bar = key.indexOf('|');
-        destinations.set(key, { port: Number(key.slice(0, bar)), host: key.slice(bar + 1) });
-      }
-      clusters = this.clustersFor(destinations, registry);
-    }
+    if (destinationsChanged) clusters = this.clustersFor(destRefs.keys(), registry);
     return this.remember(inputs, group, {
       ...last,
       inputs: { ...inputs },
@@ -249,16 +240,16 @@ export class IrBuilder {
     const vsSorted = sortByAge(inputs.virtualServices);
     const bindings = new GatewayBindings(
       vsSorted,
-      new Set(selected.map((g) => `${g.meta.namespace}/${g.meta.name}`)),
+      new Set(selected.map((g) => nextGateways.get(g)!.ref)),
       this.templates,
     );
     const bound = bindings.allBound();
     for (const vs of bound) book.addAll(vs.id, this.templates.get(vs).conditions);
     const contributed = new Set<VirtualService>();
-    const destinations = new Map<string, IrDestination>();
+    const destinations = new Set<IrDestination>();
     const nextTables = new Map<string, TableEntry>();
     const tableOfVs = new Map<VirtualService, string[]>();
-    const destRefs = new Map<string, number>();
+    const destRefs = new Map<IrDestination, number>();
     const useTable = (id: string, head: TableHead, hosts: VirtualHostBinding[]): IrRouteTable => {
       let entry = this.tables.get(id);
       if (!entry || !sameTableInputs(entry, head, hosts, registry)) {
@@ -267,9 +258,8 @@ export class IrBuilder {
       nextTables.set(id, entry);
       for (const { resource, condition } of entry.result.conditions) book.add(resource, condition);
       for (const d of entry.result.destinations) {
-        const key = `${d.port}|${d.host}`;
-        destinations.set(key, d);
-        destRefs.set(key, (destRefs.get(key) ?? 0) + 1);
+        destinations.add(d);
+        destRefs.set(d, (destRefs.get(d) ?? 0) + 1);
       }
       for (const h of hosts) {
         for (const b of h.bindings) {
@@ -304,7 +294,7 @@ export class IrBuilder {
         const claimed = new Map<string, string>();
         for (const server of p.servers) {
           if (server.kind !== 'passthrough') continue;
-          const gw = `${server.gateway.namespace}/${server.gateway.name}`;
+          const gw = server.gateway.ref;
           const chains = passthroughChains(server, bindings.bound(gw), registry, claimed, book, destinations);
           for (const c of chains) {
             const vs = vsSorted.find((v) => v.id === c.source);
@@ -318,7 +308,7 @@ export class IrBuilder {
         for (const server of p.servers) {
           if (server.kind !== 'https') continue;
           https.push(server);
-          const gateway = `${server.gateway.namespace}/${server.gateway.name}`;
+          const gateway = server.gateway.ref;
           const head: TableHead = {
             kind: 'https',
             port: p.port,
@@ -329,10 +319,13 @@ export class IrBuilder {
             },
             misdirected: chainCount > 1 && !server.hosts.includes('*'),
           };
-          const hosts: VirtualHostBinding[] = [];
-          for (const [host, vss] of bindings.virtualHosts(server)) {
-            hosts.push({ host, requireTls: false, bindings: vss.map((vs) => ({ vs, gateway })) });
-          }
+          const virtualHosts = bindings.virtualHosts(server);
+          // Kept by the route table memo: an exact-length array.
+          const hosts = new Array<VirtualHostBinding>(virtualHosts.size);
+          let h = 0;
+          virtualHosts.forEach((vss, host) => {
+            hosts[h++] = { host, requireTls: false, bindings: vss.map((vs) => ({ vs, gateway })) };
+          });
           tableIndex.set(server.id, allTables.length + routeTables.length);
           routeTables.push(useTable(server.id, head, hosts));
         }
@@ -413,11 +406,15 @@ export class IrBuilder {
     return selected;
   }
 
-  private clustersFor(destinations: Map<string, IrDestination>, registry: ServiceRegistry): IrCluster[] {
+  /** Clusters sorted by `port|host`, each kept from the last build while its inputs stand. */
+  private clustersFor(destinations: Iterable<IrDestination>, registry: ServiceRegistry): IrCluster[] {
     const next = new Map<string, ClusterEntry>();
-    const out: IrCluster[] = [];
-    for (const id of [...destinations.keys()].sort()) {
-      const d = destinations.get(id)!;
+    const keyed: { id: string; d: IrDestination }[] = [];
+    for (const d of destinations) keyed.push({ id: `${d.port}|${d.host}`, d });
+    keyed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const out = new Array<IrCluster>(keyed.length);
+    for (let i = 0; i < keyed.length; i++) {
+      const { id, d } = keyed[i];
       const source = registry.sourceOf(d.host);
       const slices = registry.slicesOf(d.host);
       let entry = this.clusters.get(id);
@@ -425,7 +422,7 @@ export class IrBuilder {
         entry = { source, slices, cluster: registry.cluster(d) };
       }
       next.set(id, entry);
-      out.push(entry.cluster);
+      out[i] = entry.cluster;
     }
     this.clusters = next;
     return out;
@@ -440,8 +437,8 @@ export function buildIr(inputs: IrInputs, group: ProxyGroup): IrSnapshot {
 function httpHosts(servers: readonly IrServer[], bindings: GatewayBindings): VirtualHostBinding[] {
   const hosts = new Map<string, VirtualHostBinding>();
   for (const server of servers) {
-    const gateway = `${server.gateway.namespace}/${server.gateway.name}`;
-    for (const [host, vss] of bindings.virtualHosts(server)) {
+    const gateway = server.gateway.ref;
+    bindings.virtualHosts(server).forEach((vss, host) => {
       let vh = hosts.get(host);
       if (!vh) {
         vh = { host, requireTls: false, bindings: [] };
@@ -449,7 +446,7 @@ function httpHosts(servers: readonly IrServer[], bindings: GatewayBindings): Vir
       }
       if (server.httpsRedirect) vh.requireTls = true;
       for (const vs of vss) if (!vh.bindings.some((b) => b.vs === vs)) vh.bindings.push({ vs, gateway });
-    }
+    });
   }
   return [...hosts.values()];
 }
@@ -477,7 +474,7 @@ function sameTableInputs(
         return false;
     }
   }
-  for (const [fqdn, source] of entry.result.dependencies)
+  for (const { fqdn, source } of entry.result.dependencies)
     if (registry.sourceOf(fqdn) !== source) return false;
   return true;
 }

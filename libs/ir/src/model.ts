@@ -44,8 +44,8 @@ export interface IrMatch {
   method?: StringMatch;
   authority?: StringMatch;
   scheme?: StringMatch;
-  headers: IrHeaderMatch[];
-  queryParams: { name: string; match: StringMatch }[];
+  headers: readonly IrHeaderMatch[];
+  queryParams: readonly { name: string; match: StringMatch }[];
 }
 
 export type IrAction =
@@ -59,9 +59,16 @@ export type IrAction =
   | { kind: 'redirect'; redirect: HttpRedirect }
   | { kind: 'direct'; status: number; body?: string };
 
+/** `VirtualService/ns/name`, the http route index and match index a route came from. */
+export interface IrRouteSource {
+  resource: string;
+  http: number;
+  match?: number;
+}
+
 export interface IrRoute {
-  /** `VirtualService/ns/name`, the http route index and match index it came from. */
-  source: { resource: string; http: number; match?: number };
+  /** Shared by every route made from the same match: treat as read-only. */
+  source: IrRouteSource;
   name?: string;
   match: IrMatch;
   action: IrAction;
@@ -97,7 +104,8 @@ export interface IrPassthroughChain {
 export interface IrServer {
   /** `Gateway/ns/name#servers[i]` */
   id: string;
-  gateway: { namespace: string; name: string };
+  /** `ref` is `namespace/name`, the form VirtualServices bind by. */
+  gateway: { namespace: string; name: string; ref: string };
   index: number;
   port: number;
   portName: string;

@@ -14,7 +14,7 @@ export function passthroughChains(
   registry: ServiceRegistry,
   claimed: Map<string, string>,
   book: StatusBook,
-  destinations: Map<string, IrDestination>,
+  destinations: Set<IrDestination>,
 ): IrPassthroughChain[] {
   const gateway = `${server.gateway.namespace}/${server.gateway.name}`;
   const chains: IrPassthroughChain[] = [];
@@ -64,8 +64,7 @@ export function passthroughChains(
           });
         }
         for (const h of sniHosts) claimed.set(h, `${vs.id}#${field}`);
-        for (const d of resolved)
-          destinations.set(`${d.destination.port}|${d.destination.host}`, d.destination);
+        for (const d of resolved) destinations.add(d.destination);
         chains.push({ sniHosts, destinations: resolved, source: vs.id });
       });
     });

@@ -7,6 +7,8 @@ interface ServiceRecord {
   host: string;
   ports: { number: number; name: string; targetPort?: number }[];
   source: { kind: 'Service'; service: KubeService } | { kind: 'ServiceEntry'; entry: ServiceEntry };
+  /** One destination object per port, so that builds can compare and dedupe destinations by identity. */
+  destinations?: Map<number, IrDestination>;
 }
 
 export type Resolution = { ok: true; destination: IrDestination } | { ok: false; reason: string };
@@ -18,6 +20,8 @@ export type Resolution = { ok: true; destination: IrDestination } | { ok: false;
 export class ServiceRegistry {
   private readonly byHost = new Map<string, ServiceRecord>();
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
+  /** Short names expanded per namespace: every route asks, and the concatenation is not free. */
+  private readonly fqdns = new Map<string, Map<string, string>>();
 
   constructor(
     services: readonly KubeService[],
@@ -56,7 +60,19 @@ export class ServiceRegistry {
 
   /** Istio's rule: a name without dots is a Service in the VirtualService's namespace. */
   fqdn(host: string, namespace: string): string {
-    return host.includes('.') ? host : `${host}.${namespace}.svc.${this.domainSuffix}`;
+    if (host.includes('.')) return host;
+    let inNamespace = this.fqdns.get(namespace);
+    if (!inNamespace) this.fqdns.set(namespace, (inNamespace = new Map()));
+    let fqdn = inNamespace.get(host);
+    if (fqdn === undefined) inNamespace.set(host, (fqdn = `${host}.${namespace}.svc.${this.domainSuffix}`));
+    return fqdn;
+  }
+
+  private destination(record: ServiceRecord, port: number): IrDestination {
+    record.destinations ??= new Map();
+    let d = record.destinations.get(port);
+    if (!d) record.destinations.set(port, (d = { host: record.host, port }));
+    return d;
   }
 
   resolve(host: string, port: number | undefined, namespace: string): Resolution {
@@ -65,7 +81,7 @@ export class ServiceRegistry {
     if (!record) return { ok: false, reason: `no Service or ServiceEntry for host "${fqdn}"` };
     if (port === undefined) {
       if (record.ports.length === 1)
-        return { ok: true, destination: { host: fqdn, port: record.ports[0].number } };
+        return { ok: true, destination: this.destination(record, record.ports[0].number) };
       return {
         ok: false,
         reason: `"${fqdn}" has ${record.ports.length} ports: destination.port is required`,
@@ -74,7 +90,7 @@ export class ServiceRegistry {
     if (!record.ports.some((p) => p.number === port)) {
       return { ok: false, reason: `"${fqdn}" has no port ${port}` };
     }
-    return { ok: true, destination: { host: fqdn, port } };
+    return { ok: true, destination: this.destination(record, port) };
   }
 
   /** The resource declaring a host (Service or ServiceEntry), by identity: memos compare it. */

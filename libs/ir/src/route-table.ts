@@ -1,7 +1,16 @@
 import type { VirtualService } from '#keyway/istio';
-import type { IrAction, IrCondition, IrDestination, IrRoute, IrRouteTable, IrVirtualHost } from './model.js';
+import type {
+  IrAction,
+  IrCondition,
+  IrDestination,
+  IrRoute,
+  IrRouteTable,
+  IrVirtualHost,
+  IrWeightedDestination,
+} from './model.js';
 import type { ServiceRegistry } from './registry.js';
-import type { ActionTemplate, RouteTemplate, TemplateCache } from './routes.js';
+import { destinationField, type ActionTemplate, type RouteTemplate, type TemplateCache } from './routes.js';
+import { ShortMap } from './short-map.js';
 import { StatusCodes } from './status.js';
 
 export interface VirtualHostBinding {
@@ -16,7 +25,7 @@ export interface RouteTableResult {
   conditions: { resource: string; condition: IrCondition }[];
   destinations: IrDestination[];
   /** Every destination host the table looked up, with the resource that declared it then (or none). */
-  dependencies: Map<string, object | undefined>;
+  dependencies: { fqdn: string; source: object | undefined }[];
 }
 
 /**
@@ -31,11 +40,11 @@ export function buildRouteTable(
   templates: TemplateCache,
 ): RouteTableResult {
   const conditions: RouteTableResult['conditions'] = [];
-  const destinations = new Map<string, IrDestination>();
-  const actions = new Map<RouteTemplate, IrAction>();
-  const dependencies = new Map<string, object | undefined>();
-  const virtualHosts: IrVirtualHost[] = [];
-  for (const vh of hosts) {
+  // Keyed `port|host` only when the table is large; see ShortMap.
+  const destinations = new ShortMap<IrDestination, true>();
+  const actions = new ShortMap<RouteTemplate, IrAction>();
+  const dependencies = new ShortMap<string, object | undefined>();
+  const virtualHosts = hosts.map((vh): IrVirtualHost => {
     const specific: IrRoute[] = [];
     const catchAll: IrRoute[] = [];
     for (const { vs, gateway } of vh.bindings) {
@@ -49,31 +58,35 @@ export function buildRouteTable(
             if (rt.action.kind === 'forward') {
               for (const d of rt.action.destinations) {
                 const fqdn = registry.fqdn(d.host, vs.meta.namespace);
-                dependencies.set(fqdn, registry.sourceOf(fqdn));
+                if (!dependencies.has(fqdn)) dependencies.set(fqdn, registry.sourceOf(fqdn));
               }
             }
             actions.set(rt, action);
           }
-          const route: IrRoute = {
-            source: {
-              resource: vs.id,
-              http: rt.httpIndex,
-              ...(entry.matchIndex !== undefined ? { match: entry.matchIndex } : {}),
-            },
-            ...(rt.name ? { name: rt.name } : {}),
-            match: entry.match,
-            action,
-            ...(rt.headers ? { headers: rt.headers } : {}),
-          };
+          const route: IrRoute = { source: entry.source, match: entry.match, action };
+          if (rt.name) route.name = rt.name;
+          if (rt.headers) route.headers = rt.headers;
           (entry.catchAll ? catchAll : specific).push(route);
         }
       }
     }
-    virtualHosts.push({ host: vh.host, routes: [...specific, ...catchAll], requireTls: vh.requireTls });
-  }
+    // concat: an array of exactly the routes, not a push-grown one with spare slots, since it is kept.
+    return { host: vh.host, routes: specific.concat(catchAll), requireTls: vh.requireTls };
+  });
   virtualHosts.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
-  const sortedDestinations = [...destinations.values()];
-  return { table: { ...head, virtualHosts }, conditions, destinations: sortedDestinations, dependencies };
+  return {
+    table: { ...head, virtualHosts },
+    conditions,
+    destinations: destinations.keyList(),
+    dependencies: dependencyList(dependencies),
+  };
+}
+
+function dependencyList(map: ShortMap<string, object | undefined>): RouteTableResult['dependencies'] {
+  const out = new Array<RouteTableResult['dependencies'][number]>(map.size);
+  let i = 0;
+  map.forEach((source, fqdn) => (out[i++] = { fqdn, source }));
+  return out;
 }
 
 function resolveAction(
@@ -81,34 +94,31 @@ function resolveAction(
   vs: VirtualService,
   registry: ServiceRegistry,
   conditions: RouteTableResult['conditions'],
-  destinations: Map<string, IrDestination>,
+  destinations: ShortMap<IrDestination, true>,
   httpIndex: number,
 ): IrAction {
   if (template.kind !== 'forward') return template;
-  const resolved: Extract<IrAction, { kind: 'forward' }>['destinations'] = [];
   let unknown = false;
-  for (const d of template.destinations) {
+  const resolved = template.destinations.map((d): IrWeightedDestination | undefined => {
     const r = registry.resolve(d.host, d.port, vs.meta.namespace);
     if (!r.ok) {
       unknown = true;
       conditions.push({
         resource: vs.id,
         condition: {
-          field: `${d.field}.host`,
+          field: `${destinationField(httpIndex, d.routeIndex)}.host`,
           code: StatusCodes.unknownDestination,
           message: r.reason,
           severity: 'error',
         },
       });
-      continue;
+      return undefined;
     }
-    destinations.set(`${r.destination.port}|${r.destination.host}`, r.destination);
-    resolved.push({
-      destination: r.destination,
-      weight: d.weight,
-      ...(d.headers ? { headers: d.headers } : {}),
-    });
-  }
+    destinations.set(r.destination, true);
+    const out: IrWeightedDestination = { destination: r.destination, weight: d.weight };
+    if (d.headers) out.headers = d.headers;
+    return out;
+  });
   if (template.destinations.length === 0) {
     conditions.push({
       resource: vs.id,
@@ -124,5 +134,5 @@ function resolveAction(
   // Istio answers 503 for a route whose service is missing; dropping it would send the request on
   // to a later route the author never meant for it.
   if (unknown) return { kind: 'direct', status: 503 };
-  return { ...template, destinations: resolved };
+  return { ...template, destinations: resolved as IrWeightedDestination[] };
 }

@@ -1,5 +1,5 @@
 import type { HeaderOperations, HttpMatch, HttpRoute, StringMatch, VirtualService } from '#keyway/istio';
-import type { IrAction, IrCondition, IrMatch } from './model.js';
+import type { IrAction, IrCondition, IrMatch, IrRouteSource } from './model.js';
 import { re2Problem } from './regex.js';
 import { StatusCodes } from './status.js';
 
@@ -8,8 +8,13 @@ export interface DestinationTemplate {
   port?: number;
   weight: number;
   headers?: HeaderOperations;
-  /** Field path of the destination host, for statuses. */
-  field: string;
+  /** Where it sits in the VirtualService (`spec.http[httpIndex].route[routeIndex]`), for statuses. */
+  routeIndex: number;
+}
+
+/** Field path of a destination, built only when a status needs it. */
+export function destinationField(httpIndex: number, routeIndex: number): string {
+  return `spec.http[${httpIndex}].route[${routeIndex}].destination`;
 }
 
 export type ActionTemplate =
@@ -18,6 +23,8 @@ export type ActionTemplate =
 
 export interface MatchEntry {
   matchIndex?: number;
+  /** The source every route made from this entry carries (one object for all of them). */
+  source: IrRouteSource;
   match: IrMatch;
   /** Restricts the entry to these gateways (`ns/name`), when the match names any. */
   gateways?: string[];
@@ -73,62 +80,65 @@ export class TemplateCache {
 export function virtualServiceTemplates(vs: VirtualService): VirtualServiceTemplates {
   const ns = vs.meta.namespace;
   const conditions: IrCondition[] = [];
-  const gateways = [
-    ...new Set(vs.gateways.map((g) => gatewayKey(g, ns)).filter((g): g is string => !!g)),
-  ].sort();
-  const routes: RouteTemplate[] = [];
-  for (const h of vs.http) {
-    const template = routeTemplate(h, ns, conditions);
-    if (template) routes.push(template);
-  }
-  return { gateways, routes, conditions };
+  const keys = vs.gateways.map((g) => gatewayKey(g, ns)).filter((g): g is string => !!g);
+  const gateways = keys.length === 1 ? keys : [...new Set(keys)].sort();
+  const templates = vs.http.map((h) => routeTemplate(vs, h, conditions));
+  // Kept per VirtualService: exact-length arrays (filter would leave push-grown spare slots).
+  const routes = templates.includes(undefined) ? templates.filter((t) => t !== undefined).slice() : templates;
+  return { gateways, routes: routes as RouteTemplate[], conditions };
 }
 
+const NO_MATCH: readonly (HttpMatch | undefined)[] = [undefined];
+
 function routeTemplate(
+  vs: VirtualService,
   h: HttpRoute,
-  namespace: string,
   conditions: IrCondition[],
 ): RouteTemplate | undefined {
-  const f = `spec.http[${h.index}]`;
-  const problems: IrCondition[] = [];
-  const entries: MatchEntry[] = [];
-  const matches: (HttpMatch | undefined)[] = h.match.length > 0 ? h.match : [undefined];
-  matches.forEach((m, i) => {
-    const match = m
-      ? irMatch(m, `${f}.match[${i}]`, problems)
-      : { ignoreCase: false, headers: [], queryParams: [] };
-    const gateways =
-      m && m.gateways.length > 0 ? m.gateways.map((g) => gatewayKey(g, namespace) ?? g) : undefined;
-    entries.push({
-      matchIndex: m ? i : undefined,
+  let problems: IrCondition[] | undefined;
+  const matches = h.match.length > 0 ? h.match : NO_MATCH;
+  // map: the entries array is kept, so it should be exactly as long as its contents.
+  const entries = matches.map((m, i): MatchEntry => {
+    if (!m) return { source: { resource: vs.id, http: h.index }, match: MATCH_ALL, catchAll: true };
+    const match = irMatch(m);
+    const found = matchProblems(match, h.index, i);
+    if (found) (problems ??= []).push(...found);
+    const entry: MatchEntry = {
+      matchIndex: i,
+      source: { resource: vs.id, http: h.index, match: i },
       match,
-      gateways,
-      port: m?.port,
       catchAll: isCatchAll(match),
-    });
+    };
+    if (m.gateways.length > 0) entry.gateways = m.gateways.map((g) => gatewayKey(g, vs.meta.namespace) ?? g);
+    if (m.port !== undefined) entry.port = m.port;
+    return entry;
   });
-  if (problems.length > 0) {
+  if (problems) {
     conditions.push(...problems);
     return undefined;
   }
-  return { httpIndex: h.index, name: h.name, entries, action: actionTemplate(h, f), headers: h.headers };
+  return { httpIndex: h.index, name: h.name, entries, action: actionTemplate(h), headers: h.headers };
 }
 
-function actionTemplate(h: HttpRoute, f: string): ActionTemplate {
+function actionTemplate(h: HttpRoute): ActionTemplate {
   if (h.redirect) return { kind: 'redirect', redirect: h.redirect };
   if (h.directResponse)
     return { kind: 'direct', status: h.directResponse.status, body: h.directResponse.body };
-  const anyWeight = h.route.some((d) => d.weight !== undefined);
-  const destinations = h.route
-    .map((d, i) => ({
+  let anyWeight = false;
+  for (const d of h.route) if (d.weight !== undefined) anyWeight = true;
+  const all = h.route.map((d, routeIndex): DestinationTemplate => {
+    const weight = anyWeight ? (d.weight ?? 0) : h.route.length === 1 ? 100 : 1;
+    const template: DestinationTemplate = {
       host: d.destination.host,
       port: d.destination.port,
-      weight: anyWeight ? (d.weight ?? 0) : h.route.length === 1 ? 100 : 1,
-      headers: d.headers,
-      field: `${f}.route[${i}].destination`,
-    }))
-    // Istio drops zero-weight destinations; Envoy would never pick them.
-    .filter((d) => d.weight > 0);
+      weight,
+      routeIndex,
+    };
+    if (d.headers) template.headers = d.headers;
+    return template;
+  });
+  // Istio drops zero-weight destinations; Envoy would never pick them.
+  const destinations = all.every((d) => d.weight > 0) ? all : all.filter((d) => d.weight > 0).slice();
   return {
     kind: 'forward',
     destinations,
@@ -138,32 +148,51 @@ function actionTemplate(h: HttpRoute, f: string): ActionTemplate {
   };
 }
 
-function irMatch(m: HttpMatch, f: string, problems: IrCondition[]): IrMatch {
+const NONE: readonly never[] = [];
+const MATCH_ALL: IrMatch = { ignoreCase: false, headers: NONE, queryParams: NONE };
+
+function compareNames(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Invalid RE2 expressions in a match, with their field paths; undefined when there are none. */
+function matchProblems(m: IrMatch, httpIndex: number, matchIndex: number): IrCondition[] | undefined {
+  let problems: IrCondition[] | undefined;
   const check = (sm: StringMatch | undefined, field: string): void => {
     if (!sm || !('regex' in sm)) return;
     const problem = re2Problem(sm.regex);
-    if (problem) {
-      problems.push({
-        field: `${field}.regex`,
-        code: StatusCodes.invalidRegex,
-        message: `"${sm.regex}" is not a valid RE2 expression: ${problem}`,
-        severity: 'error',
-      });
-    }
+    if (!problem) return;
+    (problems ??= []).push({
+      field: `spec.http[${httpIndex}].match[${matchIndex}].${field}.regex`,
+      code: StatusCodes.invalidRegex,
+      message: `"${sm.regex}" is not a valid RE2 expression: ${problem}`,
+      severity: 'error',
+    });
   };
-  check(m.uri, `${f}.uri`);
-  check(m.method, `${f}.method`);
-  check(m.authority, `${f}.authority`);
-  check(m.scheme, `${f}.scheme`);
-  const headers = [
-    ...Object.entries(m.headers).map(([name, match]) => ({ name, match, invert: false })),
-    ...Object.entries(m.withoutHeaders).map(([name, match]) => ({ name, match, invert: true })),
-  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : Number(a.invert) - Number(b.invert)));
-  for (const hm of headers) check(hm.match, `${f}.${hm.invert ? 'withoutHeaders' : 'headers'}.${hm.name}`);
-  const queryParams = Object.entries(m.queryParams)
-    .map(([name, match]) => ({ name, match }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const q of queryParams) check(q.match, `${f}.queryParams.${q.name}`);
+  check(m.path, 'uri');
+  check(m.method, 'method');
+  check(m.authority, 'authority');
+  check(m.scheme, 'scheme');
+  for (const hm of m.headers) check(hm.match, `${hm.invert ? 'withoutHeaders' : 'headers'}.${hm.name}`);
+  for (const q of m.queryParams) check(q.match, `queryParams.${q.name}`);
+  return problems;
+}
+
+function irMatch(m: HttpMatch): IrMatch {
+  let headers: IrMatch['headers'] = NONE;
+  const withHeaders = Object.keys(m.headers);
+  const withoutHeaders = Object.keys(m.withoutHeaders);
+  if (withHeaders.length + withoutHeaders.length > 0) {
+    headers = [
+      ...withHeaders.map((name) => ({ name, match: m.headers[name], invert: false })),
+      ...withoutHeaders.map((name) => ({ name, match: m.withoutHeaders[name], invert: true })),
+    ].sort((a, b) => compareNames(a, b) || Number(a.invert) - Number(b.invert));
+  }
+  const queryNames = Object.keys(m.queryParams);
+  const queryParams =
+    queryNames.length === 0
+      ? NONE
+      : queryNames.map((name) => ({ name, match: m.queryParams[name] })).sort(compareNames);
   return {
     path: m.uri,
     ignoreCase: m.ignoreUriCase,

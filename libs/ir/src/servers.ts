@@ -22,6 +22,8 @@ export function sortByAge<T extends { meta: Gateway['meta'] }>(items: readonly T
 }
 
 export interface GatewayServers {
+  /** `namespace/name`, as VirtualServices name the Gateway. */
+  ref: string;
   servers: IrServer[];
   conditions: IrCondition[];
 }
@@ -30,26 +32,35 @@ export interface GatewayServers {
 export function gatewayServers(gateway: Gateway): GatewayServers {
   const servers: IrServer[] = [];
   const conditions: IrCondition[] = [];
+  const where = {
+    namespace: gateway.meta.namespace,
+    name: gateway.meta.name,
+    ref: `${gateway.meta.namespace}/${gateway.meta.name}`,
+  };
   for (const s of gateway.servers) {
-    const field = `spec.servers[${s.index}]`;
     const tls = s.tls;
-    tls?.ignoredCipherSuites.forEach((c) =>
+    for (const c of tls?.ignoredCipherSuites ?? []) {
       conditions.push({
-        field: `${field}.tls.cipherSuites`,
+        field: `spec.servers[${s.index}].tls.cipherSuites`,
         code: StatusCodes.ignoredCipherSuite,
         message: `ignored "${c}": unknown to Envoy or repeated`,
         severity: 'warning',
-      }),
-    );
+      });
+    }
     const kind = serverKind(s);
     if (typeof kind !== 'string') {
-      conditions.push({ field, code: StatusCodes.unsupported, message: kind.reason, severity: 'error' });
+      conditions.push({
+        field: `spec.servers[${s.index}]`,
+        code: StatusCodes.unsupported,
+        message: kind.reason,
+        severity: 'error',
+      });
       continue;
     }
-    const hosts = [...new Set(s.hosts.map((h) => h.host))].sort();
+    const hosts = s.hosts.length === 1 ? [s.hosts[0].host] : [...new Set(s.hosts.map((h) => h.host))].sort();
     const server: IrServer = {
       id: `${gateway.id}#servers[${s.index}]`,
-      gateway: { namespace: gateway.meta.namespace, name: gateway.meta.name },
+      gateway: where,
       index: s.index,
       port: s.port.number,
       portName: s.port.name,
@@ -77,7 +88,12 @@ export function gatewayServers(gateway: Gateway): GatewayServers {
     }
     servers.push(server);
   }
-  return { servers, conditions };
+  // Kept per Gateway: exact-length arrays rather than push-grown ones.
+  return {
+    ref: where.ref,
+    servers: servers.slice(),
+    conditions: conditions.length > 0 ? conditions.slice() : conditions,
+  };
 }
 
 function serverKind(s: GatewayServer): IrServer['kind'] | { reason: string } {
