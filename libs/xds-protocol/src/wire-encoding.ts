@@ -78,26 +78,54 @@ function anyField(any: AnyResource): Buffer {
   return field;
 }
 
-function concat(parts: (Buffer | undefined)[]): Buffer {
-  const present = parts.filter((p): p is Buffer => p !== undefined);
-  return Buffer.concat(present);
+/**
+ * Encoded `field: string` entries for the strings every stream repeats (version_info, type_url,
+ * system_version_info): a push to thousands of streams encodes each once. Bounded: cleared when full.
+ */
+const stringFields = new Map<string, Buffer>();
+const STRING_FIELD_CACHE = 4096;
+
+function cachedStringField(field: number, value: string): Buffer | undefined {
+  if (!value) return undefined;
+  const key = `${field}:${value}`;
+  let encoded = stringFields.get(key);
+  if (!encoded) {
+    if (stringFields.size >= STRING_FIELD_CACHE) stringFields.clear();
+    encoded = stringField(field, value);
+    stringFields.set(key, encoded);
+  }
+  return encoded;
+}
+
+/** Parts in order, copied into one buffer: the only allocation of a response beyond cached parts. */
+function join(parts: (Buffer | undefined)[], nonceField: number, nonce: string): Buffer {
+  let size = 0;
+  for (const p of parts) if (p) size += p.length;
+  const nonceBytes = nonce ? Buffer.byteLength(nonce, 'utf8') : 0;
+  if (nonce) size += fieldSize(nonceBytes);
+  const w = new ByteWriter(size);
+  for (const p of parts) if (p) w.raw(p);
+  if (nonce) {
+    w.buf[w.pos++] = (nonceField << 3) | 2;
+    w.varint(nonceBytes);
+    w.pos += w.buf.write(nonce, w.pos, 'utf8');
+  }
+  return w.finish();
 }
 
 /** `envoy.service.discovery.v3.DiscoveryResponse` (version_info, resources, type_url, nonce). */
 export function encodeDiscoveryResponse(response: DiscoveryResponse): Buffer {
-  return concat([
-    optionalString(1, response.version_info),
-    ...response.resources.map(anyField),
-    optionalString(4, response.type_url),
-    optionalString(5, response.nonce),
-  ]);
+  const parts: (Buffer | undefined)[] = [cachedStringField(1, response.version_info)];
+  for (const r of response.resources) parts.push(anyField(r));
+  parts.push(cachedStringField(4, response.type_url));
+  return join(parts, 5, response.nonce);
 }
 
 function deltaResourceField(resource: DeltaResource): Buffer {
   const any = anyField(resource.resource); // tag 2 + Any body: exactly Resource.resource (field 2)
   const name = optionalString(3, resource.name);
   const version = optionalString(1, resource.version);
-  const body = concat([version, any, name]);
+  const body = Buffer.concat([version, any, name].filter((p): p is Buffer => p !== undefined));
   const w = new ByteWriter(fieldSize(body.length));
   w.bytes(2, body);
   return w.finish();
@@ -105,12 +133,11 @@ function deltaResourceField(resource: DeltaResource): Buffer {
 
 /** `envoy.service.discovery.v3.DeltaDiscoveryResponse`. */
 export function encodeDeltaDiscoveryResponse(response: DeltaDiscoveryResponse): Buffer {
-  return concat([
-    optionalString(1, response.system_version_info),
-    ...response.resources.map(deltaResourceField),
-    optionalString(4, response.type_url),
-    optionalString(5, response.nonce),
-    // Repeated strings keep empty values (a name may not be empty, but the wire allows it).
-    ...response.removed_resources.map((name) => stringField(6, name)),
-  ]);
+  const parts: (Buffer | undefined)[] = [cachedStringField(1, response.system_version_info)];
+  for (const r of response.resources) parts.push(deltaResourceField(r));
+  parts.push(cachedStringField(4, response.type_url));
+  // Removed names come after the nonce (field 6); repeated strings keep empty values.
+  const tail = response.removed_resources.map((name) => stringField(6, name));
+  if (tail.length === 0) return join(parts, 5, response.nonce);
+  return Buffer.concat([join(parts, 5, response.nonce), ...tail]);
 }
