@@ -45,6 +45,8 @@ export class XdsConnection {
   readonly stream: SotwStream | DeltaStream;
   #identity: ProxyIdentity | undefined;
   #nodeId = '';
+  /** The service logger with this proxy's node id bound once (pino serializes bindings once). */
+  #log: Logger | undefined;
   #registered = false;
   #closed = false;
   #inFlight = 0;
@@ -127,6 +129,7 @@ export class XdsConnection {
     const namespace = id.namespace ?? '';
     const groupId = proxyGroupId(namespace, id.labels);
     this.#nodeId = id.id;
+    this.#log = this.deps.logger.child({ nodeId: id.id });
     this.#registered = true;
     // Group first: on resume its types (CDS..RDS) come before SDS, as in push order.
     this.deps.hub.add(this.stream, [groupScope(groupId), namespaceScope(namespace)]);
@@ -194,7 +197,8 @@ export class XdsConnection {
   }
 
   #report(event: StreamEvent): void {
-    const { logger, metrics, registry } = this.deps;
+    const { metrics, registry } = this.deps;
+    const logger = this.#log ?? this.deps.logger.child({ nodeId: this.#nodeId });
     const nodeId = this.#nodeId;
     switch (event.kind) {
       case 'push':
@@ -202,10 +206,10 @@ export class XdsConnection {
         registry.sent(nodeId, event.typeUrl, event.version);
         if (event.typeUrl === TypeUrl.Secret) {
           for (const name of event.names)
-            logger.info({ nodeId, version: event.version }, `pushed ${name} to ${nodeId}`);
+            logger.info({ version: event.version }, `pushed ${name} to ${nodeId}`);
         } else {
           logger.debug(
-            { nodeId, type: typeLabel(event.typeUrl), version: event.version, names: event.names },
+            { type: typeLabel(event.typeUrl), version: event.version, names: event.names },
             'pushed',
           );
         }
@@ -222,7 +226,7 @@ export class XdsConnection {
           message: event.message,
         });
         logger.warn(
-          { nodeId, type: typeLabel(event.typeUrl), version: event.rejectedVersion, error: event.message },
+          { type: typeLabel(event.typeUrl), version: event.rejectedVersion, error: event.message },
           `NACK from ${nodeId}`,
         );
         break;
@@ -230,21 +234,21 @@ export class XdsConnection {
         metrics.deniedNames.inc({ type: typeLabel(event.typeUrl) });
         metrics.authzFailures.inc({ reason: 'other-namespace' });
         logger.warn(
-          { nodeId, name: event.name },
+          { name: event.name },
           `dropped request for ${event.name} from ${nodeId}: another namespace`,
         );
         break;
       case 'oversize':
         logger.error(
-          { nodeId, type: typeLabel(event.typeUrl), bytes: event.bytes, limit: event.limit },
+          { type: typeLabel(event.typeUrl), bytes: event.bytes, limit: event.limit },
           'response too large',
         );
         break;
       case 'unsupported-type':
-        logger.info({ nodeId, typeUrl: event.typeUrl }, 'request for a type not served');
+        logger.info({ typeUrl: event.typeUrl }, 'request for a type not served');
         break;
       case 'stale-nonce':
-        logger.debug({ nodeId, type: typeLabel(event.typeUrl), nonce: event.nonce }, 'stale nonce');
+        logger.debug({ type: typeLabel(event.typeUrl), nonce: event.nonce }, 'stale nonce');
         break;
     }
   }

@@ -33,6 +33,27 @@ describe('wire encoding', () => {
     );
   });
 
+  it('reuses encoded version and type fields across responses without mixing fields or nonces', () => {
+    const type = SotwType();
+    const responses = [
+      { version_info: 'v1', resources: [], type_url: SDS, nonce: '1' },
+      { version_info: 'v1', resources: [], type_url: SDS, nonce: '2' },
+      // The same string in another field must be encoded under that field's number.
+      { version_info: SDS, resources: [], type_url: 'v1', nonce: '3' },
+      {
+        version_info: 'v2',
+        resources: [{ type_url: SDS, value: Buffer.from('x') }],
+        type_url: SDS,
+        nonce: '4',
+      },
+    ];
+    for (const r of responses) {
+      expect(encodeDiscoveryResponse(r).equals(Buffer.from(type.encode(type.fromObject(r)).finish()))).toBe(
+        true,
+      );
+    }
+  });
+
   it('omits empty strings, as proto3 allows, and still decodes to the same message', () => {
     const type = SotwType();
     const r = { version_info: '', resources: [], type_url: SDS, nonce: '1' };

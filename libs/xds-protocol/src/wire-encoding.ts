@@ -82,17 +82,18 @@ function anyField(any: AnyResource): Buffer {
  * Encoded `field: string` entries for the strings every stream repeats (version_info, type_url,
  * system_version_info): a push to thousands of streams encodes each once. Bounded: cleared when full.
  */
-const stringFields = new Map<string, Buffer>();
+const stringFields = new Map<number, Map<string, Buffer>>();
 const STRING_FIELD_CACHE = 4096;
 
 function cachedStringField(field: number, value: string): Buffer | undefined {
   if (!value) return undefined;
-  const key = `${field}:${value}`;
-  let encoded = stringFields.get(key);
+  let byValue = stringFields.get(field);
+  if (!byValue) stringFields.set(field, (byValue = new Map()));
+  let encoded = byValue.get(value);
   if (!encoded) {
-    if (stringFields.size >= STRING_FIELD_CACHE) stringFields.clear();
+    if (byValue.size >= STRING_FIELD_CACHE) byValue.clear();
     encoded = stringField(field, value);
-    stringFields.set(key, encoded);
+    byValue.set(value, encoded);
   }
   return encoded;
 }
