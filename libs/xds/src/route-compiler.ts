@@ -59,6 +59,19 @@ interface TypeState {
   sources: readonly object[];
 }
 
+/** Beyond this many changed positions, re-encoding them costs more than indexing the previous objects. */
+const MAX_POSITIONAL_CHANGES = 64;
+
+/** Same length and at most a few positions holding other objects. */
+function alignedMostly(before: readonly object[], now: readonly object[]): boolean {
+  if (before.length !== now.length) return false;
+  let changed = 0;
+  for (let i = 0; i < now.length; i++) {
+    if (before[i] !== now[i] && ++changed > MAX_POSITIONAL_CHANGES) return false;
+  }
+  return true;
+}
+
 const compareNames = (a: CompiledResource, b: CompiledResource): number =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 
@@ -117,16 +130,18 @@ export class RouteCompiler {
     const before = this.state.get(typeUrl);
     if (before && before.sources === sources) return before.order;
     const out = new Array<CompiledResource>(sources.length);
+    // An edit replaces a few objects in place: look up moved objects only when many positions differ
+    // (an index of every previous object costs more than the edit itself at 10,000 resources).
     let bySource: Map<object, CompiledResource> | undefined;
+    if (before && !alignedMostly(before.sources, sources)) {
+      bySource = new Map();
+      before.sources.forEach((s, j) => bySource!.set(s, before.order[j]));
+    }
     for (let i = 0; i < sources.length; i++) {
       const src = sources[i];
       if (before && before.sources[i] === src) {
         out[i] = before.order[i];
         continue;
-      }
-      if (before && !bySource) {
-        bySource = new Map();
-        before.sources.forEach((s, j) => bySource!.set(s, before.order[j]));
       }
       out[i] = bySource?.get(src) ?? compileResource(typeUrl, translate(src));
     }
