@@ -38,6 +38,8 @@ interface TableEntry {
   head: TableHead;
   hosts: VirtualHostBinding[];
   result: RouteTableResult;
+  /** Position in the last build's route tables (an edit replaces the table there). */
+  index: number;
 }
 
 interface ClusterEntry {
@@ -55,7 +57,6 @@ interface LastBuild {
   groupKey: string;
   listeners: IrListener[];
   routeTables: IrRouteTable[];
-  tableIndex: Map<string, number>;
   /** Route tables each bound VirtualService appears in. */
   tableOfVs: Map<VirtualService, string[]>;
   /** How many route tables send to each destination (the registry's one object per host and port). */
@@ -171,8 +172,8 @@ export class IrBuilder {
           destinationsChanged = true;
         } else destRefs.set(d, n);
       }
-      this.tables.set(id, { head: entry.head, hosts, result });
-      routeTables[last.tableIndex.get(id)!] = result.table;
+      this.tables.set(id, { head: entry.head, hosts, result, index: entry.index });
+      routeTables[entry.index] = result.table;
       for (const { resource, condition } of result.conditions) {
         const list = tableConditions.get(resource);
         if (list) list.push(condition);
@@ -250,11 +251,17 @@ export class IrBuilder {
     const nextTables = new Map<string, TableEntry>();
     const tableOfVs = new Map<VirtualService, string[]>();
     const destRefs = new Map<IrDestination, number>();
-    const useTable = (id: string, head: TableHead, hosts: VirtualHostBinding[]): IrRouteTable => {
+    const useTable = (
+      id: string,
+      head: TableHead,
+      hosts: VirtualHostBinding[],
+      index: number,
+    ): IrRouteTable => {
       let entry = this.tables.get(id);
       if (!entry || !sameTableInputs(entry, head, hosts, registry)) {
-        entry = { head, hosts, result: buildRouteTable(head, hosts, registry, this.templates) };
+        entry = { head, hosts, result: buildRouteTable(head, hosts, registry, this.templates), index };
       }
+      entry.index = index;
       nextTables.set(id, entry);
       for (const { resource, condition } of entry.result.conditions) book.add(resource, condition);
       for (const d of entry.result.destinations) {
@@ -274,7 +281,6 @@ export class IrBuilder {
 
     const listeners: IrListener[] = [];
     const allTables: IrRouteTable[] = [];
-    const tableIndex = new Map<string, number>();
     let passthroughUsed = false;
     const nextListeners = new Map<number, IrListener>();
     for (const p of ports) {
@@ -282,12 +288,12 @@ export class IrBuilder {
       const https: IrServer[] = [];
       const passthrough: IrPassthroughChain[] = [];
       if (p.kind === 'plain') {
-        tableIndex.set(`http.${p.port}`, allTables.length + routeTables.length);
         routeTables.push(
           useTable(
             `http.${p.port}`,
             { kind: 'http', port: p.port, misdirected: false },
             httpHosts(p.servers, bindings),
+            allTables.length + routeTables.length,
           ),
         );
       } else {
@@ -326,8 +332,7 @@ export class IrBuilder {
           virtualHosts.forEach((vss, host) => {
             hosts[h++] = { host, requireTls: false, bindings: vss.map((vs) => ({ vs, gateway })) };
           });
-          tableIndex.set(server.id, allTables.length + routeTables.length);
-          routeTables.push(useTable(server.id, head, hosts));
+          routeTables.push(useTable(server.id, head, hosts, allTables.length + routeTables.length));
         }
       }
       const previous = this.listeners.get(p.port);
@@ -370,7 +375,6 @@ export class IrBuilder {
       groupKey: groupKey(group),
       listeners,
       routeTables: allTables,
-      tableIndex,
       tableOfVs,
       destRefs,
       clusters,

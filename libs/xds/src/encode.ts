@@ -29,32 +29,41 @@ export function compileResource(typeUrl: string, resource: Record<string, unknow
   };
 }
 
-const MASK = (1n << 64n) - 1n;
+const TWO_32 = 2 ** 32;
 
 /**
  * A version for a whole type: the sum, modulo 2^64, of its resources' versions (each a hash of bytes
  * that include the name). Order-free, so one changed resource updates it in O(1): subtract the old
- * version, add the new.
+ * version, add the new. Kept as two 32-bit halves in plain numbers: a BigInt per resource was a
+ * visible share of a 10,000-host compile.
  */
 export class TypeVersion {
-  private sum = 0n;
+  private hi = 0;
+  private lo = 0;
 
   add(version: string): void {
-    this.sum = (this.sum + BigInt(`0x${version}`)) & MASK;
+    this.lo += parseInt(version.slice(8, 16), 16);
+    const carry = this.lo >= TWO_32 ? 1 : 0;
+    this.lo -= carry * TWO_32;
+    this.hi = (this.hi + parseInt(version.slice(0, 8), 16) + carry) % TWO_32;
   }
 
   remove(version: string): void {
-    this.sum = (this.sum - BigInt(`0x${version}`)) & MASK;
+    this.lo -= parseInt(version.slice(8, 16), 16);
+    const borrow = this.lo < 0 ? 1 : 0;
+    this.lo += borrow * TWO_32;
+    this.hi = (this.hi - parseInt(version.slice(0, 8), 16) - borrow + 2 * TWO_32) % TWO_32;
   }
 
   clone(): TypeVersion {
     const c = new TypeVersion();
-    c.sum = this.sum;
+    c.hi = this.hi;
+    c.lo = this.lo;
     return c;
   }
 
   toString(): string {
-    return this.sum.toString(16).padStart(16, '0');
+    return this.hi.toString(16).padStart(8, '0') + this.lo.toString(16).padStart(8, '0');
   }
 }
 
