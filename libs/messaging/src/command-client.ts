@@ -11,11 +11,23 @@ export interface CommandClientOptions {
   timeoutMs?: number;
 }
 
-/** Nest microservice options for a NATS request/reply server. */
+/**
+ * Nest microservice options for a NATS request/reply server or client. Reconnects never stop, as
+ * with `connectNats`: nats.js's default gives up after 10 attempts, and a service whose command
+ * transport gave up stays up without ever answering again.
+ */
 export function natsTransport(options: { url: string; user?: string; password?: string; queue?: string }) {
   return {
     transport: Transport.NATS as const,
-    options: { servers: [options.url], user: options.user, pass: options.password, queue: options.queue },
+    options: {
+      servers: [options.url],
+      user: options.user,
+      pass: options.password,
+      queue: options.queue,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      reconnectJitter: 250,
+    },
   };
 }
 
