@@ -33,6 +33,10 @@ export interface RouteTableResult {
  * catch-all routes moved last (Istio's precedence). A route to an unknown service answers 503 rather
  * than falling through to a later route, and is reported.
  */
+/** Scratch lists reused by every table (a build is synchronous), so no table allocates its own. */
+const SPECIFIC: IrRoute[] = [];
+const CATCH_ALL: IrRoute[] = [];
+
 export function buildRouteTable(
   head: Omit<IrRouteTable, 'virtualHosts'>,
   hosts: readonly VirtualHostBinding[],
@@ -45,8 +49,8 @@ export function buildRouteTable(
   const actions = new ShortMap<RouteTemplate, IrAction>();
   const dependencies = new ShortMap<string, object | undefined>();
   const virtualHosts = hosts.map((vh): IrVirtualHost => {
-    const specific: IrRoute[] = [];
-    const catchAll: IrRoute[] = [];
+    let specific = 0;
+    let catchAll = 0;
     for (const { vs, gateway } of vh.bindings) {
       for (const rt of templates.get(vs).routes) {
         for (const entry of rt.entries) {
@@ -66,12 +70,23 @@ export function buildRouteTable(
           const route: IrRoute = { source: entry.source, match: entry.match, action };
           if (rt.name) route.name = rt.name;
           if (rt.headers) route.headers = rt.headers;
-          (entry.catchAll ? catchAll : specific).push(route);
+          if (entry.catchAll) CATCH_ALL[catchAll++] = route;
+          else SPECIFIC[specific++] = route;
         }
       }
     }
-    // concat: an array of exactly the routes, not a push-grown one with spare slots, since it is kept.
-    return { host: vh.host, routes: specific.concat(catchAll), requireTls: vh.requireTls };
+    // Kept: an array of exactly the routes, catch-all routes last.
+    const routes = new Array<IrRoute>(specific + catchAll);
+    // Slots are emptied as they are copied: the scratch lists keep no route alive.
+    for (let i = 0; i < specific; i++) {
+      routes[i] = SPECIFIC[i];
+      SPECIFIC[i] = undefined!;
+    }
+    for (let i = 0; i < catchAll; i++) {
+      routes[specific + i] = CATCH_ALL[i];
+      CATCH_ALL[i] = undefined!;
+    }
+    return { host: vh.host, routes, requireTls: vh.requireTls };
   });
   virtualHosts.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   return {
