@@ -1,5 +1,6 @@
 import { hostCovers, intersectHost, isWildcardHost, type VirtualService } from '#keyway/istio';
 import type { IrServer } from './model.js';
+import type { VirtualHostBinding } from './route-table.js';
 import type { TemplateCache } from './routes.js';
 import { ShortMap } from './short-map.js';
 
@@ -112,4 +113,22 @@ export class GatewayBindings {
     });
     return out;
   }
+}
+
+/** The virtual hosts of a plain-HTTP port: every server's hosts merged, redirects kept per host. */
+export function httpHosts(servers: readonly IrServer[], bindings: GatewayBindings): VirtualHostBinding[] {
+  const hosts = new Map<string, VirtualHostBinding>();
+  for (const server of servers) {
+    const gateway = server.gateway.ref;
+    bindings.virtualHosts(server).forEach((vss, host) => {
+      let vh = hosts.get(host);
+      if (!vh) {
+        vh = { host, requireTls: false, bindings: [] };
+        hosts.set(host, vh);
+      }
+      if (server.httpsRedirect) vh.requireTls = true;
+      for (const vs of vss) if (!vh.bindings.some((b) => b.vs === vs)) vh.bindings.push({ vs, gateway });
+    });
+  }
+  return [...hosts.values()];
 }

@@ -1,9 +1,8 @@
 import type { EndpointSlice, Gateway, KubeService, ServiceEntry, VirtualService } from '#keyway/istio';
-import { GatewayBindings } from './binding.js';
+import { GatewayBindings, httpHosts } from './binding.js';
 import { assignPorts } from './listeners.js';
 import type {
   IrCluster,
-  IrCondition,
   IrDestination,
   IrListener,
   IrPassthroughChain,
@@ -16,10 +15,21 @@ import type {
 } from './model.js';
 import { passthroughChains } from './passthrough.js';
 import { ServiceRegistry } from './registry.js';
-import { buildRouteTable, type RouteTableResult, type VirtualHostBinding } from './route-table.js';
+import { buildRouteTable, type VirtualHostBinding } from './route-table.js';
 import { TemplateCache } from './routes.js';
 import { gatewayServers, gatewaySelects, sortByAge, type GatewayServers } from './servers.js';
 import { StatusBook, StatusCodes } from './status.js';
+import { editBuild, type EditContext } from './edit-build.js';
+import {
+  groupKey,
+  sameItems,
+  sameListener,
+  sameTableInputs,
+  type ClusterEntry,
+  type LastBuild,
+  type TableEntry,
+  type TableHead,
+} from './build-memo.js';
 
 export interface IrInputs {
   gateways: readonly Gateway[];
@@ -32,60 +42,7 @@ export interface IrInputs {
   domainSuffix?: string;
 }
 
-type TableHead = Omit<IrRouteTable, 'virtualHosts'>;
-
-interface TableEntry {
-  head: TableHead;
-  hosts: VirtualHostBinding[];
-  result: RouteTableResult;
-  /** Position in the last build's route tables (an edit replaces the table there). */
-  index: number;
-}
-
-interface ClusterEntry {
-  source: object | undefined;
-  slices: readonly EndpointSlice[];
-  cluster: IrCluster;
-}
-
 const EMPTY: readonly never[] = [];
-/** Beyond this many changed VirtualServices at once, the full build is as cheap. */
-const MAX_EDIT_ONLY = 64;
-
-interface LastBuild {
-  inputs: IrInputs;
-  groupKey: string;
-  listeners: IrListener[];
-  routeTables: IrRouteTable[];
-  /** Route tables each bound VirtualService appears in. */
-  tableOfVs: Map<VirtualService, string[]>;
-  /** How many route tables send to each destination (the registry's one object per host and port). */
-  destRefs: Map<IrDestination, number>;
-  clusters: IrCluster[];
-  book: StatusBook;
-  /** Statuses replaced by edit-only builds since the full build that made `book`. */
-  overrides: Map<string, readonly IrCondition[]>;
-}
-
-function groupKey(group: ProxyGroup): string {
-  return `${group.namespace}\n${JSON.stringify(Object.entries(group.labels).sort())}`;
-}
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** Same identity, age, hosts and gateway bindings, and no TLS routes: only http routes differ. */
-function routesOnlyChange(before: VirtualService, after: VirtualService, templates: TemplateCache): boolean {
-  return (
-    before.id === after.id &&
-    before.meta.creationTimestamp === after.meta.creationTimestamp &&
-    before.tls.length === 0 &&
-    after.tls.length === 0 &&
-    sameStrings(before.hosts, after.hosts) &&
-    sameStrings(templates.get(before).gateways, templates.get(after).gateways)
-  );
-}
 
 /**
  * Istio resources -> IR for one proxy group. Keeps memos between builds, compared by object identity,
@@ -104,105 +61,17 @@ export class IrBuilder {
   private last?: LastBuild;
 
   build(inputs: IrInputs, group: ProxyGroup): IrSnapshot {
-    return this.editOnly(inputs, group) ?? this.fullBuild(inputs, group);
+    const edited = this.last && editBuild(this.last, inputs, group, this.editContext());
+    return edited ? this.remember(inputs, group, edited) : this.fullBuild(inputs, group);
   }
 
-  /**
-   * The common edit, in O(what it touches): only the routes of a few VirtualServices changed (same
-   * name, age, hosts and gateways, no TLS routes), every other input is the same object as last time.
-   * Then the same VirtualServices bind to the same virtual hosts, and only their route tables (and
-   * maybe the cluster list) change. Anything else takes the full build.
-   */
-  private editOnly(inputs: IrInputs, group: ProxyGroup): IrSnapshot | undefined {
-    const last = this.last;
-    if (!last) return undefined;
-    const before = last.inputs;
-    if (
-      inputs.gateways !== before.gateways ||
-      inputs.services !== before.services ||
-      inputs.endpointSlices !== before.endpointSlices ||
-      inputs.serviceEntries !== before.serviceEntries ||
-      inputs.knownCredentials !== before.knownCredentials ||
-      inputs.domainSuffix !== before.domainSuffix ||
-      groupKey(group) !== last.groupKey ||
-      inputs.virtualServices.length !== before.virtualServices.length
-    ) {
-      return undefined;
-    }
-    const swaps = new Map<VirtualService, VirtualService>();
-    const now = inputs.virtualServices;
-    const then = before.virtualServices;
-    for (let i = 0; i < now.length; i++) {
-      if (now[i] === then[i]) continue;
-      if (swaps.size >= MAX_EDIT_ONLY || !routesOnlyChange(then[i], now[i], this.templates)) return undefined;
-      swaps.set(then[i], now[i]);
-    }
-    const registry = this.registry(inputs);
-    const routeTables = [...last.routeTables];
-    // These indexes belong to the builder alone (no snapshot holds them): update them in place.
-    const { tableOfVs, destRefs } = last;
-    let destinationsChanged = false;
-    const touched = new Set<string>();
-    for (const [oldVs, newVs] of swaps) {
-      const ids = tableOfVs.get(oldVs) ?? [];
-      tableOfVs.delete(oldVs);
-      tableOfVs.set(newVs, ids);
-      for (const id of ids) touched.add(id);
-    }
-    const overrides = new Map(last.overrides);
-    const tableConditions = new Map<string, IrCondition[]>();
-    for (const id of touched) {
-      const entry = this.tables.get(id)!;
-      const hosts = entry.hosts.map((h) => ({
-        ...h,
-        bindings: h.bindings.map((b) => (swaps.has(b.vs) ? { vs: swaps.get(b.vs)!, gateway: b.gateway } : b)),
-      }));
-      const result = buildRouteTable(entry.head, hosts, registry, this.templates);
-      // Count the new table's destinations before releasing the old one's, so a destination both use
-      // never drops to zero on the way (which would rebuild the cluster list for nothing).
-      for (const d of result.destinations) {
-        const n = destRefs.get(d) ?? 0;
-        if (n === 0) destinationsChanged = true;
-        destRefs.set(d, n + 1);
-      }
-      for (const d of entry.result.destinations) {
-        const n = (destRefs.get(d) ?? 0) - 1;
-        if (n <= 0) {
-          destRefs.delete(d);
-          destinationsChanged = true;
-        } else destRefs.set(d, n);
-      }
-      this.tables.set(id, { head: entry.head, hosts, result, index: entry.index });
-      routeTables[entry.index] = result.table;
-      for (const { resource, condition } of result.conditions) {
-        const list = tableConditions.get(resource);
-        if (list) list.push(condition);
-        else tableConditions.set(resource, [condition]);
-      }
-    }
-    for (const [oldVs, newVs] of swaps) {
-      // A VirtualService bound to none of this group's Gateways has no status here.
-      if (!last.book.has(oldVs.id) && !last.overrides.has(oldVs.id)) continue;
-      const carried = (overrides.get(oldVs.id) ?? last.book.conditionsOf(oldVs.id)).filter(
-        (c) => c.code === StatusCodes.noMatchingHost,
-      );
-      const scratch = new StatusBook();
-      scratch.addAll(newVs.id, this.templates.get(newVs).conditions);
-      for (const c of tableConditions.get(newVs.id) ?? []) scratch.add(newVs.id, c);
-      for (const c of carried) scratch.add(newVs.id, c);
-      overrides.set(newVs.id, scratch.conditionsOf(newVs.id));
-    }
-    let clusters = last.clusters;
-    if (destinationsChanged) clusters = this.clustersFor(destRefs.keys(), registry);
-    return this.remember(inputs, group, {
-      ...last,
-      inputs: { ...inputs },
-      routeTables,
-      tableOfVs,
-      destRefs,
-      clusters,
-      overrides,
-    });
+  private editContext(): EditContext {
+    return {
+      tables: this.tables,
+      templates: this.templates,
+      registry: (inputs) => this.registry(inputs),
+      clustersFor: (destinations, registry) => this.clustersFor(destinations, registry),
+    };
   }
 
   private remember(inputs: IrInputs, group: ProxyGroup, state: LastBuild): IrSnapshot {
@@ -436,73 +305,4 @@ export class IrBuilder {
 /** One-shot build without memos (tests, tools). */
 export function buildIr(inputs: IrInputs, group: ProxyGroup): IrSnapshot {
   return new IrBuilder().build(inputs, group);
-}
-
-function httpHosts(servers: readonly IrServer[], bindings: GatewayBindings): VirtualHostBinding[] {
-  const hosts = new Map<string, VirtualHostBinding>();
-  for (const server of servers) {
-    const gateway = server.gateway.ref;
-    bindings.virtualHosts(server).forEach((vss, host) => {
-      let vh = hosts.get(host);
-      if (!vh) {
-        vh = { host, requireTls: false, bindings: [] };
-        hosts.set(host, vh);
-      }
-      if (server.httpsRedirect) vh.requireTls = true;
-      for (const vs of vss) if (!vh.bindings.some((b) => b.vs === vs)) vh.bindings.push({ vs, gateway });
-    });
-  }
-  return [...hosts.values()];
-}
-
-/** Everything a route table depends on is unchanged (by identity), so the previous table stands. */
-function sameTableInputs(
-  entry: TableEntry,
-  head: TableHead,
-  hosts: readonly VirtualHostBinding[],
-  registry: ServiceRegistry,
-): boolean {
-  const h = entry.head;
-  if (h.kind !== head.kind || h.port !== head.port || h.misdirected !== head.misdirected) return false;
-  if (h.server?.gateway !== head.server?.gateway || h.server?.namespace !== head.server?.namespace)
-    return false;
-  if (h.server?.portName !== head.server?.portName) return false;
-  if (entry.hosts.length !== hosts.length) return false;
-  for (let i = 0; i < hosts.length; i++) {
-    const a = entry.hosts[i];
-    const b = hosts[i];
-    if (a.host !== b.host || a.requireTls !== b.requireTls || a.bindings.length !== b.bindings.length)
-      return false;
-    for (let j = 0; j < b.bindings.length; j++) {
-      if (a.bindings[j].vs !== b.bindings[j].vs || a.bindings[j].gateway !== b.bindings[j].gateway)
-        return false;
-    }
-  }
-  for (const { fqdn, source } of entry.result.dependencies)
-    if (registry.sourceOf(fqdn) !== source) return false;
-  return true;
-}
-
-function sameListener(a: IrListener, b: IrListener): boolean {
-  return (
-    a.kind === b.kind &&
-    sameItems(a.servers, b.servers) &&
-    a.routeTables.length === b.routeTables.length &&
-    a.routeTables.every((t, i) => sameRef(t, b.routeTables[i])) &&
-    JSON.stringify(a.passthrough) === JSON.stringify(b.passthrough)
-  );
-}
-
-function sameRef(a: IrRouteTableRef, b: IrRouteTableRef): boolean {
-  return (
-    a.kind === b.kind &&
-    a.port === b.port &&
-    a.server?.gateway === b.server?.gateway &&
-    a.server?.namespace === b.server?.namespace &&
-    a.server?.portName === b.server?.portName
-  );
-}
-
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
