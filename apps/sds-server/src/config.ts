@@ -42,6 +42,8 @@ export const sdsConfig = defineConfig(
     XDS_CLIENT_CA_FILE: z.string().optional(),
     /** CRL of that CA; a revoked client certificate fails verification. */
     XDS_CLIENT_CRL_FILE: z.string().optional(),
+    /** How often the four TLS files are re-read (renewed certificate, new CRL); 0: read once at start. */
+    XDS_TLS_RELOAD_SECONDS: z.coerce.number().min(0).default(30),
     XDS_TRUST_DOMAIN: z.string().default('cluster.local'),
     XDS_BOOTSTRAP_TOKENS: tokenList,
   },

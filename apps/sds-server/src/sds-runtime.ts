@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Registry } from 'prom-client';
@@ -21,6 +20,7 @@ import { ResourceStore } from './resource-store.js';
 import { SnapshotFeed, type SnapshotEvent } from './snapshot-feed.js';
 import { XdsGrpcServer } from './xds-grpc-server.js';
 import { createXdsMetrics } from './xds-metrics.js';
+import { readMutualTlsFiles, TlsFileReloader, type MutualTlsPaths } from './tls-file-reloader.js';
 
 /**
  * Bucket updates that arrive together (a compiled snapshot is many keys) are applied in one store
@@ -60,6 +60,7 @@ export class SdsRuntime {
   #watches: KvWatch[] = [];
   #credentials!: CredentialFeed;
   #ops?: OpsServer;
+  #tlsReloader?: TlsFileReloader;
 
   constructor(private readonly options: SdsRuntimeOptions) {}
 
@@ -116,10 +117,11 @@ export class SdsRuntime {
     await Promise.all(this.#watches.map((w) => w.ready));
     await new Promise<void>((resolve) => setImmediate(resolve));
 
+    const tls = this.#tls();
     this.server = new XdsGrpcServer({
       host: config.XDS_HOST,
       plainPort: plainGrpcPort(config),
-      tls: this.#tls(),
+      tls: tls && { port: tls.port, files: tls.files },
       policy: {
         trustDomain: config.XDS_TRUST_DOMAIN,
         bootstrapTokens: parseBootstrapTokens(config.XDS_BOOTSTRAP_TOKENS),
@@ -130,6 +132,16 @@ export class SdsRuntime {
       logger,
     });
     const ports = await this.server.start();
+    if (tls) {
+      const server = this.server;
+      this.#tlsReloader = new TlsFileReloader(
+        tls.paths,
+        tls.files,
+        (files) => server.updateTls(files),
+        logger,
+      );
+      this.#tlsReloader.start(config.XDS_TLS_RELOAD_SECONDS * 1000);
+    }
     this.health.register('nats', () => natsHealth(nc));
     this.#ops = new OpsServer({
       port: config.HTTP_PORT,
@@ -145,15 +157,13 @@ export class SdsRuntime {
   #tls() {
     const c = this.options.config;
     if (!c.XDS_TLS_CERT_FILE || !c.XDS_TLS_KEY_FILE || !c.XDS_CLIENT_CA_FILE) return undefined;
-    return {
-      port: c.XDS_TLS_PORT,
-      files: {
-        cert: readFileSync(c.XDS_TLS_CERT_FILE),
-        key: readFileSync(c.XDS_TLS_KEY_FILE),
-        clientCa: readFileSync(c.XDS_CLIENT_CA_FILE),
-        crl: c.XDS_CLIENT_CRL_FILE ? readFileSync(c.XDS_CLIENT_CRL_FILE) : undefined,
-      },
+    const paths: MutualTlsPaths = {
+      cert: c.XDS_TLS_CERT_FILE,
+      key: c.XDS_TLS_KEY_FILE,
+      clientCa: c.XDS_CLIENT_CA_FILE,
+      crl: c.XDS_CLIENT_CRL_FILE,
     };
+    return { port: c.XDS_TLS_PORT, paths, files: readMutualTlsFiles(paths) };
   }
 
   /** Proxy status from the proxies bucket, so it covers every replica. */
@@ -169,6 +179,7 @@ export class SdsRuntime {
   async stop(): Promise<void> {
     await Promise.all(this.#watches.map((w) => w.stop()));
     this.#watches = [];
+    this.#tlsReloader?.stop();
     await this.server?.stop();
     await this.registry?.close();
     this.#credentials?.close();

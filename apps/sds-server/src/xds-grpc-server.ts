@@ -16,7 +16,11 @@ import { proxyGroupId } from '#keyway/contracts';
 import { identify, type IdentityPolicy } from './identity.js';
 import type { ProxyRegistry } from './proxy-registry.js';
 import type { ResourceStore, StoreChange } from './resource-store.js';
-import { mutualTlsCredentials, type MutualTlsFiles } from './server-credentials.js';
+import {
+  mutualTlsCredentials,
+  type MutualTlsCredentials,
+  type MutualTlsFiles,
+} from './server-credentials.js';
 import { StreamHub } from './stream-hub.js';
 import { XdsConnection, type ConnectionDeps } from './xds-connection.js';
 import type { XdsMetrics } from './xds-metrics.js';
@@ -75,6 +79,7 @@ export class XdsGrpcServer {
   readonly #deps: ConnectionDeps;
   #unsubscribe: (() => void) | undefined;
   ports: { plain?: number; tls?: number } = {};
+  #tlsCredentials: MutualTlsCredentials | undefined;
 
   constructor(private readonly options: XdsServerOptions) {
     this.#deps = { ...options, hub: this.hub, connections: this.connections };
@@ -100,9 +105,18 @@ export class XdsGrpcServer {
     const { host, plainPort, tls } = this.options;
     if (plainPort !== undefined)
       this.ports.plain = await this.#bind(`${host}:${plainPort}`, grpc.ServerCredentials.createInsecure());
-    if (tls) this.ports.tls = await this.#bind(`${host}:${tls.port}`, mutualTlsCredentials(tls.files));
+    if (tls) {
+      this.#tlsCredentials = mutualTlsCredentials(tls.files);
+      this.ports.tls = await this.#bind(`${host}:${tls.port}`, this.#tlsCredentials);
+    }
     this.#unsubscribe = this.options.store.onChange((change) => this.#onChange(change));
     return this.ports;
+  }
+
+  /** New mTLS files for the handshakes that follow; throws, changing nothing, if they are unusable. */
+  updateTls(files: MutualTlsFiles): void {
+    if (!this.#tlsCredentials) throw new Error('the mTLS listener is not running');
+    this.#tlsCredentials.update(files);
   }
 
   #bind(address: string, credentials: grpc.ServerCredentials): Promise<number> {

@@ -62,6 +62,7 @@ const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, 
   'sds-server': {
     both: {
       XDS_CLIENT_CRL_FILE: 'set when the proxies’ CA publishes a CRL (docs/deploy.md, "Identities")',
+      XDS_TLS_RELOAD_SECONDS: 'the TLS files are re-read every 30 s by default (docs/deploy.md)',
       XDS_BOOTSTRAP_TOKENS:
         'proxies authenticate with client certificates; tokens need the plain port, which is off',
     },
