@@ -1,75 +1,13 @@
 import pino from 'pino';
-import {
-  decodeSecret,
-  type ChainedAuditRow,
-  type DecodedSecret,
-  type ResolvedCredential,
-} from '#keyway/secrets';
 import { waitFor } from '#keyway/testing';
-import type { ApiSecretChange, AuditStore, StoredApiSecret } from './audit-log.js';
-import type { CredentialSink, PublishedHead } from './credential-publisher.js';
 import { SourcePrecedence } from './precedence.js';
 import { Reconciler } from './reconciler.js';
 import { leafFor, testCa } from './testing/harness.js';
-
-/** An in-memory audit store that can be taken down like a stopped Postgres. */
-class MemoryStore implements AuditStore {
-  committed: ChainedAuditRow[] = [];
-  down = false;
-  async commit(rows: readonly ChainedAuditRow[], _api?: readonly ApiSecretChange[]): Promise<void> {
-    if (this.down)
-      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-    this.committed.push(...rows);
-  }
-  async heads() {
-    const m = new Map<string, ChainedAuditRow>();
-    for (const r of this.committed) m.set(`${r.namespace}/${r.name}`, r);
-    return [...m.values()];
-  }
-  async served() {
-    const m = new Map<string, ChainedAuditRow>();
-    for (const r of this.committed) if (r.action !== 'rejected') m.set(`${r.namespace}/${r.name}`, r);
-    return [...m.values()];
-  }
-  async history() {
-    return [];
-  }
-  async version() {
-    return undefined;
-  }
-  async rows() {
-    return this.committed;
-  }
-  async apiSecrets(): Promise<StoredApiSecret[]> {
-    return [];
-  }
-}
-
-class MemorySink implements CredentialSink {
-  log: string[] = [];
-  heads = new Map<string, PublishedHead>();
-  async head(ns: string, name: string) {
-    return this.heads.get(`${ns}/${name}`);
-  }
-  async publish(c: ResolvedCredential, revision: number, _check?: boolean) {
-    this.log.push(`${c.sdsName}@${revision} active`);
-    this.heads.set(`${c.namespace}/${c.sdsName}`, { revision, contentHash: c.contentHash, state: 'active' });
-    return true;
-  }
-  async markDeleted(ns: string, name: string, revision: number, serveUntil: string) {
-    this.log.push(`${name}@${revision} deleted until ${serveUntil}`);
-    return true;
-  }
-}
+import { MemorySink, MemoryStore, testSecret as secret } from './testing/memory-seams.js';
 
 const ca = testCa();
 // The test clock: fixed for the whole file, taken now (certificates are issued backdated by a day).
 const now = new Date();
-const secret = (name: string, data: Record<string, string>): DecodedSecret => {
-  const r = decodeSecret({ metadata: { name, namespace: 'ns' }, stringData: data });
-  if (!r.ok) throw new Error('bad test secret');
-  return r.secret;
-};
 const tls = (name: string, leaf = leafFor(ca)) => secret(name, { 'tls.crt': leaf.cert, 'tls.key': leaf.key });
 
 function setup(store = new MemoryStore(), sink = new MemorySink()) {

@@ -20,7 +20,8 @@ import {
   type ChainVerification,
 } from '#keyway/secrets';
 import type { AuditStore } from './audit-log.js';
-import type { Reconciler, EventOutcome } from './reconciler.js';
+import type { Reconciler } from './reconciler.js';
+import type { EventOutcome } from './secret-event.js';
 
 export function actorText(actor: Actor): string {
   return `${actor.kind}:${actor.name}${actor.team ? ` (team ${actor.team})` : ''}`;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Logger } from '#keyway/observability';
 import { decodeSecret, type DecodedSecret, type SecretInput } from '#keyway/secrets';
-import type { SecretEvent } from '../reconciler.js';
+import type { SecretEvent } from '../secret-event.js';
 import { dataHashOf } from '../secret-entry.js';
 
 /** Editors' and tools' temporary files: never read as manifests (vim swap, backups, atomic-write temps). */

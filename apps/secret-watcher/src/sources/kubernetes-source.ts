@@ -1,6 +1,6 @@
 import type { Logger } from '#keyway/observability';
 import { decodeSecret, type DecodedSecret, type SecretInput } from '#keyway/secrets';
-import type { SecretEvent } from '../reconciler.js';
+import type { SecretEvent } from '../secret-event.js';
 import { dataHashOf } from '../secret-entry.js';
 import type { KubeClient } from './kube-client.js';
 
