@@ -130,6 +130,7 @@ export class RouteCompilerModule {
               routesDir: config.ROUTES_DIR,
               debounceMs: config.ROUTE_DEBOUNCE_MS,
               maxWaitMs: config.ROUTE_MAX_WAIT_MS,
+              kvReplicas: config.NATS_KV_REPLICAS,
               proxyNamespace: options.proxyNamespace,
               listenForChanges: (onChange) => listenForRoutingChanges(config.DATABASE_URL, onChange, logger),
               kubernetes: config.KUBERNETES_API_URL

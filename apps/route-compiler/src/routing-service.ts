@@ -29,6 +29,8 @@ export interface RoutingServiceOptions {
   routesDir?: string;
   debounceMs: number;
   maxWaitMs: number;
+  /** JetStream replicas of the buckets this service provisions (NATS_KV_REPLICAS). */
+  kvReplicas?: number;
   /** Consider only proxies of this namespace (tests sharing one NATS). */
   proxyNamespace?: string;
   kubernetes?: { url: string; token?: string };
@@ -81,11 +83,11 @@ export class RoutingService {
   async start(): Promise<void> {
     const { nc, logger } = this.options;
     this.snapshots = new TypedBucket(
-      await provisionKeywayBucket(nc, Buckets.xdsSnapshots),
+      await provisionKeywayBucket(nc, Buckets.xdsSnapshots, this.options.kvReplicas),
       xdsResourceRecord,
     );
     this.groupRecords = new TypedBucket(
-      await provisionKeywayBucket(nc, Buckets.proxyGroups),
+      await provisionKeywayBucket(nc, Buckets.proxyGroups, this.options.kvReplicas),
       proxyGroupRecord,
     );
     if (this.options.listenForChanges) {
@@ -126,7 +128,7 @@ export class RoutingService {
       });
       this.kubernetes.start();
     }
-    const proxies = await provisionKeywayBucket(nc, Buckets.proxies);
+    const proxies = await provisionKeywayBucket(nc, Buckets.proxies, this.options.kvReplicas);
     this.proxiesWatch = await watchBucket(
       proxies,
       proxyRecord,

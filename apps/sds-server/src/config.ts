@@ -25,6 +25,7 @@ export const sdsConfig = defineConfig(
     NATS_URL: Variables.NATS_URL,
     NATS_USER: Variables.NATS_USER,
     NATS_PASSWORD: Variables.NATS_PASSWORD,
+    NATS_KV_REPLICAS: Variables.NATS_KV_REPLICAS,
     HTTP_PORT: Variables.HTTP_PORT.default(9104),
     OPS_HOST: Variables.OPS_HOST,
     LOG_LEVEL: Variables.LOG_LEVEL,

@@ -68,9 +68,9 @@ export class SdsRuntime {
     const { config, logger, nc, metrics } = this.options;
     const replica = config.REPLICA_ID ?? `sds-${process.pid}`;
     const [credentialsKv, snapshotsKv, proxiesKv] = await Promise.all([
-      provisionKeywayBucket(nc, Buckets.credentials),
-      provisionKeywayBucket(nc, Buckets.xdsSnapshots),
-      provisionKeywayBucket(nc, Buckets.proxies),
+      provisionKeywayBucket(nc, Buckets.credentials, config.NATS_KV_REPLICAS),
+      provisionKeywayBucket(nc, Buckets.xdsSnapshots, config.NATS_KV_REPLICAS),
+      provisionKeywayBucket(nc, Buckets.proxies, config.NATS_KV_REPLICAS),
     ]);
     this.proxies = new TypedBucket(proxiesKv, proxyRecord);
     // Proxy records change on every flush, so they are written without TypedBucket's read-compare.

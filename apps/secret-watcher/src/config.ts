@@ -8,6 +8,7 @@ export const secretWatcherConfig = defineConfig('secret-watcher', {
   NATS_URL: Variables.NATS_URL,
   NATS_USER: Variables.NATS_USER,
   NATS_PASSWORD: Variables.NATS_PASSWORD,
+  NATS_KV_REPLICAS: Variables.NATS_KV_REPLICAS,
   DATABASE_URL: Variables.DATABASE_URL,
   HTTP_PORT: Variables.HTTP_PORT.default(9102),
   OPS_HOST: Variables.OPS_HOST,

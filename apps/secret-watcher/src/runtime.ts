@@ -43,7 +43,7 @@ export async function startRuntime(
     { url: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD, name: 'secret-watcher' },
     logger,
   );
-  const kv = await provisionKeywayBucket(nc, Buckets.credentials);
+  const kv = await provisionKeywayBucket(nc, Buckets.credentials, config.NATS_KV_REPLICAS);
   const store = new PostgresAuditStore(ds);
   const reconciler = new Reconciler(store, new KvCredentialSink(kv, keyring), {
     precedence: new SourcePrecedence(config.SECRET_SOURCE_PRECEDENCE),

@@ -31,6 +31,11 @@ export const Variables = {
   NATS_URL: url(['nats:', 'tls:']).default('nats://127.0.0.1:4222'),
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),
+  /**
+   * JetStream replicas of keyway's KV buckets: 1 on a single NATS server, 3 on a three-server
+   * cluster so a bucket survives the loss of a server. Provisioning converges existing buckets.
+   */
+  NATS_KV_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/postgres'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),

@@ -34,6 +34,15 @@ describe('config', () => {
     expect((error as Error).message).toMatch(/KEYWAY_DATA_KEYS: is required/);
   });
 
+  it('NATS_KV_REPLICAS: 1 by default, 1 to 5, nothing else', () => {
+    const config = defineConfig('kv-test', { NATS_KV_REPLICAS: Variables.NATS_KV_REPLICAS });
+    expect(config.load({}).NATS_KV_REPLICAS).toBe(1);
+    expect(config.load({ NATS_KV_REPLICAS: '3' }).NATS_KV_REPLICAS).toBe(3);
+    for (const bad of ['0', '6', '2.5', 'three']) {
+      expect(() => config.load({ NATS_KV_REPLICAS: bad })).toThrow(/NATS_KV_REPLICAS/);
+    }
+  });
+
   it('OPS_HOST: loopback by default, any IP or host name, nothing else', () => {
     const ops = defineConfig('ops-example', { OPS_HOST: Variables.OPS_HOST });
     expect(ops.load({}).OPS_HOST).toBe('127.0.0.1');

@@ -12,17 +12,25 @@ export async function provisionBucket(
   nc: NatsConnection,
   name: string,
   settings: BucketSettings,
+  replicas = 1,
 ): Promise<KV> {
   const jsm = await jetstreamManager(nc);
   const stream = `KV_${name}`;
-  const want = { history: settings.history, ttl: settings.ttlMs, description: settings.description };
+  const want = {
+    history: settings.history,
+    ttl: settings.ttlMs,
+    description: settings.description,
+    replicas,
+  };
   const kvm = new Kvm(nc);
   let kv: KV;
   try {
     kv = await kvm.create(name, want);
   } catch (e) {
+    const message = String((e as Error).message);
+    if (/replicas/i.test(message)) throw replicaError(name, replicas, message);
     // Another replica created it with other settings first: open it, then converge below.
-    if (!/already in use|exists/i.test(String((e as Error).message))) throw e;
+    if (!/already in use|exists/i.test(message)) throw e;
     kv = await kvm.open(name);
   }
   const info = await jsm.streams.info(stream);
@@ -30,19 +38,33 @@ export async function provisionBucket(
   if (
     info.config.max_msgs_per_subject !== settings.history ||
     info.config.max_age !== wantAgeNs ||
-    info.config.description !== settings.description
+    info.config.description !== settings.description ||
+    info.config.num_replicas !== replicas
   ) {
-    await jsm.streams.update(stream, {
-      ...info.config,
-      max_msgs_per_subject: settings.history,
-      max_age: wantAgeNs,
-      description: settings.description,
-    });
+    try {
+      await jsm.streams.update(stream, {
+        ...info.config,
+        max_msgs_per_subject: settings.history,
+        max_age: wantAgeNs,
+        description: settings.description,
+        num_replicas: replicas,
+      });
+    } catch (e) {
+      const message = String((e as Error).message);
+      throw /replicas/i.test(message) ? replicaError(name, replicas, message) : e;
+    }
   }
   return kv;
 }
 
-/** Provisions one of keyway's declared buckets with its declared settings. */
-export function provisionKeywayBucket(nc: NatsConnection, bucket: BucketName): Promise<KV> {
-  return provisionBucket(nc, bucket, BUCKET_SETTINGS[bucket]);
+/** The server's refusal, with what to change: a single server cannot hold more than one replica. */
+function replicaError(bucket: string, replicas: number, reason: string): Error {
+  return new Error(
+    `KV bucket ${bucket}: cannot keep ${replicas} replicas (${reason}); NATS_KV_REPLICAS must not exceed the number of JetStream servers in the cluster`,
+  );
+}
+
+/** Provisions one of keyway's declared buckets with its declared settings and replica count. */
+export function provisionKeywayBucket(nc: NatsConnection, bucket: BucketName, replicas = 1): Promise<KV> {
+  return provisionBucket(nc, bucket, BUCKET_SETTINGS[bucket], replicas);
 }

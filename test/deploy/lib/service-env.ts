@@ -40,6 +40,7 @@ const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, 
       KUBE_LABEL_SELECTOR: 'every Secret of the watched namespaces is a candidate credential',
     },
     compose: {
+      NATS_KV_REPLICAS: 'one NATS server in compose: the default, 1 replica per bucket',
       KUBE_API_URL: 'no Kubernetes API in the compose stack: the Kubernetes source stays off',
       KUBE_TOKEN: 'only used by the Kubernetes source',
       KUBE_CA_FILE: 'only used by the Kubernetes source',
@@ -55,11 +56,15 @@ const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, 
       ROUTES_DIR: 'routing comes from the Kubernetes watch and the API, not a folder',
     },
     compose: {
+      NATS_KV_REPLICAS: 'one NATS server in compose: the default, 1 replica per bucket',
       KUBERNETES_API_URL: 'no Kubernetes API in the compose stack: the Kubernetes source stays off',
       KUBERNETES_TOKEN_FILE: 'only used by the Kubernetes source',
     },
   },
   'sds-server': {
+    compose: {
+      NATS_KV_REPLICAS: 'one NATS server in compose: the default, 1 replica per bucket',
+    },
     both: {
       XDS_CLIENT_CRL_FILE: 'set when the proxies’ CA publishes a CRL (docs/deploy.md, "Identities")',
       XDS_TLS_RELOAD_SECONDS: 'the TLS files are re-read every 30 s by default (docs/deploy.md)',
