@@ -1,7 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { natsUrlForTests } from '#keyway/testing';
+import { natsUrlForTests, waitFor } from '#keyway/testing';
 import { connectNats } from './nats-connection.js';
 import { provisionBucket } from './kv-provisioning.js';
 import { TypedBucket } from './typed-bucket.js';
@@ -22,6 +22,7 @@ describe('messaging over real NATS', () => {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.delete(`KV_${bucket}`).catch(() => undefined);
     await jsm.streams.delete(`KV_${bucket}-race`).catch(() => undefined);
+    await jsm.streams.delete(`KV_${bucket}-many`).catch(() => undefined);
     await nc.close();
   });
 
@@ -82,6 +83,47 @@ describe('messaging over real NATS', () => {
     await watch.ready;
     await watch.stop();
     await (await jetstreamManager(nc)).streams.delete(`KV_${bucket}-empty`);
+  });
+
+  it('signals ready only once every key of a large bucket with history has been delivered', async () => {
+    const kv = await provisionBucket(nc, `${bucket}-many`, {
+      history: 5,
+      ttlMs: 0,
+      description: 'many keys',
+    });
+    const keys = Array.from({ length: 500 }, (_, i) => `k${String(i).padStart(3, '0')}`);
+    const put = (key: string, n: number) => kv.put(key, JSON.stringify({ schemaVersion: 1, n }));
+    for (let i = 0; i < keys.length; i += 50)
+      await Promise.all(keys.slice(i, i + 50).map((k, j) => put(k, i + j)));
+    // History: the first 100 keys written a second time, the last 10 deleted. The state is still one
+    // entry per key (its latest value, or its delete marker), 500 in all.
+    await Promise.all(keys.slice(0, 100).map((k, i) => put(k, 1000 + i)));
+    await Promise.all(keys.slice(490).map((k) => kv.delete(k)));
+
+    const events: WatchEvent<V>[] = [];
+    let atReady = -1;
+    const watch = await watchBucket(kv, value, {
+      onEvent: (e) => void events.push(e),
+      onReady: () => {
+        atReady = events.length;
+      },
+    });
+    await watch.ready;
+    expect(atReady).toBe(500);
+    expect(new Set(events.map((e) => e.key)).size).toBe(500);
+    expect(
+      events
+        .filter((e) => e.kind === 'delete')
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(keys.slice(490));
+    expect(events.find((e) => e.key === 'k000')).toMatchObject({ kind: 'put', value: { n: 1000 } });
+    expect(events.find((e) => e.key === 'k200')).toMatchObject({ kind: 'put', value: { n: 200 } });
+
+    await put('late', 1);
+    await waitFor(() => events.length === 501, { what: 'the update after ready' });
+    expect(events[500]).toMatchObject({ kind: 'put', key: 'late' });
+    await watch.stop();
   });
 
   it('a Nest NATS transport reads as ready only while it listens', async () => {
