@@ -31,11 +31,7 @@ export async function watchBucket<S extends z.ZodType>(
 ): Promise<KvWatch> {
   const typed = new TypedBucket(kv, schema);
   const iter = await kv.watch({ key: options.key ?? '>' });
-  // The watcher's consumer knows how many entries made up the state when it was created.
-  const consumer = (
-    iter as unknown as { _data?: { info(cached: boolean): Promise<{ num_pending: number }> } }
-  )._data;
-  const initialCount = consumer ? (await consumer.info(true)).num_pending : 0;
+  const initialCount = await initialStateSize(iter);
   let delivered = 0;
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
@@ -64,6 +60,8 @@ export async function watchBucket<S extends z.ZodType>(
         );
       }
       delivered++;
+      // `delta === 0` (nothing pending after this entry) as well as the count: entries purged or
+      // expired between the consumer's creation and their delivery are counted but never arrive.
       if (!isReady && (delivered >= initialCount || entry.delta === 0)) await markReady();
     }
   })();
@@ -76,4 +74,51 @@ export async function watchBucket<S extends z.ZodType>(
       if (!isReady) resolveReady();
     },
   };
+}
+
+/**
+ * How many entries make up the watched keys' state when the watch starts: the watch's own
+ * consumer's pending count at creation. Ready is signalled once that many entries are delivered,
+ * or at once when it is 0.
+ *
+ * nats.js has no public way to learn this; checked in @nats-io/kv and @nats-io/jetstream 3.4.0
+ * (typings, kv.js, README):
+ * - `KvWatchOptions` has no "initial state delivered" callback or marker entry (nats.deno's
+ *   `initializedFn` did not carry over, unlike Go's nil entry).
+ * - `KvWatchEntry.isUpdate` comes from this same count but turns true one entry early: the last
+ *   entry of the state already reads `isUpdate: true`, so it cannot tell the end of the state
+ *   from the first update.
+ * - `entry.delta` (pending after the entry) reaches 0 on the last entry of the state, but an empty
+ *   state delivers no entry, so nothing would ever signal ready (nats-io/nats.js#270).
+ * - The iterator's `getPending()`/`getProcessed()`/`getReceived()` count the client's own queue,
+ *   not what the server still has to deliver.
+ * - `kv.status()` counts the whole stream, not the watched keys (a filtered watch whose keys are
+ *   empty in a non-empty bucket would wait for a write), and is a second request that races the
+ *   watch.
+ * So this reads `_data`, where `kv.watch()` keeps its ordered push consumer, and calls its public
+ * `info(true)`, which returns the info cached from the consumer's create response without a
+ * request: `num_pending` at creation, the number nats.js itself counts `isUpdate` against. It is
+ * right for an empty bucket, for buckets with history (the watch delivers the last entry per
+ * key, DEL and PURGE markers included, and the server counts exactly those), for key filters, and
+ * for each `include` mode: watchBucket uses the default (last values); `AllHistory` counts every
+ * revision, as it delivers them; `UpdatesOnly` counts 0 and is ready at once. It would be wrong
+ * with `ignoreDeletes`, which drops entries after they were counted; watchBucket never sets it.
+ *
+ * If a nats.js upgrade moves the consumer, this throws rather than guess: guessing 0 would signal
+ * ready before the state arrives, and a consumer of the bucket (the sds-server) would serve an
+ * empty world.
+ */
+async function initialStateSize(iter: Awaited<ReturnType<KV['watch']>>): Promise<number> {
+  const consumer = (
+    iter as unknown as { _data?: { info?(cached: boolean): Promise<{ num_pending?: number }> } }
+  )._data;
+  const info = typeof consumer?.info === 'function' ? await consumer.info(true) : undefined;
+  if (typeof info?.num_pending !== 'number') {
+    iter.stop();
+    throw new Error(
+      'kv watch: the nats.js watch iterator no longer exposes its consumer (_data.info); ' +
+        'libs/messaging/src/kv-watcher.ts needs another way to know when the initial state is delivered',
+    );
+  }
+  return info.num_pending;
 }
