@@ -1,14 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '#keyway/infra';
+import { freePort, startServiceProcess, waitReady, type ServiceProcess } from '#keyway/infra';
 import {
   createThrowawayDatabase,
   privateNats,
   testDataKeys,
-  waitFor,
   type PrivateNats,
   type ThrowawayDatabase,
 } from '#keyway/testing';
@@ -21,8 +19,6 @@ import { main } from './main.js';
  * database. The CLI's words are kubectl's: created, configured, unchanged.
  */
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const API_MAIN = path.join(ROOT, 'dist/apps/api/src/main.js');
-const ROUTE_COMPILER_MAIN = path.join(ROOT, 'dist/apps/route-compiler/src/main.js');
 const TOKEN = randomBytes(24).toString('hex');
 
 const gateway = (host: string) => `apiVersion: networking.istio.io/v1
@@ -53,38 +49,27 @@ metadata: {name: httpbin}
 spec: {hosts: [httpbin], ports: [{number: 8000, name: http, protocol: HTTP}], resolution: STATIC, endpoints: [{address: 127.0.0.1}]}
 `;
 
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 describe('keyway apply of routing resources against the api and the route-compiler', () => {
   let nats: PrivateNats;
   let db: ThrowawayDatabase;
   let dir: string;
-  let routeCompiler: ChildProcess;
-  let api: ChildProcess;
+  let routeCompiler: ServiceProcess | undefined;
+  let api: ServiceProcess | undefined;
   let server: string;
-  let output = '';
 
-  const startService = async (main: string, env: Record<string, string>, ready: string) => {
-    const child = spawn(process.execPath, [main], {
-      cwd: dir,
-      env: { ...process.env, NATS_URL: nats.url, DATABASE_URL: db.url, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  /** One app from dist/ on the private NATS and the throwaway database; its log goes under `dir`. */
+  const startService = async (app: string, env: Record<string, string>, ready: string) => {
+    const proc = startServiceProcess(
+      app,
+      { NATS_URL: nats.url, DATABASE_URL: db.url, LOG_LEVEL: 'warn', ...env },
+      path.join(dir, 'logs'),
+      ROOT,
+    );
+    await waitReady(proc, ready, 20_000).catch(async (e: Error) => {
+      await proc.stop();
+      throw e;
     });
-    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    await waitFor(async () => (await fetch(ready).catch(() => undefined))?.ok, {
-      timeoutMs: 20_000,
-      what: ready,
-    }).catch(async (e: Error) => {
-      await stopChild(child);
-      throw new Error(`${e.message}\n${output}`);
-    });
-    return child;
+    return proc;
   };
 
   const keyway = async (argv: string[], stdin = '') => {
@@ -107,21 +92,19 @@ describe('keyway apply of routing resources against the api and the route-compil
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(API_MAIN) || !fs.existsSync(ROUTE_COMPILER_MAIN))
-      throw new Error('build first: npm run build');
     nats = await privateNats('keyway-cli-routing-nats');
     db = await createThrowawayDatabase('keyway_cli_routing');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-cli-routing-'));
     const routeCompilerOps = await freePort();
     routeCompiler = await startService(
-      ROUTE_COMPILER_MAIN,
+      'route-compiler',
       { HTTP_PORT: String(routeCompilerOps) },
       `http://127.0.0.1:${routeCompilerOps}/readyz`,
     );
     const port = await freePort();
     server = `http://127.0.0.1:${port}`;
     api = await startService(
-      API_MAIN,
+      'api',
       {
         KEYWAY_DATA_KEYS: testDataKeys(),
         KEYWAY_ADMIN_TOKEN: TOKEN,
@@ -134,8 +117,8 @@ describe('keyway apply of routing resources against the api and the route-compil
   }, 60_000);
 
   afterAll(async () => {
-    await stopChild(api);
-    await stopChild(routeCompiler);
+    await api?.stop();
+    await routeCompiler?.stop();
     await db?.drop();
     await nats?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });

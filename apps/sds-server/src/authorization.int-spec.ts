@@ -3,14 +3,12 @@ import { jest } from '@jest/globals';
 import { Writable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { Registry } from 'prom-client';
-import { encodeMessage, TypeUrl } from '#keyway/envoy-api';
 import { createLogger } from '#keyway/observability';
 import { ProxyRegistry } from './proxy-registry.js';
-import { ResourceStore } from './resource-store.js';
 import { TestCa, type IssuedPair } from './test-pki.js';
 import { XdsGrpcServer } from './xds-grpc-server.js';
 import { createXdsMetrics } from './xds-metrics.js';
-import { bearer, envoyNode, SdsClient, TestStream } from './xds-test-client.js';
+import { bearer, envoyNode, SdsClient, TestStream, storeWithSecret } from './xds-test-client.js';
 
 // Real servers, TLS and proto loading on a shared machine: generous per-test time.
 jest.setTimeout(30_000);
@@ -52,19 +50,7 @@ describe('sds-server authorization', () => {
     ca.revoke(revoked.file);
     certs.stranger = otherCa.issue({ cn: 'gw', san: spiffe(NS), usage: 'clientAuth' });
 
-    const store = new ResourceStore();
-    store.putSecret(NS, [
-      {
-        name: CRED,
-        entry: {
-          version: 'v1',
-          bytes: encodeMessage(TypeUrl.Secret, {
-            name: CRED,
-            tls_certificate: { certificate_chain: { inline_string: 'c' } },
-          }),
-        },
-      },
-    ]);
+    const store = storeWithSecret(NS, CRED);
     metrics = new Registry();
     lines = [];
     server = new XdsGrpcServer({

@@ -9,16 +9,14 @@ import { Writable } from 'node:stream';
 import { connect, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { Registry } from 'prom-client';
-import { encodeMessage, TypeUrl } from '#keyway/envoy-api';
 import { createLogger } from '#keyway/observability';
 import { waitFor } from '#keyway/testing';
 import { ProxyRegistry } from './proxy-registry.js';
-import { ResourceStore } from './resource-store.js';
 import { TestCa, type IssuedPair } from './test-pki.js';
 import { readMutualTlsFiles, TlsFileReloader, type MutualTlsPaths } from './tls-file-reloader.js';
 import { XdsGrpcServer } from './xds-grpc-server.js';
 import { createXdsMetrics } from './xds-metrics.js';
-import { envoyNode, SdsClient, TestStream } from './xds-test-client.js';
+import { envoyNode, SdsClient, TestStream, storeWithSecret } from './xds-test-client.js';
 
 jest.setTimeout(30_000);
 
@@ -62,19 +60,7 @@ describe('sds-server mTLS files reloaded while serving', () => {
         },
       }),
     });
-    const store = new ResourceStore();
-    store.putSecret(NS, [
-      {
-        name: CRED,
-        entry: {
-          version: 'v1',
-          bytes: encodeMessage(TypeUrl.Secret, {
-            name: CRED,
-            tls_certificate: { certificate_chain: { inline_string: 'c' } },
-          }),
-        },
-      },
-    ]);
+    const store = storeWithSecret(NS, CRED);
     const files = readMutualTlsFiles(paths);
     server = new XdsGrpcServer({
       host: '127.0.0.1',

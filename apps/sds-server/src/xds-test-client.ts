@@ -1,7 +1,8 @@
 // A hand-written xDS client for the conformance tests: raw requests in, raw responses out, so a
 // test states exactly what a proxy sends and sees exactly what the server writes.
 import * as grpc from '@grpc/grpc-js';
-import { xdsPackageDefinition } from '#keyway/envoy-api';
+import { encodeMessage, TypeUrl, xdsPackageDefinition } from '#keyway/envoy-api';
+import { ResourceStore } from './resource-store.js';
 
 type Ctor = new (address: string, credentials: grpc.ChannelCredentials, options?: object) => grpc.Client;
 
@@ -111,4 +112,15 @@ export function envoyNode(namespace: string, pod: string, labels: Record<string,
       },
     },
   };
+}
+
+/** A store serving one placeholder certificate Secret under `sdsName` in `namespace`. */
+export function storeWithSecret(namespace: string, sdsName: string): ResourceStore {
+  const store = new ResourceStore();
+  const bytes = encodeMessage(TypeUrl.Secret, {
+    name: sdsName,
+    tls_certificate: { certificate_chain: { inline_string: 'c' } },
+  });
+  store.putSecret(namespace, [{ name: sdsName, entry: { version: 'v1', bytes } }]);
+  return store;
 }
