@@ -11,7 +11,9 @@ RUN npm ci --no-audit --no-fund
 # The rest of the context (.dockerignore keeps out node_modules, dist, tests, docs and manifests).
 COPY . .
 # protos/ (keyway's own gRPC APIs) may not exist yet; the runtime stage copies it either way.
+# Test doubles, harnesses and benches are compiled too; none of them ships (scripts/test-only-files.mjs).
 RUN npm run build \
+ && node scripts/prune-dist.mjs \
  && mkdir -p protos
 
 # --- production dependencies only (no jest, swc, typescript, eslint) ------------------------------

@@ -76,6 +76,8 @@ describe('Dockerfile', () => {
       'tsconfig.json',
       'tsconfig.build.json',
       'deploy/pki/dev-pki.sh',
+      'scripts/prune-dist.mjs',
+      'scripts/test-only-files.mjs',
     ];
     const sources = [
       ...listFiles('libs', (n) => n.endsWith('.ts')),

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { stages } from './lib/dockerfile.js';
+import { REPO, repoPath } from './lib/repo.js';
+// The same list the image build uses: the test and the Dockerfile cannot drift apart.
+import { isTestOnly, testOnlyFiles } from '../../scripts/test-only-files.mjs';
+
+/** Relative and `#keyway/*` imports (static, re-exports and literal dynamic ones) of a compiled file. */
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const specs = [
+    ...text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1]);
+  const out: string[] = [];
+  for (const spec of specs) {
+    if (spec.startsWith('.')) out.push(path.resolve(path.dirname(file), spec));
+    else if (spec.startsWith('#keyway/')) out.push(repoPath('dist/libs', spec.slice(8), 'src/index.js'));
+  }
+  return out;
+}
+
+/** Every compiled keyway file an entry point loads. */
+function closure(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    if (!fs.existsSync(file))
+      throw new Error(`${path.relative(REPO, file)} is imported but missing: npm run build`);
+    seen.add(file);
+    pending.push(...importsOf(file));
+  }
+  return seen;
+}
+
+const entries = fs
+  .readdirSync(repoPath('apps'))
+  .map((app) => `dist/apps/${app}/src/main.js`)
+  .filter((rel) => fs.existsSync(repoPath(rel)));
+
+describe('test-only files are left out of the image', () => {
+  it('finds the test doubles, harnesses and benches it is meant to drop', () => {
+    const files = testOnlyFiles(REPO);
+    for (const expected of [
+      'dist/libs/testing/src/index.js',
+      'dist/apps/api/src/testing/fake-services.js',
+      'dist/apps/gateway/src/testing/gateway-harness.js',
+      'dist/apps/sds-server/src/test-pki.js',
+      'dist/bench/route-compile.bench.js',
+    ]) {
+      expect(files).toContain(expected);
+    }
+    expect(isTestOnly('dist/apps/sds-server/src/main.js')).toBe(false);
+    expect(isTestOnly('dist/libs/xds/src/route-compiler.js')).toBe(false);
+  });
+
+  it.each(entries)('%s imports nothing that is dropped', (entry) => {
+    const loaded = [...closure(repoPath(entry))].map((f) => path.relative(REPO, f));
+    expect(loaded.length).toBeGreaterThan(1);
+    expect(loaded.filter((f) => isTestOnly(f))).toEqual([]);
+  });
+
+  it('the build stage prunes dist/ right after compiling it', () => {
+    const build = stages().find((s) => s.name === 'build')!;
+    const run = build.instructions.find((i) => i.op === 'RUN' && /\bnpm run build\b/.test(i.args));
+    expect(run?.args).toMatch(/npm run build\s*&&\s*node scripts\/prune-dist\.mjs/);
+  });
+
+  it('prune-dist removes exactly the test-only files and their empty folders', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-prune-'));
+    try {
+      const keep = ['dist/apps/sds-server/src/main.js', 'dist/libs/xds/src/index.js'];
+      const drop = [
+        'dist/bench/route-compile.bench.js',
+        'dist/libs/testing/src/index.js',
+        'dist/apps/gateway/src/testing/curl.js',
+        'dist/apps/sds-server/src/test-pki.js.map',
+      ];
+      for (const f of [...keep, ...drop]) {
+        fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+        fs.writeFileSync(path.join(root, f), '');
+      }
+      execFileSync(process.execPath, [repoPath('scripts/prune-dist.mjs'), root], { stdio: 'pipe' });
+      for (const f of keep) expect(fs.existsSync(path.join(root, f))).toBe(true);
+      for (const f of drop) expect(fs.existsSync(path.join(root, f))).toBe(false);
+      expect(fs.existsSync(path.join(root, 'dist/bench'))).toBe(false);
+      expect(fs.existsSync(path.join(root, 'dist/apps/gateway/src/testing'))).toBe(false);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
