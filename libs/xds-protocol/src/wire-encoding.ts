@@ -29,6 +29,12 @@ class ByteWriter {
     value.copy(this.buf, this.pos);
     this.pos += value.length;
   }
+  /** A string field whose UTF-8 length the caller measured (it sized the buffer with it). */
+  string(field: number, value: string, byteLength: number): void {
+    this.buf[this.pos++] = (field << 3) | 2;
+    this.varint(byteLength);
+    this.pos += this.buf.write(value, this.pos, 'utf8');
+  }
   raw(value: Buffer): void {
     value.copy(this.buf, this.pos);
     this.pos += value.length;
@@ -46,9 +52,9 @@ function fieldSize(length: number): number {
 }
 
 function stringField(field: number, value: string): Buffer {
-  const bytes = Buffer.from(value, 'utf8');
-  const w = new ByteWriter(fieldSize(bytes.length));
-  w.bytes(field, bytes);
+  const length = Buffer.byteLength(value, 'utf8');
+  const w = new ByteWriter(fieldSize(length));
+  w.string(field, value, length);
   return w.finish();
 }
 
@@ -106,11 +112,7 @@ function join(parts: (Buffer | undefined)[], nonceField: number, nonce: string):
   if (nonce) size += fieldSize(nonceBytes);
   const w = new ByteWriter(size);
   for (const p of parts) if (p) w.raw(p);
-  if (nonce) {
-    w.buf[w.pos++] = (nonceField << 3) | 2;
-    w.varint(nonceBytes);
-    w.pos += w.buf.write(nonce, w.pos, 'utf8');
-  }
+  if (nonce) w.string(nonceField, nonce, nonceBytes);
   return w.finish();
 }
 

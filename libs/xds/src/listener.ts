@@ -1,34 +1,24 @@
 import { envoyEnum, Enums } from './envoy-enum.js';
-import { encodedMessage, ExtensionTypeUrl, type EncodedMessage } from '#keyway/envoy-api';
+import { encodedMessage, ExtensionTypeUrl } from '#keyway/envoy-api';
+import { once } from './encoded-once.js';
 import type { IrListener, IrPassthroughChain, IrRouteTableRef } from '#keyway/ir';
 import { adsConfigSource, clusterName, listenerName, routeConfigName } from './names.js';
 import { downstreamTlsContext } from './tls-context.js';
 
-/** Parts every listener repeats, encoded once (envoy-api's EncodedMessage). */
-const constant = {
-  httpFilters: undefined as EncodedMessage[] | undefined,
-  tlsInspector: undefined as EncodedMessage[] | undefined,
-};
+/** Parts every listener repeats, encoded once. */
+const routerFilters = once(() => [
+  encodedMessage('envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter', {
+    name: 'envoy.filters.http.router',
+    typed_config: { '@type': ExtensionTypeUrl.Router },
+  }),
+]);
 
-function routerFilters(): EncodedMessage[] {
-  constant.httpFilters ??= [
-    encodedMessage('envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter', {
-      name: 'envoy.filters.http.router',
-      typed_config: { '@type': ExtensionTypeUrl.Router },
-    }),
-  ];
-  return constant.httpFilters;
-}
-
-function tlsInspector(): EncodedMessage[] {
-  constant.tlsInspector ??= [
-    encodedMessage('envoy.config.listener.v3.ListenerFilter', {
-      name: 'envoy.filters.listener.tls_inspector',
-      typed_config: { '@type': ExtensionTypeUrl.TlsInspector },
-    }),
-  ];
-  return constant.tlsInspector;
-}
+const tlsInspector = once(() => [
+  encodedMessage('envoy.config.listener.v3.ListenerFilter', {
+    name: 'envoy.filters.listener.tls_inspector',
+    typed_config: { '@type': ExtensionTypeUrl.TlsInspector },
+  }),
+]);
 
 const TRUE = { value: true };
 

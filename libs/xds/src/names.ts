@@ -1,4 +1,5 @@
 import { encodedMessage, type EncodedMessage } from '#keyway/envoy-api';
+import { once } from './encoded-once.js';
 import { envoyEnum, Enums } from './envoy-enum.js';
 import type { IrDestination, IrRouteTableRef } from '#keyway/ir';
 
@@ -21,16 +22,13 @@ export function sdsSecretName(credentialName: string): string {
   return `kubernetes://${credentialName}`;
 }
 
-let ads: EncodedMessage | undefined;
-
 /** Everything is delivered over the one ADS stream the proxy opened (encoded once: every resource has it). */
-export function adsConfigSource(): EncodedMessage {
-  ads ??= encodedMessage('envoy.config.core.v3.ConfigSource', {
+export const adsConfigSource: () => EncodedMessage = once(() =>
+  encodedMessage('envoy.config.core.v3.ConfigSource', {
     ads: {},
     resource_api_version: envoyEnum(Enums.apiVersion, 'V3'),
-  });
-  return ads;
-}
+  }),
+);
 
 export function durationOf(ms: number): { seconds: number; nanos?: number } {
   const seconds = Math.floor(ms / 1000);

@@ -1,4 +1,5 @@
-import { encodedMessage, type EncodedMessage } from '#keyway/envoy-api';
+import { encodedMessage } from '#keyway/envoy-api';
+import { oncePer } from './encoded-once.js';
 import { envoyEnum, Enums } from './envoy-enum.js';
 import type { HeaderOperation, HeaderOperations, StringMatch } from '#keyway/istio';
 import type { IrAction, IrMatch, IrRoute, IrRouteTable, IrVirtualHost } from '#keyway/ir';
@@ -160,24 +161,17 @@ export function buildRouteConfiguration(table: IrRouteTable): Record<string, unk
 }
 
 const FALSE = { value: false };
-const misdirected = new Map<number, EncodedMessage>();
-
 /** The same on every table of a port, and on a multi-host listener every table has it: encoded once. */
-function misdirectedHost(port: number): EncodedMessage {
-  let host = misdirected.get(port);
-  if (!host) {
-    host = encodedMessage('envoy.config.route.v3.VirtualHost', {
-      name: `misdirected:${port}`,
-      domains: ['*'],
-      routes: [
-        {
-          name: 'misdirected',
-          match: { prefix: '/' },
-          direct_response: { status: 421, body: { inline_string: 'Misdirected Request\n' } },
-        },
-      ],
-    });
-    misdirected.set(port, host);
-  }
-  return host;
-}
+const misdirectedHost = oncePer((port: number) =>
+  encodedMessage('envoy.config.route.v3.VirtualHost', {
+    name: `misdirected:${port}`,
+    domains: ['*'],
+    routes: [
+      {
+        name: 'misdirected',
+        match: { prefix: '/' },
+        direct_response: { status: 421, body: { inline_string: 'Misdirected Request\n' } },
+      },
+    ],
+  }),
+);

@@ -1,5 +1,6 @@
 import { envoyEnum, Enums } from './envoy-enum.js';
 import { encodedMessage, ExtensionTypeUrl, type EncodedMessage } from '#keyway/envoy-api';
+import { oncePer } from './encoded-once.js';
 import type { IrTls } from '#keyway/ir';
 import { adsConfigSource, sdsSecretName } from './names.js';
 
@@ -28,21 +29,18 @@ function sanMatcher(san: string): Record<string, unknown> {
 /** DownstreamTlsContext of one HTTPS server: certificate (and CA for mutual modes) by SDS over ADS. */
 const ALPN = ['h2', 'http/1.1'];
 /** TLS parameters with only a minimum version, per version: what nearly every server has. */
-const minimumOnly = new Map<string, EncodedMessage>();
+const minimumOnly = oncePer((minimum: string) =>
+  encodedMessage('envoy.extensions.transport_sockets.tls.v3.TlsParameters', {
+    tls_minimum_protocol_version: envoyEnum(Enums.tlsProtocol, minimum),
+  }),
+);
 
 function tlsParameters(tls: IrTls): Record<string, unknown> | EncodedMessage {
   const minimum = VERSION_NAMES[tls.minProtocolVersion ?? ''] ?? DEFAULT_MIN_VERSION;
+  if (!tls.maxProtocolVersion && tls.cipherSuites.length === 0) return minimumOnly(minimum);
   const tlsParams: Record<string, unknown> = {
     tls_minimum_protocol_version: envoyEnum(Enums.tlsProtocol, minimum),
   };
-  if (!tls.maxProtocolVersion && tls.cipherSuites.length === 0) {
-    let encoded = minimumOnly.get(minimum);
-    if (!encoded) {
-      encoded = encodedMessage('envoy.extensions.transport_sockets.tls.v3.TlsParameters', tlsParams);
-      minimumOnly.set(minimum, encoded);
-    }
-    return encoded;
-  }
   if (tls.maxProtocolVersion)
     tlsParams.tls_maximum_protocol_version = envoyEnum(
       Enums.tlsProtocol,
