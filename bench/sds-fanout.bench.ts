@@ -419,6 +419,8 @@ function figures(
 
 async function main(): Promise<void> {
   const counts = (process.argv[2] ?? '100,1000,5000').split(',').map(Number);
+  if (counts.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`usage: sds-fanout.bench.js [counts=100,1000,5000] [rounds=7]; got "${process.argv[2]}"`);
   const rounds = Number(process.argv[3] ?? 7);
   const nc = await connectNats({ url: NATS_URL, name: 'sds-bench' });
   const results: Record<string, { keyway: RunFigures; floor: RunFigures; ratioLast: number }> = {};
@@ -450,6 +452,8 @@ async function main(): Promise<void> {
 }
 
 const role = process.argv[2];
+// A server child ends with the bench that forked it, even when the bench dies without a 'stop'.
+if (role === '--keyway-server' || role === '--floor-server') process.on('disconnect', () => process.exit(0));
 if (role === '--keyway-server') await keywayServer(process.argv[3], process.argv[4], process.argv[5]);
 else if (role === '--floor-server') await floorServer();
 else await main();
