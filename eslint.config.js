@@ -67,6 +67,16 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules need the TypeScript project, so they run on .ts files only.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // A promise nobody awaits loses its rejection; one handed to a callback that ignores it too.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: pureLibs.map((l) => `libs/${l}/src/**/*.ts`),
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
     rules: {

@@ -74,7 +74,7 @@ async function keywayServer(namespace: string, token: string, dataKeys: string):
   const nc = await connectNats({ url: NATS_URL, name: 'sds-bench-server' });
   const runtime = new SdsRuntime({ config, logger, nc, metrics: createMetricsRegistry('sds-server') });
   const { plain } = await runtime.start();
-  process.on('message', async (m: ClientMessage) => {
+  const onMessage = async (m: ClientMessage): Promise<void> => {
     if (m.kind === 'memory') process.send!(memory());
     if (m.kind === 'settle') {
       // Between rounds: every proxy's ACK has arrived and the proxies bucket is written, so one
@@ -93,7 +93,8 @@ async function keywayServer(namespace: string, token: string, dataKeys: string):
       await nc.drain();
       process.exit(0);
     }
-  });
+  };
+  process.on('message', (m: ClientMessage) => void onMessage(m));
   process.send!({ kind: 'ready', port: plain! } satisfies ServerMessage);
 }
 

@@ -45,19 +45,22 @@ export class CaRuntime {
     }
   }
 
+  /** One renewal pass, then the next is scheduled; a failed pass is logged and retried at the cap. */
+  async #renewalPass(): Promise<void> {
+    let next: Date | null = null;
+    try {
+      next = await this.core.certificates.reconcileAll();
+    } catch (e) {
+      this.logger.error({ err: e }, 'Certificate renewal pass failed');
+    }
+    const cap = this.options.renewalCheckSeconds * 1000;
+    const until = next ? Math.max(1000, next.getTime() - Date.now()) : cap;
+    this.#scheduleRenewal(Math.min(cap, until));
+  }
+
   #scheduleRenewal(delayMs: number): void {
     if (this.#stopped) return;
-    this.#renewTimer = setTimeout(async () => {
-      let next: Date | null = null;
-      try {
-        next = await this.core.certificates.reconcileAll();
-      } catch (e) {
-        this.logger.error({ err: e }, 'Certificate renewal pass failed');
-      }
-      const cap = this.options.renewalCheckSeconds * 1000;
-      const until = next ? Math.max(1000, next.getTime() - Date.now()) : cap;
-      this.#scheduleRenewal(Math.min(cap, until));
-    }, delayMs);
+    this.#renewTimer = setTimeout(() => void this.#renewalPass(), delayMs);
     this.#renewTimer.unref();
   }
 }

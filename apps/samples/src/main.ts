@@ -20,5 +20,5 @@ const stop = async () => {
   await Promise.all(samples.map((s) => s.close()));
   process.exit(0);
 };
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

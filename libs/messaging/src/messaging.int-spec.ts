@@ -129,9 +129,9 @@ describe('messaging over real NATS', () => {
   it('a Nest NATS transport reads as ready only while it listens', async () => {
     const server = natsTransportServer({ url: natsUrlForTests(), queue: `health-${process.pid}` });
     expect(await natsTransportHealth(server)).toEqual({ ok: false, detail: 'transport not listening' });
-    await new Promise<void>((resolve, reject) =>
-      server.listen((err?: unknown) => (err ? reject(err as Error) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => {
+      server.listen((err?: unknown) => (err ? reject(err as Error) : resolve())).catch(reject);
+    });
     expect(await natsTransportHealth(server)).toMatchObject({ ok: true });
     await server.close();
     expect(await natsTransportHealth(server)).toEqual({ ok: false, detail: 'transport not listening' });

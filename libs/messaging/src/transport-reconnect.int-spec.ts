@@ -26,9 +26,9 @@ describe('Nest NATS transports survive a NATS outage', () => {
   it('a server and a client answer commands again after NATS was down for 5 s', async () => {
     const server = natsTransportServer({ url, queue: 'reconnect-test' });
     server.addHandler('keyway.test.ping', async (data: unknown) => ({ ok: true, result: data }));
-    await new Promise<void>((resolve, reject) =>
-      server.listen((err?: unknown) => (err ? reject(err) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => {
+      server.listen((err?: unknown) => (err ? reject(err) : resolve())).catch(reject);
+    });
     const client = new CommandClient({ url, timeoutMs: 2_000 });
     try {
       await client.connect();

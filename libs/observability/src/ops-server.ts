@@ -25,38 +25,43 @@ export class OpsServer {
   constructor(private readonly options: OpsServerOptions) {}
 
   async start(): Promise<number> {
-    const { health, metrics, routes = {} } = this.options;
-    this.#server = http.createServer(async (req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
-      try {
-        if (path === '/healthz') return send(res, 200, { status: 'ok' });
-        if (path === '/readyz') {
-          const report = await health.report();
-          return send(res, report.status === 'ok' ? 200 : 503, report);
-        }
-        if (path === '/metrics') {
-          res.writeHead(200, { 'content-type': metrics.contentType });
-          return res.end(await metrics.metrics());
-        }
-        const route = routes[path];
-        if (route) {
-          const out = await route(req);
-          if (out.contentType && typeof out.body === 'string') {
-            res.writeHead(out.status, { 'content-type': out.contentType });
-            return res.end(out.body);
-          }
-          return send(res, out.status, out.body);
-        }
-        send(res, 404, { error: `no route ${path}` });
-      } catch (e) {
-        send(res, 500, { error: e instanceof Error ? e.message : String(e) });
-      }
-    });
+    // The handler's promise is never left floating: every path ends in a reply, errors included.
+    this.#server = http.createServer((req, res) => void this.#handle(req, res));
     await new Promise<void>((resolve, reject) => {
       this.#server!.once('error', reject);
       this.#server!.listen(this.options.port, this.options.host ?? '127.0.0.1', () => resolve());
     });
     return (this.#server.address() as AddressInfo).port;
+  }
+
+  async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const { health, metrics, routes = {} } = this.options;
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (path === '/healthz') return send(res, 200, { status: 'ok' });
+      if (path === '/readyz') {
+        const report = await health.report();
+        return send(res, report.status === 'ok' ? 200 : 503, report);
+      }
+      if (path === '/metrics') {
+        res.writeHead(200, { 'content-type': metrics.contentType });
+        res.end(await metrics.metrics());
+        return;
+      }
+      const route = routes[path];
+      if (route) {
+        const out = await route(req);
+        if (out.contentType && typeof out.body === 'string') {
+          res.writeHead(out.status, { 'content-type': out.contentType });
+          res.end(out.body);
+          return;
+        }
+        return send(res, out.status, out.body);
+      }
+      send(res, 404, { error: `no route ${path}` });
+    } catch (e) {
+      send(res, 500, { error: e instanceof Error ? e.message : String(e) });
+    }
   }
 
   async stop(): Promise<void> {
