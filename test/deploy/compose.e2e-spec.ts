@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parse } from 'yaml';
 import {
   commandOf,
   environmentOf,
@@ -17,11 +18,27 @@ const services = compose.services;
 const KEYWAY_SERVICES = ['ca', 'secret-watcher', 'route-compiler', 'sds-server', 'api'];
 const INFRA = ['nats', 'postgres'];
 
+const MONITORING = ['prometheus', 'grafana'];
+
 describe('docker-compose.yml', () => {
   it('parses with unique keys and has the infrastructure, every keyway service, Envoy and the samples', () => {
     expect(Object.keys(services).sort()).toEqual(
-      [...INFRA, ...KEYWAY_SERVICES, 'pki', 'envoy', 'httpbin', 'helloworld-v1'].sort(),
+      [...INFRA, ...KEYWAY_SERVICES, 'pki', 'envoy', 'httpbin', 'helloworld-v1', ...MONITORING].sort(),
     );
+  });
+
+  it('Prometheus and Grafana start only with the monitoring profile, and scrape every ops port', () => {
+    for (const name of MONITORING)
+      expect({ name, profiles: services[name].profiles }).toEqual({ name, profiles: ['monitoring'] });
+    const prometheus = parse(readText('deploy/monitoring/prometheus.yml')) as any;
+    const targets: string[] = prometheus.scrape_configs.flatMap((c: any) =>
+      c.static_configs.flatMap((t: any) => t.targets),
+    );
+    for (const name of KEYWAY_SERVICES) {
+      const env = environmentOf(services[name]);
+      const opsPort = env.OPS_PORT ?? env.HTTP_PORT;
+      expect(targets).toContain(`${name}:${opsPort}`);
+    }
   });
 
   it('every ${VAR} has a default, so `docker compose up` works without a .env file', () => {

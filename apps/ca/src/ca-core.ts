@@ -5,6 +5,7 @@ import { CertificateResources } from './certificate-resources.js';
 import { CredentialWriter, type SecretApplier } from './credential-writer.js';
 import { IssuanceRecorder } from './issuance-recorder.js';
 import { IssuanceService } from './issuance.js';
+import type { CaTelemetry } from './ca-telemetry.js';
 import { PolicyStore } from './policy-store.js';
 import { RevocationService } from './revocation.js';
 
@@ -18,6 +19,8 @@ export interface CaCoreOptions {
   clock?: () => Date;
   /** False only in benchmarks measuring issuance without its Postgres record. */
   record?: boolean;
+  /** Metrics; the app creates it with its registry once the authorities exist. */
+  telemetry?: (authorities: AuthorityService) => CaTelemetry;
 }
 
 /** Every ca use case wired together, in one visible place; Nest, tests and the bench all use this. */
@@ -34,6 +37,7 @@ export interface CaCore {
 export function createCaCore(o: CaCoreOptions): CaCore {
   const clock = o.clock ?? (() => new Date());
   const authorities = new AuthorityService(o.ds, o.masterKeys, o.dataKeys, clock);
+  const telemetry = o.telemetry?.(authorities);
   const policies = new PolicyStore(o.ds);
   const recorder = new IssuanceRecorder(o.ds);
   const issuance = new IssuanceService(
@@ -44,10 +48,11 @@ export function createCaCore(o: CaCoreOptions): CaCore {
     {
       backdateSeconds: o.backdateSeconds ?? 30,
       clock,
+      telemetry,
     },
   );
   const revocation = new RevocationService(o.ds, authorities, o.crlValiditySeconds ?? 86_400, clock);
   const credentials = new CredentialWriter(o.ds, o.secrets, revocation, o.dataKeys);
-  const certificates = new CertificateResources(o.ds, issuance, credentials, clock);
+  const certificates = new CertificateResources(o.ds, issuance, credentials, clock, telemetry);
   return { authorities, policies, recorder, issuance, revocation, credentials, certificates };
 }

@@ -6,6 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { ServerNats } from '@nestjs/microservices';
+import type { Registry } from 'prom-client';
 import { Subjects } from '#keyway/contracts';
 import { Keyring } from '#keyway/key-material';
 import { CommandClient, natsTransportHealth } from '#keyway/messaging';
@@ -14,6 +15,7 @@ import { openServiceDatabase, postgresHealth, type DataSource } from '#keyway/pe
 import { createCaCore, type CaCore } from './ca-core.js';
 import { CA_CORE, CaHandler } from './ca.handler.js';
 import { CaRuntime } from './ca-runtime.js';
+import { CaTelemetry } from './ca-telemetry.js';
 import type { CaConfig } from './config.js';
 import { CA_MIGRATIONS } from './migrations/index.js';
 
@@ -22,6 +24,7 @@ const LOGGER = Symbol('CA_LOGGER');
 const DATA_SOURCE = Symbol('CA_DATA_SOURCE');
 const SECRETS_CLIENT = Symbol('CA_SECRETS_CLIENT');
 const TRANSPORT = Symbol('CA_TRANSPORT');
+const METRICS = Symbol('CA_METRICS');
 
 /** Starts the ops server and background work with the module, and stops everything it opened. */
 class CaLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -35,6 +38,7 @@ class CaLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(SECRETS_CLIENT) private readonly secrets: CommandClient,
     @Inject(CA_CORE) private readonly core: CaCore,
     @Inject(TRANSPORT) private readonly transport: ServerNats,
+    @Inject(METRICS) private readonly metrics: Registry,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -47,7 +51,7 @@ class CaLifecycle implements OnModuleInit, OnApplicationShutdown {
       port: this.config.HTTP_PORT,
       host: this.config.OPS_HOST,
       health,
-      metrics: createMetricsRegistry('ca'),
+      metrics: this.metrics,
     });
     const port = await this.#ops.start();
     this.#runtime = new CaRuntime(this.core, this.logger, {
@@ -78,6 +82,7 @@ export class CaModule {
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: TRANSPORT, useValue: transport },
+        { provide: METRICS, useFactory: () => createMetricsRegistry('ca') },
         {
           provide: DATA_SOURCE,
           useFactory: () =>
@@ -102,8 +107,8 @@ export class CaModule {
         },
         {
           provide: CA_CORE,
-          inject: [DATA_SOURCE, SECRETS_CLIENT],
-          useFactory: (ds: DataSource, secrets: CommandClient) =>
+          inject: [DATA_SOURCE, SECRETS_CLIENT, METRICS],
+          useFactory: (ds: DataSource, secrets: CommandClient, metrics: Registry) =>
             createCaCore({
               ds,
               masterKeys: Keyring.parse(config.CA_MASTER_KEYS),
@@ -111,6 +116,7 @@ export class CaModule {
               secrets: { apply: (request) => secrets.send(Subjects.secrets.apply, request) },
               crlValiditySeconds: config.CA_CRL_VALIDITY_SECONDS,
               backdateSeconds: config.CA_BACKDATE_SECONDS,
+              telemetry: (authorities) => new CaTelemetry(metrics, authorities),
             }),
         },
         CaLifecycle,

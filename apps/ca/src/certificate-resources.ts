@@ -1,3 +1,4 @@
+import type { CaTelemetry } from './ca-telemetry.js';
 import {
   DEFAULT_BACKOFF,
   compileSchedule,
@@ -49,6 +50,7 @@ export class CertificateResources {
     private readonly issuance: IssuanceService,
     private readonly writer: CredentialWriter,
     private readonly clock: () => Date = () => new Date(),
+    private readonly telemetry?: Pick<CaTelemetry, 'renewed' | 'renewalFailed'>,
     private readonly backoff: BackoffOptions = DEFAULT_BACKOFF,
   ) {}
 
@@ -213,7 +215,9 @@ export class CertificateResources {
           this.clock().toISOString(),
         ],
       );
+      this.telemetry?.renewed(spec.issuer);
     } catch (e) {
+      this.telemetry?.renewalFailed(spec.issuer);
       const message = e instanceof Error ? e.message : String(e);
       await this.ds.query(
         `UPDATE certificate_resources SET failures = failures + 1, last_failure = $3, last_failure_at = $4

@@ -15,6 +15,7 @@ import type { AuthorityService, LoadedAuthority } from './authorities.js';
 import { CaError } from './errors.js';
 import type { DecisionRecord, IssuanceRecorder } from './issuance-recorder.js';
 import type { PolicyStore } from './policy-store.js';
+import type { CaTelemetry } from './ca-telemetry.js';
 
 export type IssueInput = z.output<typeof issueRequest>;
 export type SignInput = z.output<typeof signRequest>;
@@ -32,6 +33,8 @@ export interface IssuanceOptions {
   /** notBefore is set this far in the past, for clocks that lag behind the CA's. */
   backdateSeconds: number;
   clock: () => Date;
+  /** Counts decisions once they are on record (metrics); absent in tests and benchmarks. */
+  telemetry?: Pick<CaTelemetry, 'issued' | 'refused'>;
 }
 
 interface Decided {
@@ -151,6 +154,7 @@ export class IssuanceService {
           this.#refusal(request.issuer, request, actor, action, [
             `issuer: ${JSON.stringify(request.issuer)} does not exist`,
           ]),
+          false,
         );
       }
       throw e;
@@ -232,6 +236,7 @@ export class IssuanceService {
         policy: decision.policy!,
       });
     }
+    this.options.telemetry?.issued(record);
     const all = [authority.certificatePem, ...authority.chainPems];
     return {
       certificate: {
@@ -293,8 +298,10 @@ export class IssuanceService {
     };
   }
 
-  async #record(record: DecisionRecord): Promise<void> {
+  /** Records a refusal; an issuer that does not exist is counted as `<unknown>` (a bounded label). */
+  async #record(record: DecisionRecord, issuerExists = true): Promise<void> {
     if (this.recorder) await this.recorder.record(record);
+    this.options.telemetry?.refused(issuerExists ? record : { ...record, issuer: '<unknown>' });
   }
 }
 

@@ -19,7 +19,7 @@ import { ProxyRegistry } from './proxy-registry.js';
 import { ResourceStore } from './resource-store.js';
 import { SnapshotFeed, type SnapshotEvent } from './snapshot-feed.js';
 import { XdsGrpcServer } from './xds-grpc-server.js';
-import { createXdsMetrics } from './xds-metrics.js';
+import { createXdsMetrics, registerProxySyncGauge } from './xds-metrics.js';
 import { readMutualTlsFiles, TlsFileReloader, type MutualTlsPaths } from './tls-file-reloader.js';
 
 /**
@@ -82,6 +82,8 @@ export class SdsRuntime {
       },
       delete: async (nodeId: string) => void (await proxiesKv.delete(proxyKey(nodeId))),
     });
+    const registry = this.registry;
+    registerProxySyncGauge(metrics, () => registry.records());
     this.#credentials = new CredentialFeed(this.store, Keyring.parse(config.KEYWAY_DATA_KEYS), logger);
     const snapshots = new SnapshotFeed(this.store);
     const queue = new FeedQueue(this.store);

@@ -1,4 +1,6 @@
+import type { ProxyRecord } from '#keyway/contracts';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { proxyStatus } from './proxy-registry.js';
 
 export interface XdsMetrics {
   connectedStreams: Gauge<'protocol'>;
@@ -61,4 +63,28 @@ export function createXdsMetrics(registry: Registry): XdsMetrics {
 /** `envoy.extensions.transport_sockets.tls.v3.Secret` -> `Secret`: short label values. */
 export function typeLabel(typeUrl: string): string {
   return typeUrl.slice(typeUrl.lastIndexOf('.') + 1);
+}
+
+/**
+ * Proxies of this replica holding something other than the latest version (sent, not yet ACKed:
+ * STALE; refused: NACKED), computed at scrape time. The "proxy not in sync for 5 minutes" alert
+ * reads it.
+ */
+export function registerProxySyncGauge(registry: Registry, records: () => ProxyRecord[]): void {
+  new Gauge({
+    name: 'keyway_xds_proxies_not_synced',
+    help: 'Connected proxies with a resource type not at the latest version, by status (STALE, NACKED)',
+    labelNames: ['status'],
+    registers: [registry],
+    collect() {
+      const counts = { STALE: 0, NACKED: 0 };
+      for (const entry of proxyStatus(records())) {
+        const statuses = Object.values(entry.types).map((t) => t.status);
+        if (statuses.includes('NACKED')) counts.NACKED += 1;
+        else if (statuses.includes('STALE')) counts.STALE += 1;
+      }
+      this.set({ status: 'STALE' }, counts.STALE);
+      this.set({ status: 'NACKED' }, counts.NACKED);
+    },
+  });
 }

@@ -1,11 +1,12 @@
 import type { Logger } from '#keyway/observability';
-import type { DecodedSecret, ValidationOptions } from '#keyway/secrets';
+import type { DecodedSecret, SecretErrorCode, ValidationOptions } from '#keyway/secrets';
 import type { AuditStore } from './audit-log.js';
 import { BucketPublication } from './bucket-publication.js';
 import type { SourceName } from './config.js';
 import type { ServedState } from './credential-changes.js';
 import type { CredentialSink } from './credential-publisher.js';
 import { CredentialState, secretRef } from './credential-state.js';
+import type { CredentialTelemetry } from './credential-telemetry.js';
 import { GroupCommitQueue } from './group-commit.js';
 import { OutageRetry } from './outage-retry.js';
 import type { SourcePrecedence } from './precedence.js';
@@ -19,6 +20,8 @@ export interface ReconcilerOptions {
   deleteGraceSeconds: number;
   logger: Logger;
   now?: () => Date;
+  /** Expiry and version metrics, fed with rows once committed. */
+  telemetry?: CredentialTelemetry;
 }
 
 /**
@@ -49,7 +52,10 @@ export class Reconciler {
     this.#publication = new BucketPublication(sink, this.#retry, options.deleteGraceSeconds);
     this.#queue = new GroupCommitQueue({
       checkpoint: () => this.#state.checkpoint(),
-      commit: (rows, apiChanges) => this.#retry.auditLog(() => store.commit(rows, apiChanges)),
+      commit: async (rows, apiChanges) => {
+        await this.#retry.auditLog(() => store.commit(rows, apiChanges));
+        options.telemetry?.committed(rows);
+      },
       publish: (change, row) => this.#publication.publish(change, row),
     });
     this.#staging = {
@@ -66,6 +72,7 @@ export class Reconciler {
     const heads = await this.#retry.auditLog(() => this.store.heads());
     const served = await this.#retry.auditLog(() => this.store.served());
     this.#state.load(heads, served);
+    this.options.telemetry?.load(served);
   }
 
   /** Puts a source's Secret in place without auditing; `reconcileAll` then settles every namespace. */
@@ -91,8 +98,12 @@ export class Reconciler {
     );
   }
 
-  submit(event: SecretEvent): Promise<EventOutcome> {
-    return this.#queue.enqueue(() => stageEvent(this.#staging, event));
+  async submit(event: SecretEvent): Promise<EventOutcome> {
+    const outcome = await this.#queue.enqueue(() => stageEvent(this.#staging, event));
+    if (outcome.outcome === 'rejected') {
+      this.options.telemetry?.rejected((outcome.errors[0]?.code as SecretErrorCode | undefined) ?? 'invalid');
+    }
+    return outcome;
   }
 
   /** Readiness: false while audit rows cannot be written (new versions wait) or the bucket is down. */

@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { Registry } from 'prom-client';
 import { Buckets, SECRET_APPLY_AAD, secretManifest, validatePayload } from '#keyway/contracts';
 import { Keyring } from '#keyway/key-material';
 import { connectNats, provisionKeywayBucket } from '#keyway/messaging';
@@ -8,6 +9,7 @@ import { decodeSecret } from '#keyway/secrets';
 import { PostgresAuditStore } from './audit-log.js';
 import type { SecretWatcherConfig } from './config.js';
 import { KvCredentialSink } from './credential-publisher.js';
+import { CredentialTelemetry } from './credential-telemetry.js';
 import { SECRET_WATCHER_MIGRATIONS } from './migrations/index.js';
 import { SourcePrecedence } from './precedence.js';
 import { Reconciler } from './reconciler.js';
@@ -31,6 +33,7 @@ export interface SecretWatcherRuntime {
 export async function startRuntime(
   config: SecretWatcherConfig,
   logger: Logger,
+  metrics?: Registry,
 ): Promise<SecretWatcherRuntime> {
   const keyring = Keyring.parse(config.KEYWAY_DATA_KEYS);
   const ds = await openServiceDatabase({
@@ -50,6 +53,7 @@ export async function startRuntime(
     validation: { expiryWarningDays: config.SECRET_EXPIRY_WARNING_DAYS },
     deleteGraceSeconds: config.SECRET_DELETE_GRACE_SECONDS,
     logger,
+    telemetry: metrics ? new CredentialTelemetry(metrics) : undefined,
   });
   await reconciler.load();
 

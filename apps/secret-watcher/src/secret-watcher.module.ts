@@ -5,6 +5,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import { natsHealth } from '#keyway/messaging';
 import { HealthRegistry, OpsServer, createMetricsRegistry, type Logger } from '#keyway/observability';
 import { postgresHealth } from '#keyway/persistence';
@@ -15,6 +16,7 @@ import { SECRET_SERVICE, SecretsHandler } from './secrets.handler.js';
 const CONFIG = Symbol('SECRET_WATCHER_CONFIG');
 const LOGGER = Symbol('SECRET_WATCHER_LOGGER');
 export const RUNTIME = Symbol('SECRET_WATCHER_RUNTIME');
+const METRICS = Symbol('SECRET_WATCHER_METRICS');
 
 /** Serves /healthz, /readyz (Postgres, NATS, audit queue) and /metrics; stops the runtime last. */
 class SecretWatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -24,6 +26,7 @@ class SecretWatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(CONFIG) private readonly config: SecretWatcherConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(RUNTIME) private readonly runtime: SecretWatcherRuntime,
+    @Inject(METRICS) private readonly metrics: Registry,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -35,7 +38,7 @@ class SecretWatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
       port: this.config.HTTP_PORT,
       host: this.config.OPS_HOST,
       health,
-      metrics: createMetricsRegistry('secret-watcher'),
+      metrics: this.metrics,
     });
     const port = await this.#ops.start();
     this.logger.info({ port }, 'secret-watcher ready');
@@ -56,7 +59,12 @@ export class SecretWatcherModule {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: RUNTIME, useFactory: () => startRuntime(config, logger) },
+        { provide: METRICS, useFactory: () => createMetricsRegistry('secret-watcher') },
+        {
+          provide: RUNTIME,
+          inject: [METRICS],
+          useFactory: (metrics: Registry) => startRuntime(config, logger, metrics),
+        },
         { provide: SECRET_SERVICE, inject: [RUNTIME], useFactory: (r: SecretWatcherRuntime) => r.service },
         SecretWatcherLifecycle,
       ],

@@ -23,7 +23,11 @@ describe('ops server', () => {
         checks: { nats: { ok: true }, postgres: { ok: false, detail: 'connection refused' } },
       });
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('keyway_process_cpu');
+      const scraped = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(scraped).toContain('keyway_process_cpu');
+      // Readiness as a gauge, read at scrape time: postgres is failing now.
+      expect(scraped).toMatch(/keyway_readiness_check_up\{check="postgres",service="t"\} 0/);
+      expect(scraped).toMatch(/keyway_readiness_check_up\{check="nats",service="t"\} 1/);
     } finally {
       await server.stop();
     }

@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import type { HealthRegistry } from './health.js';
+
+const READINESS_METRIC = 'keyway_readiness_check_up';
 
 export interface OpsServerOptions {
   port: number;
@@ -22,7 +24,9 @@ export interface OpsServerOptions {
 export class OpsServer {
   #server?: http.Server;
 
-  constructor(private readonly options: OpsServerOptions) {}
+  constructor(private readonly options: OpsServerOptions) {
+    exportReadiness(options.metrics, options.health);
+  }
 
   async start(): Promise<number> {
     // The handler's promise is never left floating: every path ends in a reply, errors included.
@@ -76,4 +80,23 @@ export class OpsServer {
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
+}
+
+/**
+ * Each readiness check as a gauge (1 ok, 0 failing), asked at scrape time: alerts such as "audit
+ * writer failing" read what /readyz says without a probe of their own.
+ */
+function exportReadiness(registry: Registry, health: HealthRegistry): void {
+  if (registry.getSingleMetric(READINESS_METRIC)) return;
+  new Gauge({
+    name: READINESS_METRIC,
+    help: 'Readiness checks of this process (/readyz), 1 when passing',
+    labelNames: ['check'],
+    registers: [registry],
+    async collect() {
+      const report = await health.report();
+      this.reset();
+      for (const [check, result] of Object.entries(report.checks)) this.set({ check }, result.ok ? 1 : 0);
+    },
+  });
 }

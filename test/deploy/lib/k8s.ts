@@ -15,7 +15,13 @@ export interface K8sObject {
   [key: string]: any;
 }
 
-export const KUSTOMIZATIONS = ['k8s/base', 'k8s/istio-crds', 'k8s/overlays/local', 'k8s/overlays/production'];
+export const KUSTOMIZATIONS = [
+  'k8s/base',
+  'k8s/istio-crds',
+  'k8s/overlays/local',
+  'k8s/overlays/production',
+  'k8s/monitoring',
+];
 export const OVERLAYS = ['k8s/overlays/local', 'k8s/overlays/production'];
 
 export interface Kustomization {
