@@ -24,6 +24,30 @@ const RESOURCE_ALIASES: Record<string, string> = {
   po: 'pods',
 };
 
+/** Every resource word the parser accepts (for shell completion). */
+export const RESOURCE_WORDS = Object.keys(RESOURCE_ALIASES);
+
+/** Top-level commands and their sub-command words: what `parseCommand` dispatches on. */
+export const COMMAND_WORDS: Record<string, string[]> = {
+  create: ['secret'],
+  apply: [],
+  delete: [],
+  get: [],
+  logs: [],
+  cert: ['issue', 'revoke'],
+  history: [],
+  audit: ['verify'],
+  'proxy-status': [],
+  status: [],
+  completion: ['bash', 'zsh'],
+  help: [],
+};
+
+/** Commands whose next word is a resource type. */
+export const RESOURCE_COMMANDS = ['get', 'delete', 'status'];
+
+export const OUTPUT_FORMATS = ['json', 'yaml', 'name', 'wide', 'jsonpath='];
+
 export const MANAGED_RESOURCES = [
   'secrets',
   'gateways',
@@ -75,6 +99,7 @@ export type Command = Common &
     | { verb: 'audit-verify' }
     | { verb: 'proxy-status' }
     | { verb: 'status'; resource?: ManagedResource; name?: string }
+    | { verb: 'completion'; shell: 'bash' | 'zsh' }
   );
 
 export function parseOutput(value: string | undefined): OutputFormat {
@@ -210,6 +235,10 @@ export function parseCommand(argv: string[]): Command {
       return { ...common, verb: 'audit-verify' };
     case 'proxy-status':
       return { ...common, verb: 'proxy-status' };
+    case 'completion':
+      if (rest[0] !== 'bash' && rest[0] !== 'zsh')
+        throw new UsageError('completion: use `completion bash` or `completion zsh`');
+      return { ...common, verb: 'completion', shell: rest[0] };
     case 'status':
       return {
         ...common,
@@ -243,6 +272,8 @@ export const HELP = `keyway: kubectl-style client for the keyway api
   keyway logs -n istio-system POD -c istio-proxy|ingress-sds     keyway logs SERVICE [--tail N]
   keyway cert issue HOST --out DIR [--issuer CA] [--team T] [--no-client]   keyway cert revoke SERIAL [--reason R]
   keyway history NAME -n NS      keyway audit verify      keyway proxy-status      keyway status [KIND [NAME]]
+  keyway completion bash|zsh     (source <(keyway completion bash))
+  -o wide adds columns: secrets (serial, not-after, issuer, sources, hosts), gateways, certificates.
 
   --server URL (KEYWAY_SERVER), --token TOKEN (KEYWAY_TOKEN), or ~/.keyway/config ({server, token});
   default: the local suite at http://127.0.0.1:8081 with .keyway/admin-token.

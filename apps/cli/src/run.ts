@@ -1,6 +1,7 @@
 import YAML from 'yaml';
 import { ApiClient, ApiRequestError, CliError } from './api-client.js';
 import { certIssue } from './cert-issue.js';
+import { completionScript } from './completion.js';
 import { HELP, type Command, type ManagedResource, type OutputFormat } from './command.js';
 import type { Io } from './io.js';
 import { jsonPath } from './jsonpath.js';
@@ -46,6 +47,9 @@ export class Runner {
   async run(cmd: Command): Promise<number> {
     const ns = cmd.namespace ?? 'default';
     switch (cmd.verb) {
+      case 'completion':
+        this.io.out(completionScript(cmd.shell));
+        return 0;
       case 'help':
         this.io.out(HELP);
         return 0;
@@ -222,7 +226,10 @@ export class Runner {
           this.io.err(
             `${new ApiRequestError(status, { ...item.error, message: `error when applying ${label}: ${item.error.message}` }).message}\n`,
           );
-        } else this.io.out(`${label} ${OUTCOME_WORD[item.outcome] ?? item.outcome}\n`);
+        } else {
+          this.io.out(`${label} ${OUTCOME_WORD[item.outcome] ?? item.outcome}\n`);
+          for (const w of applyWarnings(item)) this.io.err(`Warning: ${w}\n`);
+        }
       }
     }
     return failed ? 1 : 0;
@@ -320,7 +327,7 @@ export class Runner {
       for (const o of items) this.io.out(`${singular}/${o.metadata?.name}\n`);
       return;
     }
-    this.#table(tableView(resource, items, this.io.now(), allNamespaces));
+    this.#table(tableView(resource, items, this.io.now(), allNamespaces, output.kind === 'wide'));
   }
 
   /** -o json|yaml|jsonpath: true when it printed. */
@@ -341,6 +348,22 @@ export class Runner {
       'green' | undefined;
     return c ? paint(cell, c, this.io.isTTY) : cell;
   }
+}
+
+/**
+ * What kubectl prints as `Warning: ...` after an apply: the api's warnings (expiring soon, a copy
+ * shadowed by another source) and the conditions compilation put on the object (a refused server
+ * or route stays stored but does not serve), each with its code.
+ */
+export function applyWarnings(item: Obj): string[] {
+  const out = Array.isArray(item.warnings) ? item.warnings.map(String) : [];
+  const conditions: Obj[] = Array.isArray(item.status?.conditions) ? item.status.conditions : [];
+  for (const c of conditions) {
+    const where = [item.status?.resource, c.field].filter(Boolean).join(': ');
+    const verdict = c.severity === 'error' ? 'not served: ' : '';
+    out.push(`${where}: ${verdict}${c.message}${c.code ? ` (${c.code})` : ''}`);
+  }
+  return out;
 }
 
 function listOf(items: Obj[]): Obj {

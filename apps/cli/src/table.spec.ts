@@ -1,4 +1,5 @@
 import { age, formatTable, paint } from './table.js';
+import { applyWarnings } from './run.js';
 import { historyView, proxyStatusView, tableView } from './views.js';
 
 const now = new Date('2026-01-01T12:00:00Z');
@@ -100,5 +101,96 @@ describe('tables', () => {
     ]);
     expect(view.headers).toEqual(['NAME', 'NAMESPACE', 'GROUP', 'REPLICA', 'LDS', 'SDS']);
     expect(view.rows[0].slice(4)).toEqual(['SYNCED', 'NACKED']);
+  });
+});
+
+describe('-o wide and apply warnings', () => {
+  const secret = {
+    metadata: {
+      name: 'web',
+      namespace: 'team-a',
+      annotations: {
+        'keyway.io/keys': 'tls.crt,tls.key',
+        'keyway.io/serial': '0a1b',
+        'keyway.io/not-after': '2027-01-01T00:00:00.000Z',
+        'keyway.io/issuer': 'CN=Team A CA',
+        'keyway.io/sources': 'api,directory',
+        'keyway.io/hosts': 'web.example.com,*.web.example.com',
+      },
+    },
+    type: 'kubernetes.io/tls',
+  };
+
+  it('adds serial, not-after, issuer, sources and hosts to secrets', () => {
+    const view = tableView('secrets', [secret], now, false, true);
+    expect(view.headers).toEqual([
+      'NAME',
+      'TYPE',
+      'DATA',
+      'AGE',
+      'SERIAL',
+      'NOT-AFTER',
+      'ISSUER',
+      'SOURCES',
+      'HOSTS',
+    ]);
+    expect(view.rows[0].slice(4)).toEqual([
+      '0a1b',
+      '2027-01-01T00:00:00.000Z',
+      'CN=Team A CA',
+      'api,directory',
+      'web.example.com,*.web.example.com',
+    ]);
+    // With -A the namespace still comes first.
+    expect(tableView('secrets', [secret], now, true, true).headers.slice(0, 2)).toEqual([
+      'NAMESPACE',
+      'NAME',
+    ]);
+    // The plain table is unchanged.
+    expect(tableView('secrets', [secret], now).headers).toEqual(['NAME', 'TYPE', 'DATA', 'AGE']);
+  });
+
+  it("adds a gateway's servers, hosts and credentials", () => {
+    const gw = {
+      metadata: { name: 'gw' },
+      spec: {
+        servers: [
+          {
+            port: { number: 443, protocol: 'HTTPS' },
+            hosts: ['a.example.com'],
+            tls: { credentialName: 'a-cred' },
+          },
+          { port: { number: 80, protocol: 'HTTP' }, hosts: ['a.example.com'] },
+        ],
+      },
+    };
+    expect(tableView('gateways', [gw], now, false, true).rows[0].slice(2)).toEqual([
+      'HTTPS/443,HTTP/80',
+      'a.example.com',
+      'a-cred',
+    ]);
+  });
+
+  it('turns api warnings and compilation conditions into kubectl-style warnings', () => {
+    expect(
+      applyWarnings({
+        warnings: ['Secret/team-a/web: tls.crt: expires in 5 days'],
+        status: {
+          resource: 'Gateway/team-a/gw',
+          conditions: [
+            {
+              field: 'spec.servers[1].tls.credentialName',
+              code: 'UnknownCredential',
+              message: 'no credential x',
+              severity: 'error',
+            },
+          ],
+        },
+      }),
+    ).toEqual([
+      'Secret/team-a/web: tls.crt: expires in 5 days',
+      'Gateway/team-a/gw: spec.servers[1].tls.credentialName: not served: no credential x (UnknownCredential)',
+    ]);
+    expect(applyWarnings({ outcome: 'created' })).toEqual([]);
   });
 });

@@ -23,14 +23,62 @@ function dataCount(o: Obj): number {
   return keys === '' ? 0 : keys.split(',').length;
 }
 
-export function tableView(resource: string, items: Obj[], now: Date, allNamespaces = false): TableView {
-  const withNs = (headers: string[], rows: string[][]): TableView =>
-    allNamespaces
+/** `-o wide`: columns kubectl would hide from the plain table, appended per resource. */
+function wideColumns(resource: string): { headers: string[]; cells: (o: Obj) => string[] } | undefined {
+  const note = (o: Obj, key: string) => String(meta(o).annotations?.[`keyway.io/${key}`] ?? '') || '<none>';
+  switch (resource) {
+    case 'secrets':
+      return {
+        headers: ['SERIAL', 'NOT-AFTER', 'ISSUER', 'SOURCES', 'HOSTS'],
+        cells: (o) => ['serial', 'not-after', 'issuer', 'sources', 'hosts'].map((k) => note(o, k)),
+      };
+    case 'gateways':
+      return {
+        headers: ['SERVERS', 'HOSTS', 'CREDENTIALS'],
+        cells: (o) => {
+          const servers: Obj[] = o.spec?.servers ?? [];
+          return [
+            list(servers.map((sv) => `${sv.port?.protocol ?? '?'}/${sv.port?.number ?? '?'}`)),
+            list([...new Set(servers.flatMap((sv) => sv.hosts ?? []))]),
+            list([
+              ...new Set(servers.flatMap((sv) => (sv.tls?.credentialName ? [sv.tls.credentialName] : []))),
+            ]),
+          ];
+        },
+      };
+    case 'certificates':
+      return {
+        headers: ['ISSUER', 'SERIAL', 'NOT-AFTER', 'RENEWAL'],
+        cells: (o) => [
+          o.spec?.issuerRef?.name ?? o.spec?.issuer ?? '<none>',
+          o.status?.serial ?? '<none>',
+          o.status?.notAfter ?? '<none>',
+          o.status?.renewalTime ?? '<none>',
+        ],
+      };
+    default:
+      return undefined;
+  }
+}
+
+export function tableView(
+  resource: string,
+  items: Obj[],
+  now: Date,
+  allNamespaces = false,
+  wide = false,
+): TableView {
+  const extra = wide ? wideColumns(resource) : undefined;
+  const withNs = (headers: string[], rows: string[][]): TableView => {
+    const h = extra ? [...headers, ...extra.headers] : headers;
+    const r = extra ? rows.map((row, i) => [...row, ...extra.cells(items[i])]) : rows;
+    return allNamespaces
       ? {
-          headers: ['NAMESPACE', ...headers],
-          rows: rows.map((r, i) => [String(meta(items[i]).namespace ?? ''), ...r]),
+          headers: ['NAMESPACE', ...h],
+          rows: r.map((row, i) => [String(meta(items[i]).namespace ?? ''), ...row]),
         }
-      : { headers, rows };
+      : { headers: h, rows: r };
+  };
   const created = (o: Obj) => age(meta(o).creationTimestamp, now);
   switch (resource) {
     case 'secrets':

@@ -118,6 +118,11 @@ export class Reconciler {
     await this.#queue.stop();
   }
 
+  /** Every source's copy of one Secret (for get: which copies the served one shadows). */
+  copiesOf(namespace: string, name: string): ReadonlyMap<SourceName, SecretEntry> {
+    return this.#state.copiesOf(namespace, name);
+  }
+
   /** The winning source's entry of every Secret, for get/list. */
   secrets(
     namespace?: string,

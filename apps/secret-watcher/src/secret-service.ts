@@ -15,6 +15,7 @@ import type { Keyring } from '#keyway/key-material';
 import {
   decodeSecret,
   isCaCertName,
+  summarizeCertificate,
   verifyChain,
   type ChainedAuditRow,
   type ChainVerification,
@@ -100,11 +101,10 @@ export class SecretService {
   summaries(namespace?: string): SecretSummary[] {
     return this.reconciler.secrets(namespace).map(({ entry, namespace: ns, name, served }) => {
       const v = entry.validation;
-      const notAfter = v.keyPair
-        ? new Date(v.keyPair.chain[0].validTo).toISOString()
-        : v.root
-          ? new Date(v.root.cas[0].validTo).toISOString()
-          : undefined;
+      const head = v.keyPair?.chain[0] ?? v.root?.cas[0];
+      const cert = head ? summarizeCertificate(head) : undefined;
+      const notAfter = head ? new Date(head.validTo).toISOString() : undefined;
+      const sources = [...this.reconciler.copiesOf(ns, name).keys()].filter((s) => s !== entry.source);
       return {
         namespace: ns,
         name,
@@ -114,6 +114,16 @@ export class SecretService {
         revision: served?.revision ?? 0,
         contentHash: served?.contentHash ?? '',
         ...(notAfter ? { notAfter } : {}),
+        ...(cert
+          ? {
+              serial: cert.serial,
+              issuer: cert.issuer,
+              hosts: v.keyPair
+                ? cert.sans.flatMap((s) => (/^(DNS|IP):/.test(s) ? [s.slice(s.indexOf(':') + 1)] : []))
+                : [],
+            }
+          : {}),
+        sources: [entry.source, ...sources],
         createdAt: entry.createdAt,
         updatedAt: entry.updatedAt,
       };

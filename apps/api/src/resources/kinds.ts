@@ -68,6 +68,12 @@ export function secretObject(summary: Obj): Obj {
         'keyway.io/source': String(summary.source ?? ''),
         'keyway.io/keys': keys.join(','),
         ...(summary.notAfter ? { 'keyway.io/not-after': String(summary.notAfter) } : {}),
+        ...(summary.serial ? { 'keyway.io/serial': String(summary.serial) } : {}),
+        ...(summary.issuer ? { 'keyway.io/issuer': String(summary.issuer) } : {}),
+        ...(Array.isArray(summary.hosts) ? { 'keyway.io/hosts': (summary.hosts as string[]).join(',') } : {}),
+        ...(Array.isArray(summary.sources)
+          ? { 'keyway.io/sources': (summary.sources as string[]).join(',') }
+          : {}),
         ...(summary.updatedAt ? { 'keyway.io/updated-at': String(summary.updatedAt) } : {}),
       },
     },

@@ -56,6 +56,13 @@ export const secretSummary = z.object({
   revision: z.number().int(),
   contentHash: z.string(),
   notAfter: z.string().optional(),
+  /** The served certificate (leaf, or first CA of a validation context): for `get -o wide`. */
+  serial: z.string().optional(),
+  issuer: z.string().optional(),
+  /** DNS and IP SANs of the leaf: the hosts it can serve. */
+  hosts: z.array(z.string()).optional(),
+  /** Every source holding a copy, the served one first (the others are shadowed). */
+  sources: z.array(z.string()).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
