@@ -384,6 +384,14 @@ describe('keyway CLI against the api', () => {
       code: 0,
       out: 'gateway: listener 0.0.0.0_8443 ready\n',
     });
+    // JSON lines read as text by default, raw with -o json.
+    expect(await keyway(['logs', 'sds-server'])).toMatchObject({
+      code: 0,
+      out: '-  -      -  pushed secret  namespace=istio-system  resource=kubernetes://httpbin-credential\n',
+    });
+    expect((await keyway(['logs', 'sds-server', '-o', 'json'])).out).toBe(
+      '{"msg":"pushed secret","namespace":"istio-system","resource":"kubernetes://httpbin-credential"}\n',
+    );
   }, 30_000);
 
   it('fails clearly: unreachable server, bad token, bad file, invalid manifest, usage', async () => {

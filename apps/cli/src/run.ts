@@ -1,6 +1,7 @@
 import YAML from 'yaml';
 import { ApiClient, ApiRequestError, CliError } from './api-client.js';
 import { certIssue } from './cert-issue.js';
+import { formatLogText } from '#keyway/observability';
 import { completionScript } from './completion.js';
 import { HELP, type Command, type ManagedResource, type OutputFormat } from './command.js';
 import type { Io } from './io.js';
@@ -86,7 +87,8 @@ export class Runner {
                 `/api/v1/namespaces/${enc(ns)}/pods/${enc(cmd.target)}/log?container=${enc(cmd.container ?? 'istio-proxy')}${tail ? `&${tail}` : ''}`,
               )
             : await this.api.request<string>('GET', `/v1/logs/${enc(cmd.target)}${tail ? `?${tail}` : ''}`);
-        this.io.out(String(text));
+        // Services log JSON for machines; people get readable lines unless they ask for -o json.
+        this.io.out(cmd.output.kind === 'json' ? String(text) : formatLogText(String(text)));
         return 0;
       }
       case 'cert-issue':

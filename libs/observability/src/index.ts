@@ -3,3 +3,4 @@ export * from './nest-logger.js';
 export * from './metrics.js';
 export * from './health.js';
 export * from './ops-server.js';
+export * from './log-line.js';
