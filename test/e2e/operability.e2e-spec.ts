@@ -97,3 +97,78 @@ describe('keyway get -o wide', () => {
     expect(later).toContain('later.example.com');
   });
 });
+
+describe('keyway describe', () => {
+  const gateway = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: web-gateway
+  namespace: team-a
+spec:
+  selector:
+    istio: ingressgateway
+  servers:
+  - port: {number: 443, name: https-later, protocol: HTTPS}
+    tls: {mode: SIMPLE, credentialName: later}
+    hosts: [later.example.com]
+  - port: {number: 443, name: https-typo, protocol: HTTPS}
+    tls: {mode: SIMPLE, credentialName: latre}
+    hosts: [typo.example.com]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: later
+  namespace: team-a
+spec:
+  hosts: [later.example.com]
+  gateways: [web-gateway]
+  http:
+  - match: [{uri: {prefix: /status}}]
+    route: [{destination: {host: httpbin.default.svc.cluster.local, port: {number: 8000}}}]
+`;
+
+  beforeAll(async () => {
+    expect((await s.keyway(['apply', '-f', '-'], gateway)).code).toBe(0);
+  });
+
+  it('a secret: its certificate, the Gateway servers that use it, its revisions', async () => {
+    const out = await s.keyway(['describe', 'secret', 'later', '-n', 'team-a']);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(out.stdout).toMatch(/^Name:\s+later$/m);
+    expect(out.stdout).toMatch(/^Source:\s+api$/m);
+    expect(out.stdout).toMatch(/^ {2}Hosts:\s+later\.example\.com$/m);
+    expect(out.stdout).toMatch(/^ {2}Not After:\s+\S+ \(expires in 29\dd\)$/m);
+    expect(out.stdout).toMatch(
+      /^Used By:\n\s+GATEWAY.*\n\s+team-a\/web-gateway\s+https-later \(HTTPS\/443\)\s+later\.example\.com\s+SIMPLE/m,
+    );
+    expect(out.stdout).toMatch(/^Revisions \(last 5\):\n\s+REVISION.*\n\s+1\s+created\s+/m);
+  });
+
+  it('a gateway: servers with their compiled listener and route names, bound VirtualServices, a missing credential', async () => {
+    const out = await s.keyway(['describe', 'gateway', 'web-gateway', '-n', 'team-a']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(
+      /443\s+https-later\s+HTTPS\s+later\.example\.com\s+SIMPLE\s+later\s+0\.0\.0\.0_443\s+https\.443\.https-later\.web-gateway\.team-a/,
+    );
+    expect(out.stdout).toMatch(/https-typo\s+HTTPS\s+typo\.example\.com\s+SIMPLE\s+latre \(not found\)/);
+    expect(out.stdout).toMatch(
+      /^Virtual Services:\n\s+NAMESPACE\/NAME\s+HOSTS\n\s+team-a\/later\s+later\.example\.com$/m,
+    );
+  });
+
+  it('a virtual service: the gateways it binds and its routes', async () => {
+    const out = await s.keyway(['describe', 'vs', 'later', '-n', 'team-a']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^Bound To:\s+team-a\/web-gateway$/m);
+    expect(out.stdout).toMatch(/0\s+uri prefix \/status\s+httpbin\.default\.svc\.cluster\.local:8000/);
+  });
+
+  it('something that does not exist: NotFound and exit 1', async () => {
+    const out = await s.keyway(['describe', 'secret', 'nope', '-n', 'team-a']);
+    expect(out).toMatchObject({
+      code: 1,
+      stderr: 'Error from server (NotFound): secrets "nope" not found\n',
+    });
+  });
+});

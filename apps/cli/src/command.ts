@@ -40,11 +40,12 @@ export const COMMAND_WORDS: Record<string, string[]> = {
   'proxy-status': [],
   status: [],
   completion: ['bash', 'zsh'],
+  describe: [],
   help: [],
 };
 
 /** Commands whose next word is a resource type. */
-export const RESOURCE_COMMANDS = ['get', 'delete', 'status'];
+export const RESOURCE_COMMANDS = ['get', 'delete', 'status', 'describe'];
 
 export const OUTPUT_FORMATS = ['json', 'yaml', 'name', 'wide', 'jsonpath='];
 
@@ -100,7 +101,11 @@ export type Command = Common &
     | { verb: 'proxy-status' }
     | { verb: 'status'; resource?: ManagedResource; name?: string }
     | { verb: 'completion'; shell: 'bash' | 'zsh' }
+    | { verb: 'describe'; kind: DescribeKind; name: string }
   );
+
+export const DESCRIBE_KINDS = ['secrets', 'gateways', 'virtualservices', 'certificates', 'proxies'] as const;
+export type DescribeKind = (typeof DESCRIBE_KINDS)[number];
 
 export function parseOutput(value: string | undefined): OutputFormat {
   if (value === undefined) return { kind: 'table' };
@@ -235,6 +240,17 @@ export function parseCommand(argv: string[]): Command {
       return { ...common, verb: 'audit-verify' };
     case 'proxy-status':
       return { ...common, verb: 'proxy-status' };
+    case 'describe': {
+      const [type, name] = splitSlash(rest);
+      const word = (type ?? '').toLowerCase();
+      const kind = word === 'proxy' || word === 'proxies' ? 'proxies' : resolveResource(type);
+      if (!(DESCRIBE_KINDS as readonly string[]).includes(kind))
+        throw new UsageError(
+          `describe: use secret, gateway, virtualservice, certificate or proxy, not ${JSON.stringify(type)}`,
+        );
+      if (!name) throw new UsageError(`describe ${type}: a NAME is required`);
+      return { ...common, verb: 'describe', kind: kind as DescribeKind, name };
+    }
     case 'completion':
       if (rest[0] !== 'bash' && rest[0] !== 'zsh')
         throw new UsageError('completion: use `completion bash` or `completion zsh`');
@@ -272,6 +288,7 @@ export const HELP = `keyway: kubectl-style client for the keyway api
   keyway logs -n istio-system POD -c istio-proxy|ingress-sds     keyway logs SERVICE [--tail N]
   keyway cert issue HOST --out DIR [--issuer CA] [--team T] [--no-client]   keyway cert revoke SERIAL [--reason R]
   keyway history NAME -n NS      keyway audit verify      keyway proxy-status      keyway status [KIND [NAME]]
+  keyway describe secret|gateway|virtualservice|certificate|proxy NAME [-n NS]
   keyway completion bash|zsh     (source <(keyway completion bash))
   -o wide adds columns: secrets (serial, not-after, issuer, sources, hosts), gateways, certificates.
 

@@ -3,6 +3,13 @@ import { ApiClient, ApiRequestError, CliError } from './api-client.js';
 import { certIssue } from './cert-issue.js';
 import { formatLogText } from '#keyway/observability';
 import { completionScript } from './completion.js';
+import {
+  describeCertificate,
+  describeGateway,
+  describeProxy,
+  describeSecret,
+  describeVirtualService,
+} from './describe.js';
 import { HELP, type Command, type ManagedResource, type OutputFormat } from './command.js';
 import type { Io } from './io.js';
 import { jsonPath } from './jsonpath.js';
@@ -51,6 +58,8 @@ export class Runner {
       case 'completion':
         this.io.out(completionScript(cmd.shell));
         return 0;
+      case 'describe':
+        return this.#describe(cmd, ns);
       case 'help':
         this.io.out(HELP);
         return 0;
@@ -235,6 +244,82 @@ export class Runner {
       }
     }
     return failed ? 1 : 0;
+  }
+
+  /** Fetches what the object is and what refers to it, then prints it the way kubectl describe does. */
+  async #describe(cmd: Extract<Command, { verb: 'describe' }>, ns: string): Promise<number> {
+    const one = async (plural: string): Promise<Obj | undefined> => {
+      const r = await this.api.raw('GET', `/v1/namespaces/${enc(ns)}/${plural}/${enc(cmd.name)}`);
+      if (r.status === 404) return undefined;
+      if (r.status >= 400) throw new ApiRequestError(r.status, r.body as Obj);
+      return r.body as Obj;
+    };
+    const all = async (plural: string): Promise<Obj[]> =>
+      ((await this.api.request<Obj>('GET', `/v1/resources/${plural}?limit=1000`)).items ?? []) as Obj[];
+    const statusOf = async (kind: string): Promise<Obj | undefined> => {
+      const q = new URLSearchParams({ kind, namespace: ns, name: cmd.name });
+      return ((await this.api.request<Obj>('GET', `/v1/status?${q}`)).items ?? [])[0] as Obj | undefined;
+    };
+    const notFound = () => {
+      this.io.err(`Error from server (NotFound): ${cmd.kind} "${cmd.name}" not found\n`);
+      return 1;
+    };
+    const now = this.io.now();
+    switch (cmd.kind) {
+      case 'secrets': {
+        const secret = await one('secrets');
+        if (!secret) return notFound();
+        const [gateways, proxies, history] = await Promise.all([
+          all('gateways'),
+          this.api.request<Obj>('GET', `/v1/proxies?namespace=${enc(ns)}`),
+          this.api.request<Obj>(
+            'GET',
+            `/v1/namespaces/${enc(ns)}/credentials/${enc(cmd.name)}/history?limit=1000`,
+          ),
+        ]);
+        this.io.out(
+          describeSecret({
+            secret,
+            gateways,
+            proxies: proxies.items ?? [],
+            history: history.items ?? [],
+            now,
+          }),
+        );
+        return 0;
+      }
+      case 'gateways': {
+        const gateway = await one('gateways');
+        if (!gateway) return notFound();
+        const [virtualServices, secrets, status] = await Promise.all([
+          all('virtualservices'),
+          this.api.request<Obj>('GET', `/v1/namespaces/${enc(ns)}/secrets?limit=1000`),
+          statusOf('Gateway'),
+        ]);
+        this.io.out(describeGateway({ gateway, virtualServices, secrets: secrets.items ?? [], status }));
+        return 0;
+      }
+      case 'virtualservices': {
+        const vs = await one('virtualservices');
+        if (!vs) return notFound();
+        const [gateways, status] = await Promise.all([all('gateways'), statusOf('VirtualService')]);
+        this.io.out(describeVirtualService(vs, gateways, status));
+        return 0;
+      }
+      case 'certificates': {
+        const cert = await one('certificates');
+        if (!cert) return notFound();
+        this.io.out(describeCertificate(cert, now));
+        return 0;
+      }
+      case 'proxies': {
+        const r = await this.api.request<Obj>('GET', `/v1/proxies?namespace=${enc(ns)}`);
+        const proxy = ((r.items ?? []) as Obj[]).find((p) => p.nodeId === cmd.name);
+        if (!proxy) return notFound();
+        this.io.out(describeProxy(proxy));
+        return 0;
+      }
+    }
   }
 
   async #delete(cmd: Extract<Command, { verb: 'delete' }>, ns: string): Promise<number> {

@@ -206,8 +206,16 @@ export class RoutingService {
     return okReply({ manifest: stored.manifest, source: stored.source });
   }
 
-  list(kind: RoutingResource['kind'], namespace?: string): CommandReply<{ items: ResourceSummary[] }> {
-    return okReply({ items: this.store.list(kind, namespace).map((s) => summary(s.resource, s.source)) });
+  /** Each object with its manifest, as kubectl lists return whole objects. */
+  list(
+    kind: RoutingResource['kind'],
+    namespace?: string,
+  ): CommandReply<{ items: Array<ResourceSummary & { manifest: unknown }> }> {
+    return okReply({
+      items: this.store
+        .list(kind, namespace)
+        .map((s) => ({ ...summary(s.resource, s.source), manifest: s.manifest })),
+    });
   }
 
   status(filter: {

@@ -54,6 +54,15 @@ describe('resource kinds', () => {
       kind: 'Gateway',
       status: { accepted: true },
     });
+    // A list item: the object with the namespace it was stored under.
+    expect(
+      routingObject({
+        kind: 'Gateway',
+        namespace: 'team-a',
+        name: 'gw',
+        manifest: { kind: 'Gateway', metadata: { name: 'gw' } },
+      }),
+    ).toEqual({ kind: 'Gateway', metadata: { name: 'gw', namespace: 'team-a' } });
     expect(itemsOf({ items: [1] })).toEqual([1]);
     expect(itemsOf([2])).toEqual([2]);
     expect(itemsOf(undefined)).toEqual([]);

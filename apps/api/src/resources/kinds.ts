@@ -83,8 +83,16 @@ export function secretObject(summary: Obj): Obj {
 
 /** A routing service answer (a manifest, or `{ manifest, status }`) -> one Kubernetes object. */
 export function routingObject(result: Obj): Obj {
-  if (result.manifest && typeof result.manifest === 'object')
-    return { ...(result.manifest as Obj), ...(result.status ? { status: result.status } : {}) };
+  if (result.manifest && typeof result.manifest === 'object') {
+    const manifest = result.manifest as Obj;
+    const meta = manifest.metadata as Obj | undefined;
+    // A manifest from the routes directory may leave its namespace to the default it was read into.
+    const metadata =
+      typeof result.namespace === 'string' && meta?.namespace === undefined
+        ? { metadata: { ...meta, namespace: result.namespace } }
+        : {};
+    return { ...manifest, ...metadata, ...(result.status ? { status: result.status } : {}) };
+  }
   return result;
 }
 
