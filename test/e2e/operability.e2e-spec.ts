@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { waitFor } from '#keyway/testing';
 import { startWalkthroughSuite, type WalkthroughSuite } from './support.js';
 
 let s: WalkthroughSuite;
@@ -163,6 +164,23 @@ spec:
     expect(out.stdout).toMatch(/^Bound To:\s+team-a\/web-gateway$/m);
     expect(out.stdout).toMatch(/0\s+uri prefix \/status\s+httpbin\.default\.svc\.cluster\.local:8000/);
   });
+
+  it('keyway status: a row per Gateway and VirtualService, the dropped server with its code', async () => {
+    const out = await waitFor(
+      async () => {
+        const r = await s.keyway(['status', '-n', 'team-a']);
+        return /Gateway\/team-a\/web-gateway/.test(r.stdout) ? r : undefined;
+      },
+      { what: 'status rows for team-a', timeoutMs: 10_000 },
+    );
+    expect(out.stdout).toMatch(/Gateway\/team-a\/web-gateway\s+false\s+.*\(unknown-credential\)/);
+    expect(out.stdout).toMatch(/VirtualService\/team-a\/later\s+true/);
+    const described = await s.keyway(['describe', 'gateway', 'web-gateway', '-n', 'team-a']);
+    expect(described.stdout).toMatch(/^Accepted:\s+False$/m);
+    expect(described.stdout).toMatch(
+      /error\s+unknown-credential\s+spec\.servers\[1\]\.tls\.credentialName\s+no credential "latre"/,
+    );
+  }, 30_000);
 
   it('something that does not exist: NotFound and exit 1', async () => {
     const out = await s.keyway(['describe', 'secret', 'nope', '-n', 'team-a']);

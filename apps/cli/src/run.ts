@@ -168,7 +168,9 @@ export class Runner {
           rows: (r.items ?? []).map((s: Obj) => [
             s.resource,
             paint(String(s.accepted), s.accepted ? 'green' : 'red', this.io.isTTY),
-            (s.conditions ?? []).map((c: Obj) => `${c.field}: ${c.message}`).join('; ') || '-',
+            (s.conditions ?? [])
+              .map((c: Obj) => `${c.field}: ${c.message}${c.code ? ` (${c.code})` : ''}`)
+              .join('; ') || '-',
           ]),
         });
         return 0;

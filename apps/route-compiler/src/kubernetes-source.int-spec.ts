@@ -5,7 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Buckets, proxyGroupId, proxyKey, proxyRecord, xdsResourceRecord } from '#keyway/contracts';
+import {
+  Buckets,
+  credentialKey,
+  proxyGroupId,
+  proxyKey,
+  proxyRecord,
+  xdsResourceRecord,
+} from '#keyway/contracts';
 import { decodeMessage, TypeUrl } from '#keyway/envoy-api';
 import { connectNats, natsTransport, provisionKeywayBucket, TypedBucket } from '#keyway/messaging';
 import { createLogger } from '#keyway/observability';
@@ -156,6 +163,8 @@ beforeAll(async () => {
   nc = await connectNats({ url: config.NATS_URL, name: `route-compiler-kube-test-${suffix}` });
   snapshots = new TypedBucket(await provisionKeywayBucket(nc, Buckets.xdsSnapshots), xdsResourceRecord);
   proxies = new TypedBucket(await provisionKeywayBucket(nc, Buckets.proxies), proxyRecord);
+  // The Gateway's credential exists (a placeholder value: the route-compiler reads only keys).
+  await (await provisionKeywayBucket(nc, Buckets.credentials)).put(credentialKey(namespace, 'cred'), '{}');
 }, 60_000);
 
 afterAll(async () => {

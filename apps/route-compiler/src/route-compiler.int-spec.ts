@@ -7,8 +7,10 @@ import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
 import type { INestMicroservice } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { KV } from '@nats-io/kv';
 import {
   Buckets,
+  credentialKey,
   proxyGroupId,
   proxyKey,
   proxyRecord,
@@ -53,6 +55,15 @@ let nc: NatsConnection;
 let dir: string;
 let snapshots: TypedBucket<typeof xdsResourceRecord>;
 let proxies: TypedBucket<typeof proxyRecord>;
+let credentials: KV;
+
+/**
+ * A credential in the bucket, as the secret-watcher publishes one: the route-compiler reads only the
+ * key (headers only), so the value here is a placeholder, never key material.
+ */
+async function credentialExists(name: string): Promise<void> {
+  await credentials.put(credentialKey(namespace, name), JSON.stringify({ placeholder: true }));
+}
 
 const gateway = (name: string, host: string, portName: string) => ({
   apiVersion: 'networking.istio.io/v1',
@@ -138,6 +149,8 @@ beforeAll(async () => {
   nc = await connectNats({ url: config.NATS_URL, name: `route-compiler-test-${suffix}` });
   snapshots = new TypedBucket(await provisionKeywayBucket(nc, Buckets.xdsSnapshots), xdsResourceRecord);
   proxies = new TypedBucket(await provisionKeywayBucket(nc, Buckets.proxies), proxyRecord);
+  credentials = await provisionKeywayBucket(nc, Buckets.credentials);
+  for (const gw of ['api-gw', 'file-gw', 'outcome-gw']) await credentialExists(`${gw}-credential`);
 }, 60_000);
 
 afterAll(async () => {
@@ -320,6 +333,69 @@ describe('route-compiler service', () => {
       error: { code: 'invalid', errors: [expect.objectContaining({ field: 'spec.servers[0].tls' })] },
     });
   });
+
+  it('drops a server whose credential is missing alone, reports it, and brings it in once the credential appears', async () => {
+    // One apply, two servers on the shared port 443: one credential exists, the other is misspelled.
+    const twoServers = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'late-gw', namespace },
+      spec: {
+        selector: labels,
+        servers: [
+          {
+            port: { number: 443, name: 'https-good', protocol: 'HTTPS' },
+            tls: { mode: 'SIMPLE', credentialName: 'api-gw-credential' },
+            hosts: ['good.example.com'],
+          },
+          {
+            port: { number: 443, name: 'https-late', protocol: 'HTTPS' },
+            tls: { mode: 'SIMPLE', credentialName: 'late-credential' },
+            hosts: ['late.example.com'],
+          },
+        ],
+      },
+    };
+    await client.call(Subjects.routing.apply, { schemaVersion: 1, manifest: twoServers, actor });
+    const goodRoute = `${TypeUrl.RouteConfiguration} https.443.https-good.late-gw.${namespace}`;
+    const lateRoute = `${TypeUrl.RouteConfiguration} https.443.https-late.late-gw.${namespace}`;
+    await waitFor(async () => (await versions()).has(goodRoute), {
+      what: 'the good server compiled',
+      timeoutMs: 10_000,
+    });
+    expect((await versions()).has(lateRoute)).toBe(false);
+    const status = await client.call<{
+      statuses: Array<{ resource: string; accepted: boolean; conditions: object[] }>;
+    }>(Subjects.routing.status, { schemaVersion: 1, kind: 'Gateway', namespace, name: 'late-gw' });
+    expect(status.statuses).toEqual([
+      {
+        resource: `Gateway/${namespace}/late-gw`,
+        accepted: false,
+        conditions: [
+          expect.objectContaining({
+            field: 'spec.servers[1].tls.credentialName',
+            code: 'unknown-credential',
+            severity: 'error',
+          }),
+        ],
+      },
+    ]);
+
+    const appeared = performance.now();
+    await credentialExists('late-credential');
+    await waitFor(async () => (await versions()).has(lateRoute), {
+      what: 'the late server compiled',
+      timeoutMs: 5_000,
+    });
+    expect(performance.now() - appeared).toBeLessThan(1000);
+    await client.call(Subjects.routing.delete, {
+      schemaVersion: 1,
+      kind: 'Gateway',
+      namespace,
+      name: 'late-gw',
+      actor,
+    });
+  }, 30_000);
 
   it('keeps replicas in step: an apply handled by one reaches the other through Postgres', async () => {
     const replica = await startApp(appConfig);

@@ -10,11 +10,18 @@ import {
 } from '#keyway/contracts';
 import type { IrStatus } from '#keyway/ir';
 import { resourceId, type RoutingResource } from '#keyway/istio';
-import { provisionKeywayBucket, TypedBucket, watchBucket, type KvWatch } from '#keyway/messaging';
+import {
+  provisionKeywayBucket,
+  TypedBucket,
+  watchBucket,
+  watchBucketKeys,
+  type KvWatch,
+} from '#keyway/messaging';
 import type { Logger } from '#keyway/observability';
 import { groupRecord } from '#keyway/xds';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CompileScheduler } from './compile-scheduler.js';
+import { CredentialCatalog } from './credential-catalog.js';
 import { KubernetesSource } from './kubernetes-source.js';
 import { readManifestDirectory, watchDirectory } from './directory-source.js';
 import { GroupCompilers, mergeStatuses } from './group-compilers.js';
@@ -64,6 +71,8 @@ export class RoutingService {
   private snapshots?: TypedBucket<typeof xdsResourceRecord>;
   private groupRecords?: TypedBucket<typeof proxyGroupRecord>;
   private proxiesWatch?: KvWatch;
+  private credentialsWatch?: KvWatch;
+  private readonly credentials = new CredentialCatalog();
   private directoryWatch?: { close(): void };
   private kubernetes?: KubernetesSource;
   private unlisten?: () => Promise<void>;
@@ -128,6 +137,14 @@ export class RoutingService {
       });
       this.kubernetes.start();
     }
+    // Which credentials exist (keys only: the values are sealed key material this service never needs).
+    const credentials = await provisionKeywayBucket(nc, Buckets.credentials, this.options.kvReplicas);
+    this.credentialsWatch = await watchBucketKeys(
+      credentials,
+      { onEvent: (e) => void (this.credentials.apply(e) && this.scheduler.schedule()) },
+      { logger },
+    );
+    await this.credentialsWatch.ready;
     const proxies = await provisionKeywayBucket(nc, Buckets.proxies, this.options.kvReplicas);
     this.proxiesWatch = await watchBucket(
       proxies,
@@ -155,6 +172,7 @@ export class RoutingService {
     await this.kubernetes?.stop();
     await this.unlisten?.();
     await this.proxiesWatch?.stop();
+    await this.credentialsWatch?.stop();
     await this.scheduler.idle();
   }
 
@@ -275,7 +293,9 @@ export class RoutingService {
   private async publish(): Promise<void> {
     const snapshots = this.snapshots!;
     const groupRecords = this.groupRecords!;
-    const round = this.compilers.compile(this.store.inputs(), this.groups.groups());
+    const round = this.compilers.compile(this.store.inputs(), this.groups.groups(), (namespace) =>
+      this.credentials.names(namespace),
+    );
     for (const out of round.outputs) {
       for (const p of out.changes.puts) await snapshots.put(p.key, p.value);
       for (const key of out.changes.deletes) await snapshots.delete(key);

@@ -30,7 +30,56 @@ export async function watchBucket<S extends z.ZodType>(
   options: { key?: string; logger?: Logger } = {},
 ): Promise<KvWatch> {
   const typed = new TypedBucket(kv, schema);
-  const iter = await kv.watch({ key: options.key ?? '>' });
+  return follow(kv, { key: options.key ?? '>' }, handlers.onReady, async (entry) => {
+    try {
+      if (entry.operation === 'PUT') {
+        const value = typed.decode(entry.key, entry.value);
+        await handlers.onEvent({ kind: 'put', key: entry.key, value, revision: entry.revision });
+      } else {
+        await handlers.onEvent({ kind: 'delete', key: entry.key, revision: entry.revision });
+      }
+    } catch (e) {
+      options.logger?.error(
+        { bucket: typed.name, key: entry.key, err: e },
+        'skipped an invalid bucket entry',
+      );
+    }
+  });
+}
+
+export type KeyEvent = { kind: 'put' | 'delete'; key: string; revision: number };
+
+/**
+ * Which keys a bucket holds, without their values: the server sends headers only, so a consumer that
+ * needs to know only what exists (the route-compiler, which credentials exist) never receives the
+ * value (a sealed credential) at all. Same ready semantics as watchBucket.
+ */
+export async function watchBucketKeys(
+  kv: KV,
+  handlers: { onEvent(event: KeyEvent): void | Promise<void>; onReady?(): void | Promise<void> },
+  options: { key?: string; logger?: Logger } = {},
+): Promise<KvWatch> {
+  return follow(kv, { key: options.key ?? '>', headers_only: true }, handlers.onReady, async (entry) => {
+    try {
+      await handlers.onEvent({
+        kind: entry.operation === 'PUT' ? 'put' : 'delete',
+        key: entry.key,
+        revision: entry.revision,
+      });
+    } catch (e) {
+      options.logger?.error({ key: entry.key, err: e }, 'bucket key handler failed');
+    }
+  });
+}
+
+/** Delivers the watched keys' state, signals ready once it is all delivered, then follows changes. */
+async function follow(
+  kv: KV,
+  watchOptions: { key: string; headers_only?: boolean },
+  onReady: (() => void | Promise<void>) | undefined,
+  handle: (entry: KvWatchEntry) => Promise<void>,
+): Promise<KvWatch> {
+  const iter = await kv.watch(watchOptions);
   const initialCount = await initialStateSize(iter);
   let delivered = 0;
   let resolveReady!: () => void;
@@ -39,26 +88,14 @@ export async function watchBucket<S extends z.ZodType>(
   const markReady = async () => {
     if (isReady) return;
     isReady = true;
-    await handlers.onReady?.();
+    await onReady?.();
     resolveReady();
   };
   if (initialCount === 0) await markReady();
 
   const loop = (async () => {
     for await (const entry of iter as AsyncIterable<KvWatchEntry>) {
-      try {
-        if (entry.operation === 'PUT') {
-          const value = typed.decode(entry.key, entry.value);
-          await handlers.onEvent({ kind: 'put', key: entry.key, value, revision: entry.revision });
-        } else {
-          await handlers.onEvent({ kind: 'delete', key: entry.key, revision: entry.revision });
-        }
-      } catch (e) {
-        options.logger?.error(
-          { bucket: typed.name, key: entry.key, err: e },
-          'skipped an invalid bucket entry',
-        );
-      }
+      await handle(entry);
       delivered++;
       // `delta === 0` (nothing pending after this entry) as well as the count: entries purged or
       // expired between the consumer's creation and their delivery are counted but never arrive.

@@ -117,7 +117,10 @@ export class ObserveController {
       ...(kind ? { kind } : {}),
       ...(name ? { name } : {}),
     };
-    const items = itemsOf(await forward(this.commands, Subjects.routing.status, payload));
+    // The route-compiler answers `{ statuses }` (not a list page): reading it as `items` left
+    // `keyway status` empty.
+    const reply = (await forward(this.commands, Subjects.routing.status, payload)) as Obj | undefined;
+    const items: Obj[] = Array.isArray(reply?.statuses) ? (reply.statuses as Obj[]) : itemsOf(reply);
     const nsOf = (s: Obj) => String(s.resource ?? '').split('/')[1];
     return { items: allowed === undefined ? items : items.filter((s) => allowed.includes(nsOf(s))) };
   }
