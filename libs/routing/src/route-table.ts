@@ -33,11 +33,6 @@ export interface RouteTable {
   route(request: RoutableRequest, random?: number): RouteDecision;
 }
 
-export interface RouteTableOptions {
-  /** HCM's strip_any_host_port: match virtual hosts on the host without its port. */
-  stripAnyHostPort?: boolean;
-}
-
 interface CompiledRoute {
   name?: string;
   match: CompiledRouteMatch;
@@ -56,10 +51,7 @@ export type CompileResult = { ok: true; table: RouteTable } | { ok: false; error
  * Compiles a decoded RouteConfiguration into a matcher. Every problem is returned with its field
  * path, so the xDS client can NACK the whole resource and keep the last good one.
  */
-export function compileRouteConfiguration(
-  config: RouteConfiguration,
-  options: RouteTableOptions = {},
-): CompileResult {
+export function compileRouteConfiguration(config: RouteConfiguration): CompileResult {
   const errors: RoutingError[] = [];
   const seen = new Map<string, string>();
   const hosts: Array<{ domains: string[]; value: CompiledVirtualHost }> = [];
@@ -82,7 +74,7 @@ export function compileRouteConfiguration(
   });
   if (errors.length > 0) return { ok: false, errors };
   const index = buildDomainIndex(hosts);
-  const stripHostPort = options.stripAnyHostPort === true || config.ignore_port_in_host_matching === true;
+  const stripHostPort = config.ignore_port_in_host_matching === true;
   return { ok: true, table: new CompiledRouteTable(config.name ?? '', index, stripHostPort) };
 }
 

@@ -14,6 +14,13 @@ export interface ChainContext {
   serverNames: readonly string[];
   /** The chain's route table, read per request so RDS updates apply at once. */
   routes(): RouteTable | undefined;
+  /**
+   * HCM's strip_any_host_port: the port leaves Host before routing and forwarding, whether the
+   * routes came inline or over RDS (Envoy applies it in the connection manager, not the table).
+   */
+  stripAnyHostPort: boolean;
+  /** Where a redirect to a scheme's default port lands locally (443 -> SECURE_INGRESS_PORT). */
+  localRedirect(location: string): string;
 }
 
 export interface HandlerDeps {
@@ -45,7 +52,8 @@ async function handle(
   req: AnyRequest,
   res: AnyResponse,
 ): Promise<void> {
-  const authority = String(req.headers[':authority'] ?? req.headers.host ?? '');
+  const sent = String(req.headers[':authority'] ?? req.headers.host ?? '');
+  const authority = ctx.stripAnyHostPort ? stripPort(sent) : sent;
   const path = req.url ?? '/';
   if (!authority) return localReply(res, 400, 'missing host');
   if (ctx.serverNames.length > 0 && bestServerNameMatch(ctx.serverNames, stripPort(authority)) < 0) {
@@ -70,7 +78,7 @@ async function handle(
     case 'not-found':
       return localReply(res, 404);
     case 'redirect':
-      return localReply(res, decision.status, '', { location: decision.location });
+      return localReply(res, decision.status, '', { location: ctx.localRedirect(decision.location) });
     case 'direct': {
       const body = decision.body ?? Buffer.alloc(0);
       if (res.headersSent) return;

@@ -1,7 +1,7 @@
 import type { Logger } from '#keyway/observability';
 import type { GatewayMetrics } from '../admin/gateway-metrics.js';
 import type { ChainPlan, ListenerPlan } from '../model/listener-plan.js';
-import { bindPort, type PortMap } from '../model/port-map.js';
+import { bindPort, localRedirectLocation, type PortMap } from '../model/port-map.js';
 import type { ChainRuntime } from './chain-runtime.js';
 import { createRequestHandler } from './http-handler.js';
 import { ListenerRuntime } from './listener-runtime.js';
@@ -213,6 +213,8 @@ export class ListenerManager {
         serverNames: chain.tls ? chain.criteria.serverNames : [],
         routes: () =>
           app.inlineRoutes ?? (app.routeConfigName ? this.options.routes(app.routeConfigName) : undefined),
+        stripAnyHostPort: app.stripAnyHostPort,
+        localRedirect: (location) => localRedirectLocation(this.options.portMap, location),
       },
       { upstreams, metrics, logger, random },
     );

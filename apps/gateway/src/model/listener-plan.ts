@@ -216,7 +216,8 @@ function parseHcm(hcm: HcmMessage, field: string, problems: FieldProblem[]): Cha
   if (hcm.rds?.route_config_name)
     return { kind: 'http', routeConfigName: hcm.rds.route_config_name, stripAnyHostPort };
   if (hcm.route_config) {
-    const compiled = compileRouteConfiguration(hcm.route_config, { stripAnyHostPort });
+    // strip_any_host_port is applied per request by the chain (as for RDS), not by the table.
+    const compiled = compileRouteConfiguration(hcm.route_config);
     if (!compiled.ok) {
       problems.push({
         field: `${field}.route_config`,

@@ -29,3 +29,22 @@ export function parsePortMap(text: string): PortMap {
 export function bindPort(map: PortMap, listenerPort: number): number {
   return map.get(listenerPort) ?? listenerPort;
 }
+
+const DEFAULT_PORT: Record<string, number> = { 'https:': 443, 'http:': 80 };
+
+/**
+ * A redirect that lands on a scheme's default port (Envoy's https_redirect and require_tls leave the
+ * port out, meaning 443) points, locally, at the port that listener is bound to: with 443 served on
+ * 8443, `https://host/x` becomes `https://host:8443/x`. A location with an explicit port, or whose
+ * default port is not mapped, is left as it is.
+ */
+export function localRedirectLocation(map: PortMap, location: string): string {
+  const m = /^(https?:)\/\/([^/?#]*)(.*)$/i.exec(location);
+  if (!m) return location;
+  const [, scheme, authority, rest] = m;
+  // An explicit port (after a closing bracket for IPv6, or the only colon otherwise) stays.
+  if (/\]:\d+$/.test(authority) || (!authority.startsWith('[') && authority.includes(':'))) return location;
+  const listenerPort = DEFAULT_PORT[scheme.toLowerCase()];
+  const bound = bindPort(map, listenerPort);
+  return bound === listenerPort ? location : `${scheme}//${authority}:${bound}${rest}`;
+}
