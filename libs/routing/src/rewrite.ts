@@ -1,8 +1,9 @@
+import type { Re2Pattern } from './regex.js';
 import type { CompiledRouteMatch } from './route-match.js';
 
 /** A compiled path rewrite: prefix_rewrite over the matched prefix, or regex_rewrite over the path. */
 export type PathRewrite =
-  { kind: 'prefix'; replacement: string } | { kind: 'regex'; pattern: RegExp; substitution: string };
+  { kind: 'prefix'; replacement: string } | { kind: 'regex'; pattern: Re2Pattern; substitution: string };
 
 /**
  * Applies a rewrite to the path (query excluded). prefix_rewrite replaces what the route matched:

@@ -1,0 +1,114 @@
+/**
+ * Issue #13's attacks, as a hostile tenant would run them against a running suite (real CLI, real
+ * curl): each must leave every other team served.
+ */
+import { waitFor } from '#keyway/testing';
+import { run, startWalkthroughSuite, type CommandResult, type WalkthroughSuite } from './support.js';
+
+let w: WalkthroughSuite;
+let httpPort: number;
+
+const ok = (r: CommandResult) => {
+  if (r.code !== 0) throw new Error(`exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r;
+};
+
+/** One plain-HTTP request through the gateway: status code and seconds taken, as curl measures. */
+async function get(host: string, path: string): Promise<{ code: number; seconds: number }> {
+  const r = await run('curl', [
+    '-sS',
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code} %{time_total}',
+    '--max-time',
+    '10',
+    '-H',
+    `Host: ${host}`,
+    `http://127.0.0.1:${httpPort}${path}`,
+  ]);
+  const [code, seconds] = r.stdout.split(' ');
+  return { code: Number(code), seconds: Number(seconds) };
+}
+
+const plainHost = (name: string, host: string, match: string) => `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: ${name}
+spec:
+  selector:
+    istio: ingressgateway
+  servers:
+  - port: {number: 80, name: http-${name}, protocol: HTTP}
+    hosts: ["${host}"]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: ${name}
+spec:
+  hosts: ["${host}"]
+  gateways: [${name}]
+  http:
+  - match: [{uri: ${match}}]
+    route: [{destination: {host: httpbin, port: {number: 8000}}}]
+`;
+
+beforeAll(async () => {
+  w = await startWalkthroughSuite();
+  httpPort = w.suite.ports.gatewayHttp;
+  ok(await w.keyway(['apply', '-f', '-'], plainHost('victim', 'victim.example.com', '{prefix: /status}')));
+  await waitFor(
+    async () => ((await get('victim.example.com', '/status/418')).code === 418 ? true : undefined),
+    {
+      what: 'the victim host served',
+      timeoutMs: 15_000,
+    },
+  );
+}, 180_000);
+
+afterAll(async () => {
+  await w?.stop();
+});
+
+describe('regexes have one meaning: RE2, in linear time', () => {
+  it('a catastrophic pattern answers in milliseconds and the gateway keeps serving everyone', async () => {
+    ok(await w.keyway(['apply', '-f', '-'], plainHost('redos', 'redos.example.com', '{regex: "/status/(4+)+18"}')));
+    await waitFor(async () => ((await get('redos.example.com', '/status/418')).code === 418 ? true : undefined), {
+      what: 'the attacker host served',
+      timeoutMs: 15_000,
+    });
+    // V8's backtracking engine never returns on this input; RE2 is linear in it.
+    const attack = await get('redos.example.com', `/status/${'4'.repeat(40)}!`);
+    expect(attack.code).toBe(404);
+    expect(attack.seconds).toBeLessThan(1);
+    const long = await get('redos.example.com', `/status/${'4'.repeat(64 * 1024 - 16)}!`);
+    expect([404, 414, 431]).toContain(long.code);
+    expect(long.seconds).toBeLessThan(1);
+    const victim = await get('victim.example.com', '/status/418');
+    expect(victim.code).toBe(418);
+    expect(victim.seconds).toBeLessThan(1);
+    const ready = await fetch(`http://127.0.0.1:${w.suite.ports.gatewayAdmin}/ready`);
+    expect(ready.status).toBe(200);
+  }, 60_000);
+
+  it('a pattern RE2 accepts is accepted by the gateway too: no NACK holds back another team', async () => {
+    ok(
+      await w.keyway(['apply', '-f', '-'], plainHost('caseless', 'ci.example.com', '{regex: "(?i)/STATUS/.*"}')),
+    );
+    // Another team's new host, applied after the (?i) pattern, on the same shared port-80 routes.
+    ok(await w.keyway(['apply', '-f', '-'], plainHost('newcomer', 'new.example.com', '{prefix: /status}')));
+    await waitFor(
+      async () => ((await get('new.example.com', '/status/418')).code === 418 ? true : undefined),
+      {
+        what: "the other team's new host served",
+        timeoutMs: 15_000,
+      },
+    );
+    expect((await get('ci.example.com', '/status/418')).code).toBe(418);
+    const stats = await (await fetch(`http://127.0.0.1:${w.suite.ports.gatewayAdmin}/stats`)).text();
+    expect(stats).not.toMatch(
+      /keyway_gateway_xds_update_total\{[^}]*type="rds"[^}]*result="nack"[^}]*\} [1-9]/,
+    );
+  }, 60_000);
+});
