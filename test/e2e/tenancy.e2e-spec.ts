@@ -2,6 +2,7 @@
  * Issue #13's attacks, as a hostile tenant would run them against a running suite (real CLI, real
  * curl): each must leave every other team served.
  */
+import fs from 'node:fs';
 import { waitFor } from '#keyway/testing';
 import { run, startWalkthroughSuite, type CommandResult, type WalkthroughSuite } from './support.js';
 
@@ -73,11 +74,19 @@ afterAll(async () => {
 
 describe('regexes have one meaning: RE2, in linear time', () => {
   it('a catastrophic pattern answers in milliseconds and the gateway keeps serving everyone', async () => {
-    ok(await w.keyway(['apply', '-f', '-'], plainHost('redos', 'redos.example.com', '{regex: "/status/(4+)+18"}')));
-    await waitFor(async () => ((await get('redos.example.com', '/status/418')).code === 418 ? true : undefined), {
-      what: 'the attacker host served',
-      timeoutMs: 15_000,
-    });
+    ok(
+      await w.keyway(
+        ['apply', '-f', '-'],
+        plainHost('redos', 'redos.example.com', '{regex: "/status/(4+)+18"}'),
+      ),
+    );
+    await waitFor(
+      async () => ((await get('redos.example.com', '/status/418')).code === 418 ? true : undefined),
+      {
+        what: 'the attacker host served',
+        timeoutMs: 15_000,
+      },
+    );
     // V8's backtracking engine never returns on this input; RE2 is linear in it.
     const attack = await get('redos.example.com', `/status/${'4'.repeat(40)}!`);
     expect(attack.code).toBe(404);
@@ -94,7 +103,10 @@ describe('regexes have one meaning: RE2, in linear time', () => {
 
   it('a pattern RE2 accepts is accepted by the gateway too: no NACK holds back another team', async () => {
     ok(
-      await w.keyway(['apply', '-f', '-'], plainHost('caseless', 'ci.example.com', '{regex: "(?i)/STATUS/.*"}')),
+      await w.keyway(
+        ['apply', '-f', '-'],
+        plainHost('caseless', 'ci.example.com', '{regex: "(?i)/STATUS/.*"}'),
+      ),
     );
     // Another team's new host, applied after the (?i) pattern, on the same shared port-80 routes.
     ok(await w.keyway(['apply', '-f', '-'], plainHost('newcomer', 'new.example.com', '{prefix: /status}')));
@@ -111,4 +123,98 @@ describe('regexes have one meaning: RE2, in linear time', () => {
       /keyway_gateway_xds_update_total\{[^}]*type="rds"[^}]*result="nack"[^}]*\} [1-9]/,
     );
   }, 60_000);
+});
+
+/** The api process's resident memory, from /proc (kB -> MB). */
+function apiRssMb(): number {
+  const api = w.suite.processes.find((p) => p.name === 'api')!;
+  const status = fs.readFileSync(`/proc/${api.child.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+describe('attacker-controlled bodies are bounded before they are processed', () => {
+  let readOnly: string;
+  let writer: string;
+  const api = (path: string, init: RequestInit = {}) => fetch(`${w.suite.apiUrl}${path}`, init);
+  const admin = () => ({ authorization: `Bearer ${w.suite.adminToken}`, 'content-type': 'application/json' });
+
+  beforeAll(async () => {
+    expect(
+      (
+        await api('/v1/teams', {
+          method: 'POST',
+          headers: admin(),
+          body: JSON.stringify({ name: 'team-a', namespaces: ['team-a'] }),
+        })
+      ).status,
+    ).toBeLessThan(300);
+    const token = async (verbs: string[]) =>
+      (
+        (await (
+          await api('/v1/tokens', {
+            method: 'POST',
+            headers: admin(),
+            body: JSON.stringify({ name: verbs.join('-'), team: 'team-a', verbs }),
+          })
+        ).json()) as { token: string }
+      ).token;
+    readOnly = await token(['read']);
+    writer = await token(['read', 'write']);
+  });
+
+  it('a read-only token posting 4 MB of `---`: refused before the YAML is parsed, the api stays small', async () => {
+    const before = apiRssMb();
+    const body = '---\n'.repeat(1_000_000);
+    const started = performance.now();
+    const r = await api('/v1/apply', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${readOnly}`, 'content-type': 'application/yaml' },
+      body,
+    });
+    expect(r.status).toBe(403);
+    expect(performance.now() - started).toBeLessThan(2000);
+    // Before: the body became a million documents (about 1 GB) before the verb was checked.
+    expect(apiRssMb() - before).toBeLessThan(100);
+  });
+
+  it('a writer posting a million documents: 413 naming the limit, before any is parsed', async () => {
+    const r = await api('/v1/apply', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/yaml' },
+      body: '---\n'.repeat(1_000_000),
+    });
+    expect(r.status).toBe(413);
+    expect(((await r.json()) as { message: string }).message).toMatch(
+      /at most 500 \(API_MAX_APPLY_DOCUMENTS\)/,
+    );
+  });
+
+  it('a body over the size limit: 413 naming the limit; without a token, never read', async () => {
+    const big = 'x'.repeat(5 * 1024 * 1024);
+    const r = await api('/v1/apply', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/yaml' },
+      body: big,
+    });
+    expect(r.status).toBe(413);
+    expect(((await r.json()) as { message: string }).message).toMatch(
+      /limit of 4194304 bytes \(API_MAX_BODY_BYTES\)/,
+    );
+    const anonymous = await api('/v1/apply', {
+      method: 'POST',
+      headers: { 'content-type': 'application/yaml' },
+      body: big,
+    });
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('anonymous requests are rate-limited per client address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) statuses.push((await api('/openapi.json')).status);
+    expect(statuses).toContain(429);
+    // A token holder is not limited by what anonymous clients did.
+    expect(
+      (await api('/v1/namespaces/team-a/secrets', { headers: { authorization: `Bearer ${writer}` } })).status,
+    ).toBe(200);
+  });
 });

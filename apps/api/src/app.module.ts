@@ -2,8 +2,6 @@ import {
   Inject,
   Module,
   type DynamicModule,
-  type MiddlewareConsumer,
-  type NestModule,
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
@@ -30,6 +28,7 @@ import { ResourceService } from './resources/resource-service.js';
 import { ResourcesController } from './resources/resources.controller.js';
 import {
   ADMIN_TOKEN,
+  ANONYMOUS_RATE_LIMITER,
   COMMANDS,
   CONFIG,
   DATA_SOURCE,
@@ -77,7 +76,7 @@ class Lifecycle implements OnModuleInit, OnApplicationShutdown {
 }
 
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   /** `overrides` lets tests control the rate limiter's clock. */
   static register(
     config: ApiConfig,
@@ -149,13 +148,18 @@ export class AppModule implements NestModule {
             overrides.rateLimiter ??
             new TokenBucketLimiter(config.RATE_LIMIT_PER_SECOND, config.RATE_LIMIT_BURST),
         },
+        {
+          provide: ANONYMOUS_RATE_LIMITER,
+          useFactory: () =>
+            new TokenBucketLimiter(config.ANONYMOUS_RATE_LIMIT_PER_SECOND, config.ANONYMOUS_RATE_LIMIT_BURST),
+        },
+        AuthMiddleware,
         ResourceService,
         Lifecycle,
       ],
     };
   }
 
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AuthMiddleware).forRoutes('*path');
-  }
+  // Authentication runs as the first application middleware, before the body parsers
+  // (http-setup.ts), so it is a provider here rather than a module middleware.
 }

@@ -21,6 +21,17 @@ export const apiConfig = defineConfig('api', {
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
   COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Largest request body read (JSON or YAML), in bytes; bigger ones answer 413 unread. */
+  API_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024),
+  /** Most objects one apply may carry; more answer 413 before the YAML is parsed. */
+  API_MAX_APPLY_DOCUMENTS: z.coerce.number().int().positive().default(500),
+  /** Requests per second (and burst) from one client address without a token. */
+  ANONYMOUS_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(5),
+  ANONYMOUS_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(20),
   /** Local suite: where `npm start` writes service logs, and how the gateway is presented. */
   LOG_DIR: z.string().default('.keyway/logs'),
   GATEWAY_NAMESPACE: z.string().default('istio-system'),

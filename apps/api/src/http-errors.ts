@@ -12,7 +12,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
 };
 
 export interface ApiErrorBody {
-  code: ErrorCode | 'unauthorized' | 'rate_limited';
+  code: ErrorCode | 'unauthorized' | 'rate_limited' | 'too_large';
   message: string;
   errors?: FieldError[];
 }
@@ -41,6 +41,11 @@ export class ApiError extends HttpException {
 
   static forbidden(message: string): ApiError {
     return new ApiError(403, { code: 'forbidden', message });
+  }
+
+  /** 413: the request is bigger than a limit allows; the message names the limit and its variable. */
+  static tooLarge(message: string, errors?: FieldError[]): ApiError {
+    return new ApiError(413, { code: 'too_large', message, ...(errors ? { errors } : {}) });
   }
 
   static notFound(message: string): ApiError {

@@ -175,6 +175,30 @@ describe('xDS conformance over gRPC', () => {
       expect(s.pending).toBe(0);
     });
 
+    it('a hostile NACK (512 KiB of private-key headers) is cut before it is stored or logged, and delays no other proxy', async () => {
+      store.putSecret(NS, [secret(CRED, 'cert-1')]);
+      const attacker = call(v.client(), v.method).send({ node: node(), ...say.subscribe([CRED]) });
+      const r1 = await attacker.next();
+      const flood = '-----BEGIN PRIVATE KEY-----\n'.repeat((512 * 1024) / 28);
+      const nack = say.nack(r1, [CRED]) as { error_detail: { message: string } };
+      nack.error_detail.message = flood;
+      attacker.send(nack);
+      await waitFor(() => registry.records().find((r) => r.lastNack)?.lastNack, {
+        what: 'the NACK recorded',
+      });
+      const stored = registry.records().find((r) => r.lastNack)!.lastNack!.message;
+      expect(stored.length).toBeLessThan(1200);
+      const started = performance.now();
+      const victim = call(v.client(), v.method).send({ node: node(), ...say.subscribe([CRED]) });
+      expect(say.names(await victim.next())).toEqual([CRED]);
+      // Before the fix: 3-5 s (quadratic redaction of the whole message on the log line).
+      expect(performance.now() - started).toBeLessThan(1000);
+      const logged = lines.find((l) => l.includes('NACK from'))!;
+      expect(logged.length).toBeLessThan(2000);
+      expect(logged).not.toContain('BEGIN PRIVATE KEY');
+      expect(() => JSON.parse(logged)).not.toThrow();
+    });
+
     it('ignores a stale nonce', async () => {
       store.putSecret(NS, [secret(CRED, 'cert-1')]);
       const s = call(v.client(), v.method).send({ node: node(), ...say.subscribe([CRED]) });

@@ -3,6 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { proxyGroupId } from '#keyway/contracts';
 import { TypeUrl } from '#keyway/envoy-api';
+import { clientNames, clientText } from '#keyway/observability';
 import {
   DeltaStream,
   GrpcStatus,
@@ -113,7 +114,7 @@ export class XdsConnection {
         if (claimed !== identity.namespace) {
           const reason = `node ${node.id}: namespace ${claimed ?? '(none)'} does not match the identity's namespace ${identity.namespace}`;
           this.deps.metrics.authzFailures.inc({ reason: 'namespace-mismatch' });
-          this.deps.logger.warn({ nodeId: node.id, peer: this.call.getPeer() }, reason);
+          this.deps.logger.warn({ nodeId: clientText(node.id, 256), peer: this.call.getPeer() }, reason);
           this.#fail('PERMISSION_DENIED', reason);
           return;
         }
@@ -209,7 +210,7 @@ export class XdsConnection {
             logger.info({ version: event.version }, `pushed ${name} to ${nodeId}`);
         } else {
           logger.debug(
-            { type: typeLabel(event.typeUrl), version: event.version, names: event.names },
+            { type: typeLabel(event.typeUrl), version: event.version, names: clientNames(event.names) },
             'pushed',
           );
         }
@@ -219,23 +220,31 @@ export class XdsConnection {
         break;
       case 'nack':
         metrics.nacks.inc({ type: typeLabel(event.typeUrl) });
-        registry.nacked(nodeId, {
-          typeUrl: event.typeUrl,
-          version: event.rejectedVersion,
-          nonce: event.nonce,
-          message: event.message,
-        });
-        logger.warn(
-          { type: typeLabel(event.typeUrl), version: event.rejectedVersion, error: event.message },
-          `NACK from ${nodeId}`,
-        );
+        {
+          // The proxy wrote this message: cut it before it is stored, redacted or logged.
+          const message = clientText(event.message);
+          registry.nacked(nodeId, {
+            typeUrl: event.typeUrl,
+            version: clientText(event.rejectedVersion, 128),
+            nonce: clientText(event.nonce, 128),
+            message,
+          });
+          logger.warn(
+            {
+              type: typeLabel(event.typeUrl),
+              version: clientText(event.rejectedVersion, 128),
+              error: message,
+            },
+            `NACK from ${clientText(nodeId, 256)}`,
+          );
+        }
         break;
       case 'denied':
         metrics.deniedNames.inc({ type: typeLabel(event.typeUrl) });
         metrics.authzFailures.inc({ reason: 'other-namespace' });
         logger.warn(
-          { name: event.name },
-          `dropped request for ${event.name} from ${nodeId}: another namespace`,
+          { name: clientText(event.name, 256) },
+          `dropped request for ${clientText(event.name, 256)} from ${clientText(nodeId, 256)}: another namespace`,
         );
         break;
       case 'oversize':

@@ -4,3 +4,4 @@ export * from './metrics.js';
 export * from './health.js';
 export * from './ops-server.js';
 export * from './log-line.js';
+export * from './client-text.js';

@@ -2,7 +2,14 @@ import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { ADMIN_TOKEN, LOGGER, METRICS, RATE_LIMITER, TOKEN_STORE } from '../tokens.js';
+import {
+  ADMIN_TOKEN,
+  ANONYMOUS_RATE_LIMITER,
+  LOGGER,
+  METRICS,
+  RATE_LIMITER,
+  TOKEN_STORE,
+} from '../tokens.js';
 import { actorName, bearerToken, sameSecret, type Principal } from './principal.js';
 import type { TokenBucketLimiter } from './rate-limiter.js';
 import type { TokenStore } from './token-store.js';
@@ -24,6 +31,7 @@ export class AuthMiddleware implements NestMiddleware {
     @Inject(TOKEN_STORE) private readonly store: TokenStore,
     @Inject(ADMIN_TOKEN) private readonly adminToken: string,
     @Inject(RATE_LIMITER) private readonly limiter: TokenBucketLimiter,
+    @Inject(ANONYMOUS_RATE_LIMITER) private readonly anonymous: TokenBucketLimiter,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: Registry,
   ) {
@@ -66,10 +74,18 @@ export class AuthMiddleware implements NestMiddleware {
         .recordRequest(entry)
         .catch((e: Error) => this.logger.warn({ err: e.message }, 'request log write failed'));
     });
-    if (PUBLIC.has(path)) return next();
     const token = bearerToken(req.headers.authorization);
-    if (!token)
+    if (!token) {
+      // Without a token, the client address is the only identity: bound what it can ask for.
+      const decision = this.anonymous.take(`address:${req.socket.remoteAddress ?? 'unknown'}`);
+      if (!decision.allowed) {
+        res.setHeader('retry-after', String(decision.retryAfterSeconds));
+        return deny(res, 429, 'rate_limited', `rate limit exceeded; retry in ${decision.retryAfterSeconds}s`);
+      }
+      if (PUBLIC.has(path)) return next();
       return deny(res, 401, 'unauthorized', 'an API token is required: Authorization: Bearer <token>');
+    }
+    if (PUBLIC.has(path)) return next();
     let principal: Principal;
     if (sameSecret(token, this.adminToken)) principal = { kind: 'admin', name: 'admin' };
     else {

@@ -1,10 +1,24 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { k8sNamespace, validatePayload } from '#keyway/contracts';
 import { Caller, requireAllowed } from '../auth/caller.js';
 import { actorOf, readableNamespaces, type Principal } from '../auth/principal.js';
+import type { ApiConfig } from '../config.js';
 import { ApiError } from '../http-errors.js';
 import { describeObject, parseManifests } from '../manifests.js';
 import { CursorError, paginate, parseLimit } from '../pagination.js';
+import { CONFIG } from '../tokens.js';
 import { isPlural, pluralOfKind, PLURALS, type Plural } from './kinds.js';
 import { ResourceService, type ApplyOutcome } from './resource-service.js';
 
@@ -44,7 +58,14 @@ export function listObject(items: Obj[], query: { limit?: string; cursor?: strin
 /** Namespaced resources (Secrets, Gateways, VirtualServices, ServiceEntries, Certificates). */
 @Controller()
 export class ResourcesController {
-  constructor(private readonly resources: ResourceService) {}
+  private readonly limits: { maxApplyDocuments: number };
+
+  constructor(
+    private readonly resources: ResourceService,
+    @Inject(CONFIG) config: Pick<ApiConfig, 'API_MAX_APPLY_DOCUMENTS'>,
+  ) {
+    this.limits = { maxApplyDocuments: config.API_MAX_APPLY_DOCUMENTS };
+  }
 
   /** `keyway apply -f`: every document, each dispatched by kind; answers per document. */
   @Post('v1/apply')
@@ -55,7 +76,10 @@ export class ResourcesController {
     @Query('namespace') defaultNs: string | undefined,
     @Res({ passthrough: true }) res: { status(code: number): unknown },
   ): Promise<Obj> {
-    const parsed = parseManifests(body);
+    // The verb first: a token that may not write anywhere never has its body parsed.
+    requireAllowed(caller, 'write');
+    const parsed = parseManifests(body, this.limits.maxApplyDocuments);
+    if (!parsed.ok && parsed.tooMany) throw ApiError.tooLarge(parsed.errors[0].message, parsed.errors);
     if (!parsed.ok) throw ApiError.invalid('the manifests do not parse', parsed.errors);
     const fallback = defaultNs ? namespace(defaultNs) : 'default';
     const items: Array<ApplyOutcome | Obj> = [];
@@ -129,7 +153,9 @@ export class ResourcesController {
   ): Promise<ApplyOutcome> {
     const kind = plural(p);
     requireAllowed(caller, 'write', namespace(ns));
-    const parsed = parseManifests(body);
+    const parsed = parseManifests(body, 1);
+    if (!parsed.ok && parsed.tooMany)
+      throw ApiError.invalid('PUT takes exactly one manifest; use POST /v1/apply for several');
     if (!parsed.ok) throw ApiError.invalid('the manifest does not parse', parsed.errors);
     if (parsed.objects.length !== 1)
       throw ApiError.invalid('PUT takes exactly one manifest; use POST /v1/apply for several');
