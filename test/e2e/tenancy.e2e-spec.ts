@@ -218,3 +218,76 @@ describe('attacker-controlled bodies are bounded before they are processed', () 
     ).toBe(200);
   });
 });
+
+describe('CA ownership', () => {
+  const api = (path: string, init: RequestInit = {}) => fetch(`${w.suite.apiUrl}${path}`, init);
+  let admin: Record<string, string>;
+  let teamB: string;
+
+  beforeAll(async () => {
+    admin = { authorization: `Bearer ${w.suite.adminToken}`, 'content-type': 'application/json' };
+    for (const team of ['team-a', 'team-b'])
+      await api('/v1/teams', {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ name: team, namespaces: [team] }),
+      });
+    const r = await api('/v1/tokens', {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ name: 'team-b-all', team: 'team-b', verbs: ['read', 'write', 'issue'] }),
+    });
+    const created = (await r.json()) as { token: string };
+    expect(created).toMatchObject({ token: expect.any(String) });
+    teamB = created.token;
+  });
+
+  it("another team's serial cannot be revoked: 404, and it stays off the issuer's CRL", async () => {
+    // Issued to team walkthrough by the platform (`cert issue` sets up that team's policy).
+    const issued = JSON.parse(
+      ok(await w.keyway(['cert', 'issue', 'victim.example.com', '--out', 'victim', '-o', 'json'])).stdout,
+    ) as { serials: { server: string } };
+    const serial = issued.serials.server;
+    const r = await api('/v1/ca/revoke', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${teamB}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ serial, reason: 'keyCompromise' }),
+    });
+    expect(r.status).toBe(404);
+    const list = (await (await api('/v1/ca/authorities', { headers: admin })).json()) as {
+      items: Array<{ name: string }>;
+    };
+    for (const a of list.items) {
+      const crl = await (await api(`/v1/ca/authorities/${a.name}/crl`, { headers: admin })).text();
+      expect(crl).not.toContain(serial);
+    }
+  });
+
+  it('a Certificate resource needs the issue verb', async () => {
+    const certificate = `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: sneaky, namespace: team-a}
+spec:
+  secretName: sneaky-tls
+  issuerRef: {name: any}
+  dnsNames: [sneaky.example.com]
+`;
+    const writerToken = (
+      (await (
+        await api('/v1/tokens', {
+          method: 'POST',
+          headers: admin,
+          body: JSON.stringify({ name: 'rw', team: 'team-a', verbs: ['read', 'write'] }),
+        })
+      ).json()) as { token: string }
+    ).token;
+    const r = await api('/v1/apply', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writerToken}`, 'content-type': 'application/yaml' },
+      body: certificate,
+    });
+    expect(r.status).toBe(403);
+    const body = (await r.json()) as { items: Array<{ error?: { message: string } }> };
+    expect(body.items[0].error?.message).toMatch(/may not issue/);
+  });
+});

@@ -472,6 +472,21 @@ describe('revocation', () => {
     expect(row[0]).toEqual({ revocation_reason: 'superseded', revoked_by: alice });
   });
 
+  it("a team cannot revoke another team's certificate: it reads as unknown and stays off the CRL", async () => {
+    const issued: IssuedCertificate = await f.core.issuance.issue(base);
+    const mallory = { kind: 'user' as const, name: 'mallory', team: 'billing' };
+    const err = await refusal(() =>
+      f.core.revocation.revoke({ serial: issued.serial, reason: 'keyCompromise', actor: mallory }),
+    );
+    expect(err.code).toBe('not_found');
+    const crl = parseCrl((await f.core.revocation.crl('payments-int')).crlPem);
+    expect(crl.revoked.map((r) => r.serialHex)).not.toContain(issued.serial);
+    // Its own team and the admin (no team) may.
+    await f.core.revocation.revoke({ serial: issued.serial, reason: 'superseded', actor: alice });
+    const other: IssuedCertificate = await f.core.issuance.issue(base);
+    await f.core.revocation.revoke({ serial: other.serial, reason: 'superseded', actor: admin });
+  });
+
   it('numbers CRLs upward and re-signs stale ones on the periodic pass', async () => {
     const a = await f.core.revocation.crl('payments-int');
     f.clock.now = new Date(Date.now() + 13 * 3600_000);

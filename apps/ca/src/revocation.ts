@@ -48,17 +48,22 @@ export class RevocationService {
     const serial = normalizeSerialHex(req.serial);
     if (!serial) throw new CaError('invalid', `serial: ${JSON.stringify(req.serial)} is not hexadecimal`);
     const at = this.clock();
+    // A team revokes only what was issued to it; a team-less actor (admin, the ca itself) any.
+    // Another team's serial reads as unknown: its existence is not the caller's business.
+    const team = req.actor.team ?? null;
     const rows = returnedRows<{ issuer: string }>(
       await this.ds.query(
         `UPDATE issued_certificates SET revoked_at = $2, revocation_reason = $3, revoked_by = $4
-       WHERE serial = $1 AND revoked_at IS NULL RETURNING issuer`,
-        [serial, at.toISOString(), req.reason, JSON.stringify(req.actor)],
+       WHERE serial = $1 AND revoked_at IS NULL AND ($5::text IS NULL OR requested_by->>'team' = $5)
+       RETURNING issuer`,
+        [serial, at.toISOString(), req.reason, JSON.stringify(req.actor), team],
       ),
     );
     if (rows.length === 0) {
       const existing: Array<{ revoked_at: Date | null }> = await this.ds.query(
-        'SELECT revoked_at FROM issued_certificates WHERE serial = $1',
-        [serial],
+        `SELECT revoked_at FROM issued_certificates WHERE serial = $1
+         AND ($2::text IS NULL OR requested_by->>'team' = $2)`,
+        [serial, team],
       );
       if (existing.length === 0)
         throw new CaError('not_found', `certificate ${serial}: not issued by this CA`);

@@ -95,6 +95,8 @@ export class ResourcesController {
             `${describeObject(object, ns)}: kind ${JSON.stringify(kind)} is not managed by keyway`,
           );
         requireAllowed(caller, 'write', namespace(ns));
+        // A Certificate is an issuance request: it needs the issue verb, as /v1/ca/issue does.
+        if (p === 'certificates') requireAllowed(caller, 'issue', namespace(ns));
         items.push(await this.resources.apply(p, ns, object, actorOf(caller)));
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
@@ -153,6 +155,7 @@ export class ResourcesController {
   ): Promise<ApplyOutcome> {
     const kind = plural(p);
     requireAllowed(caller, 'write', namespace(ns));
+    if (kind === 'certificates') requireAllowed(caller, 'issue', namespace(ns));
     const parsed = parseManifests(body, 1);
     if (!parsed.ok && parsed.tooMany)
       throw ApiError.invalid('PUT takes exactly one manifest; use POST /v1/apply for several');
@@ -178,6 +181,7 @@ export class ResourcesController {
   ): Promise<Obj> {
     const kind = plural(p);
     requireAllowed(caller, 'write', namespace(ns));
+    if (kind === 'certificates') requireAllowed(caller, 'issue', namespace(ns));
     const r = await this.resources.delete(
       kind,
       ns,
