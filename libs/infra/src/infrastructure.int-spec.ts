@@ -26,7 +26,8 @@ describe('infrastructure bring-up from nothing', () => {
     const lines: string[] = [];
     const infra = await ensureInfrastructure({
       natsUrl: `nats://127.0.0.1:${natsPort}`,
-      databaseUrl: `postgres://postgres@127.0.0.1:${pgPort}/postgres`,
+      // A database name that does not exist yet, as on a fresh machine.
+      databaseUrl: `postgres://postgres@127.0.0.1:${pgPort}/keyway_fresh`,
       stateDir,
       report: (l) => lines.push(l),
     });
@@ -37,12 +38,15 @@ describe('infrastructure bring-up from nothing', () => {
       const jsm = await (await import('@nats-io/jetstream')).jetstreamManager(nc);
       expect((await jsm.getAccountInfo()).limits).toBeDefined();
       await nc.close();
-      const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${pgPort}/postgres` });
+      const client = new pg.Client({
+        connectionString: `postgres://postgres@127.0.0.1:${pgPort}/keyway_fresh`,
+      });
       await client.connect();
       expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1);
       await client.end();
       expect(lines.join('\n')).toMatch(/started nats-server/);
       expect(lines.join('\n')).toMatch(/started embedded Postgres/);
+      expect(lines.join('\n')).toMatch(/created database keyway_fresh/);
     } finally {
       await infra.stop();
     }
@@ -51,6 +55,40 @@ describe('infrastructure bring-up from nothing', () => {
     expect(await isListening({ host: '127.0.0.1', port: natsPort })).toBe(false);
     expect(await isListening({ host: '127.0.0.1', port: pgPort })).toBe(false);
   }, 120_000);
+
+  it('creates the database DATABASE_URL names on a server it reuses, when the role may', async () => {
+    const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+    const name = `keyway_missing_${process.pid}`;
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    const lines: string[] = [];
+    const infra = await ensureInfrastructure({
+      natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      databaseUrl: url.toString(),
+      stateDir,
+      report: (l) => lines.push(l),
+    });
+    const admin = new pg.Client({ connectionString: base.toString() });
+    await admin.connect();
+    try {
+      expect(infra.postgres.started).toBe(false);
+      expect(lines.join('\n')).toMatch(new RegExp(`created database ${name}`));
+      const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      expect(found.rowCount).toBe(1);
+      // Again: nothing to do, no error.
+      await (
+        await ensureInfrastructure({
+          natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+          databaseUrl: url.toString(),
+          stateDir,
+        })
+      ).stop();
+    } finally {
+      await infra.stop();
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.end();
+    }
+  }, 60_000);
 
   it('reuses what already listens and never stops it', async () => {
     const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';

