@@ -68,7 +68,7 @@ spec:
   hosts: ["good.example.com", "*.wild.example.com", "typo.example.com", "optional.example.com"]
   gateways: [correctness]
   http:
-  - match: [{uri: {prefix: /status}}]
+  - match: [{uri: {prefix: /status}}, {uri: {prefix: /headers}}]
     route: [{destination: {host: httpbin, port: {number: 8000}}}]
 `;
 
@@ -235,5 +235,47 @@ describe('gateway correctness (#21)', () => {
     expect(stranger.stdout).not.toMatch(/HTTP\/1\.1 \d{3}/);
     const stats = await (await fetch(`http://127.0.0.1:${w.suite.ports.gatewayAdmin}/stats`)).text();
     expect(stats).toMatch(/keyway_gateway_ssl_connection_error_total\{[^}]*reason="[^"]+"[^}]*\} [1-9]/);
+  });
+
+  it('x-forwarded-client-cert: a client cannot forge it; on mTLS it carries the verified certificate; x-envoy-* from clients is dropped', async () => {
+    const url = `https://optional.example.com:${httpsPort}/headers`;
+    const headersSeen = async (extra: string[]) => {
+      const r = await run(
+        'curl',
+        [
+          '-sS',
+          '--max-time',
+          '5',
+          '--resolve',
+          `optional.example.com:${httpsPort}:127.0.0.1`,
+          '--cacert',
+          'optional.example.com/2_intermediate/certs/ca-chain.cert.pem',
+          '-H',
+          'x-forwarded-client-cert: By=spiffe://forged;Hash=00;Subject="CN=admin"',
+          '-H',
+          'x-envoy-upstream-rq-timeout-ms: 1',
+          ...extra,
+          url,
+        ],
+        { cwd: w.workDir },
+      );
+      return (JSON.parse(r.stdout) as { headers: Record<string, string | string[]> }).headers;
+    };
+    const header = (h: Record<string, string | string[]>, name: string) =>
+      Object.entries(h).find(([k]) => k.toLowerCase() === name)?.[1];
+    const anonymous = await headersSeen([]);
+    expect(header(anonymous, 'x-forwarded-client-cert')).toBeUndefined();
+    expect(header(anonymous, 'x-envoy-upstream-rq-timeout-ms')).toBeUndefined();
+    const mtls = await headersSeen([
+      '--cert',
+      'optional.example.com/4_client/certs/optional.example.com.cert.pem',
+      '--key',
+      'optional.example.com/4_client/private/optional.example.com.key.pem',
+    ]);
+    const xfcc = String(header(mtls, 'x-forwarded-client-cert'));
+    expect(xfcc).toMatch(
+      /^Hash=[0-9a-f]{64};Subject="CN=optional\.example\.com[^"]*";DNS=optional\.example\.com$/,
+    );
+    expect(xfcc).not.toContain('forged');
   });
 });

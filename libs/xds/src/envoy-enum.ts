@@ -27,4 +27,6 @@ export const Enums = {
   tlsRequirement: 'envoy.config.route.v3.VirtualHost.TlsRequirementType',
   discoveryType: 'envoy.config.cluster.v3.Cluster.DiscoveryType',
   dnsLookupFamily: 'envoy.config.cluster.v3.Cluster.DnsLookupFamily',
+  forwardClientCertDetails:
+    'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.ForwardClientCertDetails',
 } as const;

@@ -33,6 +33,10 @@ function httpConnectionManager(port: number, table: IrRouteTableRef): Record<str
       use_remote_address: TRUE,
       // Virtual hosts list `host` and `host:*`; wildcard hosts cannot carry a port pattern, so ports go.
       strip_any_host_port: true,
+      // As Istio's gateways: a client's own x-forwarded-client-cert never reaches the upstream; on
+      // mTLS it is replaced with the verified certificate's hash, subject, URI and DNS SANs.
+      forward_client_cert_details: envoyEnum(Enums.forwardClientCertDetails, 'SANITIZE_SET'),
+      set_current_client_cert_details: { subject: TRUE, uri: true, dns: true },
     },
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { compileStringMatcher, isRoutingError, type StringPredicate } from '#keyway/routing';
 import type { ClientCertificateMode, SanMatcher } from '../model/tls-context.js';
@@ -54,4 +55,52 @@ export function subjectAltNames(cert: PeerCertificate): Array<{ type: string; va
     out.push({ type: type === 'email' ? 'EMAIL' : type, value });
   }
   return out;
+}
+
+/** What x-forwarded-client-cert carries of a verified client certificate (Envoy's SANITIZE_SET). */
+export interface ForwardedClientCert {
+  /** SHA-256 of the DER certificate, lowercase hex. */
+  hash: string;
+  subject: string;
+  uris: string[];
+  dns: string[];
+}
+
+/**
+ * The verified client certificate of the connection a request came in on, or undefined when there
+ * is none (plain HTTP, SIMPLE, OPTIONAL_MUTUAL without one). Only an authorized certificate counts:
+ * the chain's policy has refused every other before a request is read.
+ */
+export function verifiedClientCertificate(socket: unknown): ForwardedClientCert | undefined {
+  const tls = socket as Partial<TLSSocket> | undefined;
+  if (!tls || typeof tls.getPeerCertificate !== 'function' || !tls.authorized) return undefined;
+  const cert = tls.getPeerCertificate(false) as PeerCertificate & { raw?: Buffer };
+  if (!cert?.raw) return undefined;
+  const names = subjectAltNames(cert);
+  return {
+    hash: createHash('sha256').update(cert.raw).digest('hex'),
+    subject: distinguishedName(cert.subject as unknown as Record<string, string | string[]> | undefined),
+    uris: names.filter((n) => n.type === 'URI').map((n) => n.value),
+    dns: names.filter((n) => n.type === 'DNS').map((n) => n.value),
+  };
+}
+
+/** Envoy's XFCC element: `Hash=...;Subject="...";URI=...;DNS=...` (set_current_client_cert_details). */
+export function xfccValue(c: ForwardedClientCert): string {
+  const quote = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return [
+    `Hash=${c.hash}`,
+    `Subject=${quote(c.subject)}`,
+    ...c.uris.map((u) => `URI=${u}`),
+    ...c.dns.map((d) => `DNS=${d}`),
+  ].join(';');
+}
+
+/** Node's subject object as RFC 2253 text, most specific attribute first (as Envoy prints it). */
+function distinguishedName(subject: Record<string, string | string[]> | undefined): string {
+  if (!subject) return '';
+  return Object.entries(subject)
+    .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}=${x}`))
+    .reverse()
+    .join(',');
 }

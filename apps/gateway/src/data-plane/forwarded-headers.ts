@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { xfccValue, type ForwardedClientCert } from './client-certificate.js';
 
 /** Hop-by-hop headers (RFC 9110 7.6.1) never cross the proxy; HTTP/2 forbids them outright. */
 const HOP_BY_HOP = new Set([
@@ -32,6 +33,17 @@ export interface UpstreamHeaderInput {
   scheme: 'http' | 'https';
   remoteAddress?: string;
   originalPath?: string;
+  /** The connection's verified client certificate: sent on as x-forwarded-client-cert. */
+  clientCertificate?: ForwardedClientCert;
+}
+
+/**
+ * Headers a client may not set for the upstream, as Envoy at the edge: its own client-certificate
+ * claim (Istio gateways run forward_client_cert_details SANITIZE_SET: the header is replaced with
+ * the verified certificate on mTLS connections and removed otherwise) and Envoy's internal x-envoy-*.
+ */
+function clientMayNotSet(name: string): boolean {
+  return name === 'x-forwarded-client-cert' || name.startsWith('x-envoy-');
 }
 
 /** Request headers for the upstream: no pseudo or hop-by-hop headers, Host set, x-forwarded-* added. */
@@ -44,7 +56,8 @@ export function upstreamRequestHeaders(input: UpstreamHeaderInput): OutgoingHttp
       name.startsWith(':') ||
       HOP_BY_HOP.has(name) ||
       dropped.has(name) ||
-      name === 'host'
+      name === 'host' ||
+      clientMayNotSet(name)
     )
       continue;
     out[name] = value;
@@ -58,6 +71,7 @@ export function upstreamRequestHeaders(input: UpstreamHeaderInput): OutgoingHttp
       : input.remoteAddress;
   if (!input.headers['x-request-id']) out['x-request-id'] = randomUUID();
   if (input.originalPath !== undefined) out['x-envoy-original-path'] = input.originalPath;
+  if (input.clientCertificate) out['x-forwarded-client-cert'] = xfccValue(input.clientCertificate);
   // A TE of "trailers" is the one hop-by-hop value gRPC needs end to end.
   if (String(input.headers.te ?? '').toLowerCase() === 'trailers') out.te = 'trailers';
   return out;

@@ -1,6 +1,7 @@
 import { bestServerNameMatch, stripPort, type RoutableRequest, type RouteTable } from '#keyway/routing';
 import type { Logger } from '#keyway/observability';
 import type { GatewayMetrics } from '../admin/gateway-metrics.js';
+import { verifiedClientCertificate } from './client-certificate.js';
 import { localReply, type AnyResponse } from './local-reply.js';
 import { forward, PayloadTooLargeError, type AnyRequest } from './proxy.js';
 import type { Upstreams } from './upstreams.js';
@@ -100,6 +101,14 @@ async function handle(
         originalPath: path,
         metrics: deps.metrics,
         random,
+        // HTTP/2 requests reach their TLS socket through the session.
+        clientCertificate:
+          ctx.scheme === 'https'
+            ? verifiedClientCertificate(
+                (req as { stream?: { session?: { socket?: unknown } } }).stream?.session?.socket ??
+                  req.socket,
+              )
+            : undefined,
       });
   }
 }

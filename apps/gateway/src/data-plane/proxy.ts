@@ -3,6 +3,7 @@ import type { Http2ServerRequest } from 'node:http2';
 import { retryBackOffMs, shouldRetry, type RouteDecision } from '#keyway/routing';
 import type { GatewayMetrics } from '../admin/gateway-metrics.js';
 import type { Endpoint } from '../model/endpoints.js';
+import type { ForwardedClientCert } from './client-certificate.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.js';
 import { localReply, type AnyResponse } from './local-reply.js';
 import type { UpstreamCluster } from './upstreams.js';
@@ -23,6 +24,8 @@ export interface ForwardInput {
   originalPath: string;
   metrics: GatewayMetrics;
   random?: () => number;
+  /** The verified client certificate of the downstream connection (mTLS), if any. */
+  clientCertificate?: ForwardedClientCert;
 }
 
 type Attempt =
@@ -123,6 +126,7 @@ function attempt(
       scheme: input.scheme,
       remoteAddress: req.socket?.remoteAddress,
       originalPath: decision.path !== input.originalPath ? input.originalPath : undefined,
+      clientCertificate: input.clientCertificate,
     });
     if (body !== undefined) {
       delete headers['transfer-encoding'];
