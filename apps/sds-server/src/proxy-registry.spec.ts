@@ -20,23 +20,29 @@ describe('ProxyRegistry', () => {
   it('is one record per proxy, kept until its last stream closes', async () => {
     const sink = new MemorySink();
     const registry = new ProxyRegistry('r1', sink, 60_000);
-    registry.connected(session);
-    registry.connected(session);
-    registry.sent('n1', SDS, 'v1');
-    registry.acked('n1', SDS, 'v1');
+    const key = registry.connected(session);
+    expect(registry.connected(session)).toBe(key);
+    // Keyed by the authenticated namespace and the node id, never the node id alone.
+    expect(key).toBe('ns/n1');
+    registry.sent(key, SDS, 'v1');
+    registry.acked(key, SDS, 'v1');
     await registry.flush();
-    expect(sink.records.get('n1')).toMatchObject({
+    expect(sink.records.get(key)).toMatchObject({
       streams: 2,
       replica: 'r1',
       acked: { [SDS]: 'v1' },
       sent: { [SDS]: 'v1' },
     });
-    registry.disconnected('n1');
+    registry.disconnected(key);
     await registry.flush();
-    expect(sink.records.get('n1')?.streams).toBe(1);
-    registry.disconnected('n1');
+    expect(sink.records.get(key)?.streams).toBe(1);
+    // The same node id from another namespace is another record.
+    const other = registry.connected({ ...session, namespace: 'team-a' });
+    expect(other).not.toBe(key);
+    registry.disconnected(other);
+    registry.disconnected(key);
     await registry.flush();
-    expect(sink.records.has('n1')).toBe(false);
+    expect(sink.records.has(key)).toBe(false);
     await registry.close();
   });
 

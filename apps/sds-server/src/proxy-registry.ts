@@ -17,9 +17,19 @@ export interface ProxySink {
 }
 
 /**
- * The proxies this replica holds streams for. A proxy with several streams (ADS, one SDS stream
- * per secret) is one record; it goes when its last stream closes. Writes are coalesced, so a
- * push to thousands of proxies does not become thousands of writes per ACK.
+ * A proxy's key: its authenticated namespace and its node id. The node id alone is what the proxy
+ * says; keyed by it, a proxy of one namespace sending another namespace's node id took over that
+ * proxy's record (and removed it when it left). Keyed by both, the two are kept apart.
+ */
+export function proxyRecordKey(namespace: string, nodeId: string): string {
+  return `${namespace}/${nodeId}`;
+}
+
+/**
+ * The proxies this replica holds streams for, keyed by proxyRecordKey. A proxy with several
+ * streams (ADS, one SDS stream per secret) is one record; it goes when its last stream closes.
+ * Writes are coalesced, so a push to thousands of proxies does not become thousands of writes per
+ * ACK.
  */
 export class ProxyRegistry {
   readonly #records = new Map<string, ProxyRecord>();
@@ -34,11 +44,13 @@ export class ProxyRegistry {
     private readonly flushMs = 100,
   ) {}
 
-  connected(session: ProxySession, now = new Date()): void {
-    const held = this.#records.get(session.nodeId);
+  /** Returns the record's key, which every other call takes. */
+  connected(session: ProxySession, now = new Date()): string {
+    const key = proxyRecordKey(session.namespace, session.nodeId);
+    const held = this.#records.get(key);
     if (held) held.streams += 1;
     else {
-      this.#records.set(session.nodeId, {
+      this.#records.set(key, {
         schemaVersion: 1,
         nodeId: session.nodeId,
         namespace: session.namespace,
@@ -51,40 +63,41 @@ export class ProxyRegistry {
         sent: {},
       });
     }
-    this.#touch(session.nodeId);
+    this.#touch(key);
+    return key;
   }
 
-  sent(nodeId: string, typeUrl: string, version: string): void {
-    const r = this.#records.get(nodeId);
+  sent(key: string, typeUrl: string, version: string): void {
+    const r = this.#records.get(key);
     if (!r) return;
     r.sent = { ...r.sent, [typeUrl]: version };
-    this.#touch(nodeId);
+    this.#touch(key);
   }
 
-  acked(nodeId: string, typeUrl: string, version: string): void {
-    const r = this.#records.get(nodeId);
+  acked(key: string, typeUrl: string, version: string): void {
+    const r = this.#records.get(key);
     if (!r || r.acked[typeUrl] === version) return;
     r.acked = { ...r.acked, [typeUrl]: version };
-    this.#touch(nodeId);
+    this.#touch(key);
   }
 
   nacked(
-    nodeId: string,
+    key: string,
     nack: { typeUrl: string; version: string; nonce: string; message: string },
     now = new Date(),
   ): void {
-    const r = this.#records.get(nodeId);
+    const r = this.#records.get(key);
     if (!r) return;
     r.lastNack = { ...nack, at: now.toISOString() };
-    this.#touch(nodeId);
+    this.#touch(key);
   }
 
-  disconnected(nodeId: string): void {
-    const r = this.#records.get(nodeId);
+  disconnected(key: string): void {
+    const r = this.#records.get(key);
     if (!r) return;
     r.streams -= 1;
-    if (r.streams <= 0) this.#records.delete(nodeId);
-    this.#touch(nodeId);
+    if (r.streams <= 0) this.#records.delete(key);
+    this.#touch(key);
   }
 
   get size(): number {
@@ -95,8 +108,8 @@ export class ProxyRegistry {
     return [...this.#records.values()].sort((a, b) => (a.nodeId < b.nodeId ? -1 : 1));
   }
 
-  get(nodeId: string): ProxyRecord | undefined {
-    return this.#records.get(nodeId);
+  get(key: string): ProxyRecord | undefined {
+    return this.#records.get(key);
   }
 
   #touch(nodeId: string): void {

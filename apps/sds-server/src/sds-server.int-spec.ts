@@ -33,6 +33,7 @@ import { natsUrlForTests, testDataKeys, waitFor } from '#keyway/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { sdsConfig } from './config.js';
 import { SDS_RUNTIME } from './proxy-status.handler.js';
+import { proxyRecordKey } from './proxy-registry.js';
 import type { SdsRuntime } from './sds-runtime.js';
 import { SdsServerModule } from './sds-server.module.js';
 import { AdsClient, bearer, envoyNode, SdsClient, TestStream } from './xds-test-client.js';
@@ -149,7 +150,7 @@ describe('sds-server over NATS', () => {
 
     const record = await waitFor(
       async () => {
-        const r = await proxies.get(proxyKey(node.id));
+        const r = await proxies.get(proxyKey(proxyRecordKey(NS, node.id)));
         return r?.acked[TypeUrl.Secret] === r1.version_info ? r : undefined;
       },
       { what: 'the proxy record with its ACK' },
@@ -180,9 +181,12 @@ describe('sds-server over NATS', () => {
 
     // Disconnecting removes the proxy from the bucket.
     s.close();
-    await waitFor(async () => (await proxies.get(proxyKey(node.id))) === undefined || undefined, {
-      what: 'the proxy record to go',
-    });
+    await waitFor(
+      async () => (await proxies.get(proxyKey(proxyRecordKey(NS, node.id)))) === undefined || undefined,
+      {
+        what: 'the proxy record to go',
+      },
+    );
   });
 
   it('a deleted credential past its grace period is removed (Delta)', async () => {

@@ -67,7 +67,13 @@ describe('xDS conformance over gRPC', () => {
     server = new XdsGrpcServer({
       host: '127.0.0.1',
       plainPort: 0,
-      policy: { trustDomain: 'cluster.local', bootstrapTokens: new Map([['tok-istio', NS]]) },
+      policy: {
+        trustDomain: 'cluster.local',
+        bootstrapTokens: new Map([
+          ['tok-istio', NS],
+          ['tok-team-a', 'team-a'],
+        ]),
+      },
       store,
       registry,
       metrics: createXdsMetrics(new Registry()),
@@ -137,6 +143,34 @@ describe('xDS conformance over gRPC', () => {
       version: (r: any): string => (v.delta ? r.system_version_info : r.version_info),
     };
   }
+
+  it("an impostor with another namespace's node id cannot change or remove that proxy's record", async () => {
+    store.putSecret(NS, [secret(CRED, 'cert-1')]);
+    const victimNode = envoyNode(NS, 'victim-gw', LABELS) as { id: string };
+    const victim = call(sds, 'StreamSecrets').send({
+      node: victimNode,
+      type_url: SDS,
+      resource_names: [CRED],
+    });
+    await victim.next();
+    await waitFor(() => registry.records().length === 1, { what: 'the victim registered' });
+    const before = registry.records()[0];
+    // A team-a token, a team-a node whose id is the victim's.
+    const impostorNode = { ...(envoyNode('team-a', 'x', LABELS) as object), id: victimNode.id };
+    const impostor = new TestStream((sds as any).StreamSecrets(bearer('tok-team-a')));
+    open.push(impostor);
+    impostor.send({ node: impostorNode, type_url: SDS, resource_names: ['kubernetes://other'] });
+    await waitFor(() => registry.records().length === 2, {
+      what: 'the impostor kept apart',
+      timeoutMs: 3000,
+    });
+    const victimRecord = () =>
+      registry.records().find((r) => r.namespace === NS && r.nodeId === victimNode.id);
+    expect(victimRecord()).toMatchObject({ namespace: NS, groupId: before.groupId, streams: 1 });
+    impostor.close();
+    await waitFor(() => registry.records().length === 1, { what: 'the impostor gone' });
+    expect(victimRecord()).toMatchObject({ namespace: NS, groupId: before.groupId, streams: 1 });
+  });
 
   describe.each(variants)('$name', (v) => {
     const say = speaker(v);

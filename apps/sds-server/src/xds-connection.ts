@@ -46,6 +46,8 @@ export class XdsConnection {
   readonly stream: SotwStream | DeltaStream;
   #identity: ProxyIdentity | undefined;
   #nodeId = '';
+  /** The registry's key for this proxy: authenticated namespace and node id. */
+  #proxyKey = '';
   /** The service logger with this proxy's node id bound once (pino serializes bindings once). */
   #log: Logger | undefined;
   #registered = false;
@@ -134,7 +136,7 @@ export class XdsConnection {
     this.#registered = true;
     // Group first: on resume its types (CDS..RDS) come before SDS, as in push order.
     this.deps.hub.add(this.stream, [groupScope(groupId), namespaceScope(namespace)]);
-    this.deps.registry.connected({ nodeId: id.id, namespace, labels: id.labels, groupId });
+    this.#proxyKey = this.deps.registry.connected({ nodeId: id.id, namespace, labels: id.labels, groupId });
     this.deps.metrics.connectedStreams.inc({ protocol: this.protocol });
     this.deps.metrics.connectedProxies.set(this.deps.registry.size);
     this.deps.logger.info({ nodeId: id.id, namespace, groupId, protocol: this.protocol }, 'proxy connected');
@@ -201,10 +203,11 @@ export class XdsConnection {
     const { metrics, registry } = this.deps;
     const logger = this.#log ?? this.deps.logger.child({ nodeId: this.#nodeId });
     const nodeId = this.#nodeId;
+    const proxyKey = this.#proxyKey;
     switch (event.kind) {
       case 'push':
         metrics.pushes.inc({ type: typeLabel(event.typeUrl) });
-        registry.sent(nodeId, event.typeUrl, event.version);
+        registry.sent(proxyKey, event.typeUrl, event.version);
         if (event.typeUrl === TypeUrl.Secret) {
           for (const name of event.names)
             logger.info({ version: event.version }, `pushed ${name} to ${nodeId}`);
@@ -216,14 +219,14 @@ export class XdsConnection {
         }
         break;
       case 'ack':
-        registry.acked(nodeId, event.typeUrl, event.version);
+        registry.acked(proxyKey, event.typeUrl, event.version);
         break;
       case 'nack':
         metrics.nacks.inc({ type: typeLabel(event.typeUrl) });
         {
           // The proxy wrote this message: cut it before it is stored, redacted or logged.
           const message = clientText(event.message);
-          registry.nacked(nodeId, {
+          registry.nacked(proxyKey, {
             typeUrl: event.typeUrl,
             version: clientText(event.rejectedVersion, 128),
             nonce: clientText(event.nonce, 128),
@@ -276,7 +279,7 @@ export class XdsConnection {
     this.deps.hub.remove(this.stream);
     this.deps.connections.delete(this.stream);
     if (this.#registered) {
-      this.deps.registry.disconnected(this.#nodeId);
+      this.deps.registry.disconnected(this.#proxyKey);
       this.deps.metrics.connectedStreams.dec({ protocol: this.protocol });
       this.deps.metrics.connectedProxies.set(this.deps.registry.size);
       this.deps.logger.info({ nodeId: this.#nodeId, protocol: this.protocol }, 'proxy disconnected');
