@@ -582,4 +582,14 @@ spec: {hosts: [httpbin], ports: [{number: 8000, name: http, protocol: HTTP}], re
     const html = await call('GET', '/docs', undefined);
     expect(html.body).toContain('/v1/namespaces/{namespace}/{plural}');
   }, 30_000);
+
+  // Last: it stops this test's NATS.
+  it('a NATS outage answers 503 with Retry-After, never 500 with the transport text', async () => {
+    await nats.stop();
+    const r = await call('GET', '/v1/namespaces/default/secrets', ADMIN);
+    expect(r.status).toBe(503);
+    expect(r.headers.get('retry-after')).toBe('2');
+    expect(r.body).toMatchObject({ code: 'unavailable' });
+    expect(JSON.stringify(r.body)).not.toMatch(/Connection lost|Trying to reconnect/i);
+  }, 30_000);
 });

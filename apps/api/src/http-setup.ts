@@ -2,7 +2,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthMiddleware, type AuthedRequest } from './auth/auth.middleware.js';
 import type { ApiConfig } from './config.js';
-import { CONFIG } from './tokens.js';
+import { ApiExceptionFilter } from './error-filter.js';
+import { CONFIG, LOGGER } from './tokens.js';
+import type { Logger } from 'pino';
 
 export const MANIFEST_TYPES = [
   'application/yaml',
@@ -27,6 +29,7 @@ export function configureHttp(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit });
   app.useBodyParser('text', { type: MANIFEST_TYPES, limit });
   app.use(bodyErrors(limit));
+  app.useGlobalFilters(new ApiExceptionFilter(app.get<Logger>(LOGGER)));
   app.disable('x-powered-by');
 }
 

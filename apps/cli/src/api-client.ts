@@ -63,15 +63,53 @@ export interface ApiResponse {
 
 export type Fetch = typeof fetch;
 
+/** Methods that may be sent again after an outage answer: the same request, the same result. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+export interface RetryPolicy {
+  /** Give up once this long has passed since the first attempt. */
+  maxSeconds: number;
+  /** Told before each retry, so the user knows why the command waits. */
+  notify(line: string): void;
+  sleep?(ms: number): Promise<void>;
+}
+
 export class ApiClient {
   constructor(
     readonly server: string,
     private readonly token: string | undefined,
     private readonly doFetch: Fetch = fetch,
+    private readonly retry?: RetryPolicy,
   ) {}
 
-  /** Any answer from the server, error statuses included; throws only when it cannot be reached. */
+  /**
+   * Any answer from the server, error statuses included; throws only when it cannot be reached.
+   * An outage answer (503) to an idempotent request is retried with backoff (the server's
+   * Retry-After, else 0.5 s doubling to 4 s) for at most retry.maxSeconds, saying so each time.
+   */
   async raw(method: string, path: string, body?: { json?: unknown; text?: string }): Promise<ApiResponse> {
+    const started = Date.now();
+    let delayMs = 500;
+    for (;;) {
+      const r = await this.#once(method, path, body);
+      const policy = this.retry;
+      if (r.status !== 503 || !policy || !IDEMPOTENT.has(method.toUpperCase())) return r;
+      const wait = r.retryAfterSeconds !== undefined ? r.retryAfterSeconds * 1000 : delayMs;
+      if (Date.now() - started + wait > policy.maxSeconds * 1000) return r;
+      const why = typeof r.body === 'object' && r.body ? String((r.body as ApiErrorBody).message ?? '') : '';
+      policy.notify(
+        `keyway: the api is unavailable${why ? ` (${why})` : ''}; retrying in ${(wait / 1000).toFixed(1)}s`,
+      );
+      await (policy.sleep ?? ((ms) => new Promise((res) => setTimeout(res, ms))))(wait);
+      delayMs = Math.min(delayMs * 2, 4000);
+    }
+  }
+
+  async #once(
+    method: string,
+    path: string,
+    body?: { json?: unknown; text?: string },
+  ): Promise<ApiResponse & { retryAfterSeconds?: number }> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let payload: string | undefined;
@@ -99,7 +137,14 @@ export class ApiClient {
         parsed = text;
       }
     }
-    return { status: res.status, body: parsed };
+    const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
+    return {
+      status: res.status,
+      body: parsed,
+      ...(Number.isFinite(retryAfter) && retryAfter >= 0
+        ? { retryAfterSeconds: Math.min(retryAfter, 30) }
+        : {}),
+    };
   }
 
   /** Like raw, but an error status throws ApiRequestError. */

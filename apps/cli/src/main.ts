@@ -62,7 +62,11 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       configFile: configPath && configText !== undefined ? { path: configPath, text: configText } : undefined,
       localAdminToken,
     });
-    const runner = new Runner(new ApiClient(settings.server, settings.token, options.fetch), io);
+    const retry = {
+      maxSeconds: Number(envValue('KEYWAY_RETRY_SECONDS') ?? 20),
+      notify: (l: string) => io.err(`${l}\n`),
+    };
+    const runner = new Runner(new ApiClient(settings.server, settings.token, options.fetch, retry), io);
     return await runner.run(cmd);
   } catch (e) {
     if (e instanceof UsageError || e instanceof SettingsError || e instanceof JsonPathError) {

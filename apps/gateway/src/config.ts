@@ -32,7 +32,8 @@ export const gatewayConfig = defineConfig('gateway', {
   XDS_KEY_FILE: z.string().optional(),
   XDS_SERVER_NAME: z.string().optional(),
   XDS_BACKOFF_INITIAL_MS: z.coerce.number().int().min(1).default(500),
-  XDS_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(30_000),
+  /** Reconnect backoff ceiling: small, so a proxy holds the latest version within seconds of the control plane coming back. */
+  XDS_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(2_000),
   /** Identity the control plane selects configuration by (istiod's NAMESPACE and LABELS metadata). */
   GATEWAY_NAMESPACE: z.string().min(1).default('istio-system'),
   GATEWAY_LABELS: labels.default({ istio: 'ingressgateway' }),

@@ -82,6 +82,19 @@ export class CommandClient {
       );
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
+      // The bus itself is down or reconnecting: nothing was lost, the caller may retry.
+      if (
+        /connection lost|reconnect|disconnect|connection closed|connection refused|closed connection/i.test(
+          message,
+        )
+      )
+        return {
+          ok: false,
+          error: {
+            code: 'unavailable',
+            message: `${subject}: the control plane is unreachable (NATS); retry shortly`,
+          },
+        };
       const code = /timeout|no responders|empty response/i.test(message) ? 'unavailable' : 'internal';
       return { ok: false, error: { code, message: `${subject}: ${message}` } };
     }

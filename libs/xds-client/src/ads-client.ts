@@ -69,7 +69,7 @@ export class AdsClient {
   #connected = false;
 
   constructor(private readonly options: AdsClientOptions) {
-    this.#backoff = new Backoff(options.backoff ?? { initialMs: 500, maxMs: 30_000 });
+    this.#backoff = new Backoff(options.backoff ?? { initialMs: 500, maxMs: 2_000 });
     const pkg = grpc.loadPackageDefinition(xdsPackageDefinition());
     const Ctor = lookup(pkg, ADS_SERVICE) as AdsStubConstructor;
     const { credentials, options: channelOptions } = channelCredentials(options.transport);
