@@ -31,16 +31,14 @@ try {
     ports: DEFAULT_PORTS,
     root: process.cwd(),
     report: say,
+    supervise: true,
   });
 } catch (e) {
   console.error(`keyway: the suite did not start: ${e.message}`);
   await stop(1);
 }
-for (const p of suite.processes) {
-  p.child.on('exit', (code, signal) => {
-    if (!stopping) console.error(`keyway: ${p.name} exited (${signal ?? code}); see ${p.logFile}`);
-  });
-}
+// A service that exits on its own is restarted by the suite's supervisor (with backoff, reported
+// above as it happens); only Ctrl-C stops the suite.
 console.log(`
 keyway is up. Logs: ${suite.logDir}
 

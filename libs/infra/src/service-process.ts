@@ -3,38 +3,72 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { allEnv } from '#keyway/config';
 import { InfraError } from './endpoint.js';
+import { RestartPolicy } from './restart-policy.js';
 
 export interface ServiceProcess {
   name: string;
-  child: ChildProcess;
+  /** The running child; a supervised service gets a new one after each restart. */
+  readonly child: ChildProcess;
   logFile: string;
+  /** Times a supervisor started it again after it exited on its own. */
+  readonly restarts: number;
   stop(): Promise<void>;
 }
 
-/** Runs one compiled keyway app (`dist/apps/<app>/src/main.js`) as its own process, logging to a file. */
+export interface Supervision {
+  /** Told about each unexpected exit and restart, with the exit cause. */
+  report(line: string): void;
+  /** Called after each restart (the suite writes its state file for `keyway get pod`). */
+  restarted?(proc: ServiceProcess): void;
+}
+
+/**
+ * Runs one compiled keyway app (`dist/apps/<app>/src/main.js`) as its own process, logging to a file.
+ * Supervised, a process that exits without being asked to is started again per RestartPolicy;
+ * only stop() ends it.
+ */
 export function startServiceProcess(
   app: string,
   env: Record<string, string>,
   logDir: string,
   root = process.cwd(),
+  supervision?: Supervision,
 ): ServiceProcess {
   const entry = path.join(root, 'dist', 'apps', app, 'src', 'main.js');
   if (!fs.existsSync(entry)) throw new InfraError(`${entry} is missing: run npm run build`);
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${app}.log`);
-  const fd = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [entry], {
-    stdio: ['ignore', fd, fd],
-    env: { ...inheritedEnv(), ...env },
-    cwd: root,
-  });
-  fs.closeSync(fd);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
+  const policy = new RestartPolicy();
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  const spawnOnce = (): { child: ChildProcess; exited: Promise<void>; startedAt: number } => {
+    const fd = fs.openSync(logFile, 'a');
+    const child = spawn(process.execPath, [entry], {
+      stdio: ['ignore', fd, fd],
+      env: { ...inheritedEnv(), ...env },
+      cwd: root,
+    });
+    fs.closeSync(fd);
+    return {
+      child,
+      exited: new Promise<void>((resolve) => child.once('exit', () => resolve())),
+      startedAt: Date.now(),
+    };
+  };
+  let current = spawnOnce();
+  const proc: ServiceProcess = {
     name: app,
-    child,
+    get child() {
+      return current.child;
+    },
     logFile,
+    get restarts() {
+      return policy.restarts;
+    },
     async stop() {
+      stopping = true;
+      clearTimeout(restartTimer);
+      const { child, exited } = current;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -42,6 +76,24 @@ export function startServiceProcess(
       clearTimeout(timer);
     },
   };
+  const watch = () => {
+    current.child.once('exit', (code, signal) => {
+      if (stopping || !supervision) return;
+      const delay = policy.onExit(current.startedAt, Date.now());
+      supervision.report(
+        `${app} exited (${signal ?? `code ${code}`}); restart ${policy.restarts} in ${(delay / 1000).toFixed(1)}s, log ${logFile}`,
+      );
+      restartTimer = setTimeout(() => {
+        if (stopping) return;
+        current = spawnOnce();
+        watch();
+        supervision.report(`${app} restarted (pid ${current.child.pid})`);
+        supervision.restarted?.(proc);
+      }, delay);
+    });
+  };
+  watch();
+  return proc;
 }
 
 /** Polls an HTTP readiness URL until it answers 200; fails at once with the log tail if the process died. */

@@ -51,6 +51,8 @@ export interface SuiteOptions {
   root?: string;
   logFormat?: 'json' | 'pretty';
   report?: (line: string) => void;
+  /** Restart services that exit on their own (npm start), recording restarts in logs/supervisor.json. */
+  supervise?: boolean;
 }
 
 export interface RunningSuite {
@@ -174,6 +176,17 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
 
   const apiUrl = `http://127.0.0.1:${p.apiHttp}`;
   const processes: ServiceProcess[] = [];
+  // What `keyway get pod` shows as RESTARTS: the api reads it from the log folder.
+  const writeState = () =>
+    fs.writeFileSync(
+      path.join(logDir, 'supervisor.json'),
+      JSON.stringify({
+        processes: Object.fromEntries(
+          processes.map((x) => [x.name, { pid: x.child.pid, restarts: x.restarts }]),
+        ),
+      }),
+    );
+  const supervision = options.supervise ? { report, restarted: writeState } : undefined;
   const stop = async () => {
     for (const proc of [...processes].reverse()) await proc.stop();
   };
@@ -187,16 +200,18 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       },
       logDir,
       options.root,
+      supervision,
     );
     processes.push(samples);
     for (const step of plan) {
-      const proc = startServiceProcess(step.app, step.env, logDir, options.root);
+      const proc = startServiceProcess(step.app, step.env, logDir, options.root, supervision);
       processes.push(proc);
       await waitReady(proc, step.ready);
       report(`${step.app} ready (pid ${proc.child.pid}), log ${proc.logFile}`);
     }
     await waitReady(samples, `http://127.0.0.1:${p.helloworld}/health`);
     await registerSamples(apiUrl, adminToken, p);
+    if (supervision) writeState();
   } catch (e) {
     // Nothing started here outlives a failed start.
     await stop();

@@ -40,4 +40,13 @@ describe('the local gateway as Kubernetes objects', () => {
     expect(tail(['1', '2', '3'], 2)).toEqual(['2', '3']);
     expect(tail(['1'], undefined)).toEqual(['1']);
   });
+
+  it("shows the supervisor's restarts as the pod's containers' restartCount", () => {
+    const pod = ingressPod(settings, { gateway: 2, 'sds-server': 1, api: 5 }) as any;
+    expect(pod.status.containerStatuses).toEqual([
+      { name: 'istio-proxy', ready: true, restartCount: 2 },
+      { name: 'ingress-sds', ready: true, restartCount: 1 },
+    ]);
+    expect((ingressPod(settings) as any).status.containerStatuses[0].restartCount).toBe(0);
+  });
 });

@@ -37,7 +37,11 @@ export function ingressService(s: IngressSettings): Record<string, unknown> {
   };
 }
 
-export function ingressPod(s: IngressSettings): Record<string, unknown> {
+/** Restarts by suite process name, as the local supervisor records them (logs/supervisor.json). */
+export type SuiteRestarts = Readonly<Record<string, number>>;
+
+/** The gateway pod: istio-proxy is keyway's gateway, ingress-sds its sds-server. */
+export function ingressPod(s: IngressSettings, restarts: SuiteRestarts = {}): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -48,8 +52,8 @@ export function ingressPod(s: IngressSettings): Record<string, unknown> {
       podIP: s.host,
       startTime: s.startedAt,
       containerStatuses: [
-        { name: 'istio-proxy', ready: true, restartCount: 0 },
-        { name: 'ingress-sds', ready: true, restartCount: 0 },
+        { name: 'istio-proxy', ready: true, restartCount: restarts.gateway ?? 0 },
+        { name: 'ingress-sds', ready: true, restartCount: restarts['sds-server'] ?? 0 },
       ],
     },
   };

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
@@ -9,6 +10,7 @@ import { CONFIG } from '../tokens.js';
 import {
   CONTAINER_LOGS,
   ingressPod,
+  type SuiteRestarts,
   ingressService,
   linesFor,
   matchesSelector,
@@ -49,7 +51,25 @@ export class LocalSuiteController {
 
   #objects(ns: string, which: 'services' | 'pods', selector?: string): Obj[] {
     if (ns !== this.#settings.namespace || !matchesSelector(this.#settings.labels, selector)) return [];
-    return [which === 'services' ? ingressService(this.#settings) : ingressPod(this.#settings)];
+    return [
+      which === 'services' ? ingressService(this.#settings) : ingressPod(this.#settings, this.#restarts()),
+    ];
+  }
+
+  /** What the local supervisor recorded (npm start); nothing when the suite is not supervised. */
+  #restarts(): SuiteRestarts {
+    try {
+      const state = JSON.parse(
+        fs.readFileSync(path.join(this.config.LOG_DIR, 'supervisor.json'), 'utf8'),
+      ) as {
+        processes?: Record<string, { restarts?: number }>;
+      };
+      return Object.fromEntries(
+        Object.entries(state.processes ?? {}).map(([k, v]) => [k, Number(v.restarts ?? 0)]),
+      );
+    } catch {
+      return {};
+    }
   }
 
   #one(ns: string, which: 'services' | 'pods', name: string): Obj {
