@@ -291,3 +291,112 @@ spec:
     expect(body.items[0].error?.message).toMatch(/may not issue/);
   });
 });
+
+describe('hosts belong to the team whose domains cover them', () => {
+  const api = (path: string, init: RequestInit = {}) => fetch(`${w.suite.apiUrl}${path}`, init);
+  let attacker: string;
+  const gatewayAndRoute = (
+    ns: string,
+    name: string,
+    host: string,
+    prefix: string,
+    dest: string,
+    port: number,
+  ) =>
+    `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 80, name: http-${name}, protocol: HTTP}
+    hosts: ["${host}"]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  hosts: ["${host}"]
+  gateways: [${name}]
+  http:
+  - match: [{uri: {prefix: ${prefix}}}]
+    route: [{destination: {host: ${dest}.default.svc.cluster.local, port: {number: ${port}}}}]
+`;
+
+  beforeAll(async () => {
+    const admin = { authorization: `Bearer ${w.suite.adminToken}`, 'content-type': 'application/json' };
+    for (const [name, domain] of [
+      ['blue', '*.blue.example.com'],
+      ['red', '*.red.example.com'],
+    ])
+      expect(
+        (
+          await api('/v1/teams', {
+            method: 'POST',
+            headers: admin,
+            body: JSON.stringify({ name, namespaces: [name], domains: [domain] }),
+          })
+        ).status,
+      ).toBe(201);
+    const r = await api('/v1/tokens', {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ name: 'red-writer', team: 'red', verbs: ['read', 'write'] }),
+    });
+    attacker = ((await r.json()) as { token: string }).token;
+    // The victim: team blue's host, applied by the platform into blue's namespace.
+    ok(
+      await w.keyway(
+        ['apply', '-f', '-'],
+        gatewayAndRoute('blue', 'shop', 'shop.blue.example.com', '/status', 'httpbin', 8000),
+      ),
+    );
+    await waitFor(
+      async () => ((await get('shop.blue.example.com', '/status/418')).code === 418 ? true : undefined),
+      {
+        what: "blue's host served",
+        timeoutMs: 15_000,
+      },
+    );
+  });
+
+  it("another team's Gateway and VirtualService naming blue's host add no route to it and are refused with the rule, host and owner", async () => {
+    const r = await api('/v1/apply', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${attacker}`, 'content-type': 'application/yaml' },
+      body: gatewayAndRoute('red', 'takeover', 'shop.blue.example.com', '/hello', 'helloworld-v1', 5000),
+    });
+    expect(r.status).toBe(200);
+    const status = await waitFor(
+      async () => {
+        const s = await w.keyway(['status', '-n', 'red']);
+        return /Gateway\/red\/takeover/.test(s.stdout) ? s.stdout : undefined;
+      },
+      { what: "the attacker's status", timeoutMs: 10_000 },
+    );
+    expect(status).toMatch(
+      /Gateway\/red\/takeover\s+false\s+.*host "shop\.blue\.example\.com" belongs to team blue.*\(host-owned-by-another-team\)/,
+    );
+    expect(status).toMatch(/VirtualService\/red\/takeover\s+false\s+.*\(host-owned-by-another-team\)/);
+    // Give the compiler time to have published whatever it would.
+    await new Promise((res) => setTimeout(res, 1500));
+    expect((await get('shop.blue.example.com', '/hello')).code).toBe(404);
+    expect((await get('shop.blue.example.com', '/status/418')).code).toBe(418);
+  }, 30_000);
+
+  it('a team serves its own hosts', async () => {
+    const r = await api('/v1/apply', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${attacker}`, 'content-type': 'application/yaml' },
+      body: gatewayAndRoute('red', 'own', 'www.red.example.com', '/status', 'httpbin', 8000),
+    });
+    expect(r.status).toBe(200);
+    await waitFor(
+      async () => ((await get('www.red.example.com', '/status/418')).code === 418 ? true : undefined),
+      {
+        what: "red's own host served",
+        timeoutMs: 15_000,
+      },
+    );
+  }, 30_000);
+});

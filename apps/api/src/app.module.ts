@@ -24,6 +24,7 @@ import { ObserveController } from './credentials/observe.controller.js';
 import { DocsController } from './docs/docs.controller.js';
 import { LocalSuiteController } from './local-suite/local-suite.controller.js';
 import { ApiSchema1764200000000 } from './migrations/1764200000000-api-schema.js';
+import { TeamDomains1764900000000 } from './migrations/1764900000000-team-domains.js';
 import { ResourceService } from './resources/resource-service.js';
 import { ResourcesController } from './resources/resources.controller.js';
 import {
@@ -38,7 +39,9 @@ import {
   NATS,
   RATE_LIMITER,
   TOKEN_STORE,
+  TEAM_PUBLISHER,
 } from './tokens.js';
+import { TeamPublisher } from './admin/team-publisher.js';
 
 /** Starts the ops server (health, readiness, metrics) and closes connections at shutdown. */
 class Lifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -51,9 +54,17 @@ class Lifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(COMMANDS) private readonly commands: CommandClient,
     @Inject(METRICS) private readonly metrics: Registry,
     @Inject(NATS) private readonly nc: NatsConnection,
+    @Inject(TOKEN_STORE) private readonly store: TokenStore,
+    @Inject(TEAM_PUBLISHER) private readonly teamsOut: TeamPublisher,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // The teams bucket says what Postgres says, whatever happened while the api was down.
+    await this.teamsOut
+      .publishAll(await this.store.teams())
+      .catch((e: Error) =>
+        this.logger.error({ err: e.message }, 'publishing teams to the teams bucket failed'),
+      );
     const health = new HealthRegistry();
     health.register('postgres', () => postgresHealth(this.ds));
     health.register('nats', () => natsHealth(this.nc));
@@ -117,7 +128,7 @@ export class AppModule {
               url: config.DATABASE_URL,
               schema: 'api',
               entities: [],
-              migrations: [ApiSchema1764200000000],
+              migrations: [ApiSchema1764200000000, TeamDomains1764900000000],
             }),
         },
         {
@@ -152,6 +163,11 @@ export class AppModule {
           provide: ANONYMOUS_RATE_LIMITER,
           useFactory: () =>
             new TokenBucketLimiter(config.ANONYMOUS_RATE_LIMIT_PER_SECOND, config.ANONYMOUS_RATE_LIMIT_BURST),
+        },
+        {
+          provide: TEAM_PUBLISHER,
+          inject: [NATS],
+          useFactory: (nc: NatsConnection) => new TeamPublisher(nc),
         },
         AuthMiddleware,
         ResourceService,

@@ -11,3 +11,4 @@ export const ANONYMOUS_RATE_LIMITER = Symbol('api.anonymous-rate-limiter');
 export const ADMIN_TOKEN = Symbol('api.admin-token');
 export const METRICS = Symbol('api.metrics');
 export const NATS = Symbol('api.nats');
+export const TEAM_PUBLISHER = Symbol('api.team-publisher');

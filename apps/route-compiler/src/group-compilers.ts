@@ -85,3 +85,19 @@ export function mergeStatuses(perGroup: readonly IrStatus[][]): IrStatus[] {
   }
   return [...merged.values()].sort((a, b) => (a.resource < b.resource ? -1 : 1));
 }
+
+/** Host-ownership refusals (#keyway/tenancy) added to the statuses: the resource is not accepted. */
+export function withOwnershipConditions(
+  statuses: IrStatus[],
+  conditions: ReadonlyArray<{ resource: string; condition: IrStatus['conditions'][number] }>,
+): IrStatus[] {
+  if (conditions.length === 0) return statuses;
+  const byResource = new Map(statuses.map((s) => [s.resource, { ...s, conditions: [...s.conditions] }]));
+  for (const { resource, condition } of conditions) {
+    const s = byResource.get(resource) ?? { resource, accepted: false, conditions: [] };
+    s.accepted = false;
+    s.conditions.push(condition);
+    byResource.set(resource, s);
+  }
+  return [...byResource.values()].sort((a, b) => (a.resource < b.resource ? -1 : 1));
+}

@@ -4,6 +4,7 @@ import {
   okReply,
   proxyGroupRecord,
   proxyRecord,
+  teamRecord,
   xdsResourceRecord,
   type Actor,
   type CommandReply,
@@ -18,13 +19,15 @@ import {
   type KvWatch,
 } from '#keyway/messaging';
 import type { Logger } from '#keyway/observability';
+import { claimableInputs } from '#keyway/tenancy';
 import { groupRecord } from '#keyway/xds';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CompileScheduler } from './compile-scheduler.js';
 import { CredentialCatalog } from './credential-catalog.js';
+import { TeamDirectory } from './team-directory.js';
 import { KubernetesSource } from './kubernetes-source.js';
 import { readManifestDirectory, watchDirectory } from './directory-source.js';
-import { GroupCompilers, mergeStatuses } from './group-compilers.js';
+import { GroupCompilers, mergeStatuses, withOwnershipConditions } from './group-compilers.js';
 import { ProxyGroups } from './proxy-groups.js';
 import { ResourceStore } from './resource-store.js';
 import type { RoutingRepository, SaveOutcome } from './routing-repository.js';
@@ -73,6 +76,8 @@ export class RoutingService {
   private proxiesWatch?: KvWatch;
   private credentialsWatch?: KvWatch;
   private readonly credentials = new CredentialCatalog();
+  private readonly teams = new TeamDirectory();
+  private teamsWatch?: KvWatch;
   private directoryWatch?: { close(): void };
   private kubernetes?: KubernetesSource;
   private unlisten?: () => Promise<void>;
@@ -145,6 +150,14 @@ export class RoutingService {
       { logger },
     );
     await this.credentialsWatch.ready;
+    // Which team owns which hosts (the api keeps teams and their domains in this bucket).
+    this.teamsWatch = await watchBucket(
+      await provisionKeywayBucket(nc, Buckets.teams, this.options.kvReplicas),
+      teamRecord,
+      { onEvent: (e) => void (this.teams.apply(e) && this.scheduler.schedule()) },
+      { logger },
+    );
+    await this.teamsWatch.ready;
     const proxies = await provisionKeywayBucket(nc, Buckets.proxies, this.options.kvReplicas);
     this.proxiesWatch = await watchBucket(
       proxies,
@@ -173,6 +186,7 @@ export class RoutingService {
     await this.unlisten?.();
     await this.proxiesWatch?.stop();
     await this.credentialsWatch?.stop();
+    await this.teamsWatch?.stop();
     await this.scheduler.idle();
   }
 
@@ -293,8 +307,13 @@ export class RoutingService {
   private async publish(): Promise<void> {
     const snapshots = this.snapshots!;
     const groupRecords = this.groupRecords!;
-    const round = this.compilers.compile(this.store.inputs(), this.groups.groups(), (namespace) =>
-      this.credentials.names(namespace),
+    // Hosts a namespace may not claim never reach the compiler; each refusal becomes a condition.
+    const inputs = this.store.inputs();
+    const claimable = claimableInputs(inputs, this.teams.ownership());
+    const round = this.compilers.compile(
+      { ...inputs, gateways: claimable.gateways, virtualServices: claimable.virtualServices },
+      this.groups.groups(),
+      (namespace) => this.credentials.names(namespace),
     );
     for (const out of round.outputs) {
       for (const p of out.changes.puts) await snapshots.put(p.key, p.value);
@@ -314,7 +333,10 @@ export class RoutingService {
       for (const key of gone.keys) await snapshots.delete(key);
       await groupRecords.delete(gone.groupId);
     }
-    const statuses = mergeStatuses(round.outputs.map((o) => o.result.statuses));
+    const statuses = withOwnershipConditions(
+      mergeStatuses(round.outputs.map((o) => o.result.statuses)),
+      claimable.conditions,
+    );
     for (const s of statuses) {
       const before = this.statuses.find((x) => x.resource === s.resource);
       if (!s.accepted && JSON.stringify(before) !== JSON.stringify(s)) {

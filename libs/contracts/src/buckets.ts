@@ -6,6 +6,7 @@ export const Buckets = {
   xdsSnapshots: 'keyway-xds-snapshots',
   proxyGroups: 'keyway-proxy-groups',
   proxies: 'keyway-proxies',
+  teams: 'keyway-teams',
 } as const;
 
 export type BucketName = (typeof Buckets)[keyof typeof Buckets];
@@ -26,6 +27,12 @@ export const BUCKET_SETTINGS: Record<BucketName, BucketSettings> = {
   },
   [Buckets.xdsSnapshots]: { history: 1, ttlMs: 0, description: 'compiled Envoy resources per proxy group' },
   [Buckets.proxyGroups]: { history: 1, ttlMs: 0, description: 'proxy groups with their compiled version' },
+  [Buckets.teams]: {
+    history: 1,
+    ttlMs: 0,
+    description:
+      "teams: their namespaces and the domains whose hosts they own (the api's, for the route-compiler)",
+  },
   [Buckets.proxies]: {
     history: 1,
     ttlMs: 0,

@@ -11,3 +11,4 @@ export * from './schemas/secret-commands.js';
 export * from './schemas/history.js';
 export * from './schemas/routing-commands.js';
 export * from './schemas/ca-commands.js';
+export * from './schemas/team.js';

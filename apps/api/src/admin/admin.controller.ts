@@ -1,13 +1,19 @@
 import { Body, Controller, Delete, Get, Inject, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { k8sNamespace, validatePayload } from '#keyway/contracts';
+import { k8sNamespace, teamDomain, validatePayload } from '#keyway/contracts';
 import { Caller, requireAdmin } from '../auth/caller.js';
 import { VERBS, type Principal } from '../auth/principal.js';
 import type { TokenStore } from '../auth/token-store.js';
 import { ApiError } from '../http-errors.js';
-import { TOKEN_STORE } from '../tokens.js';
+import { TEAM_PUBLISHER, TOKEN_STORE } from '../tokens.js';
+import type { TeamPublisher } from './team-publisher.js';
 
-const teamBody = z.object({ name: k8sNamespace, namespaces: z.array(k8sNamespace) });
+const teamBody = z.object({
+  name: k8sNamespace,
+  namespaces: z.array(k8sNamespace),
+  /** The hosts the team owns (docs/tenancy.md): its Gateways and VirtualServices may claim only these. */
+  domains: z.array(teamDomain).max(1000).optional(),
+});
 const tokenBody = z.object({
   name: z.string().min(1).max(128),
   team: k8sNamespace,
@@ -21,7 +27,10 @@ const tokenBody = z.object({
 /** Teams and tokens: admin only. */
 @Controller('v1')
 export class AdminController {
-  constructor(@Inject(TOKEN_STORE) private readonly store: TokenStore) {}
+  constructor(
+    @Inject(TOKEN_STORE) private readonly store: TokenStore,
+    @Inject(TEAM_PUBLISHER) private readonly teamsOut: TeamPublisher,
+  ) {}
 
   @Get('teams')
   async teams(@Caller() caller: Principal): Promise<unknown> {
@@ -34,7 +43,10 @@ export class AdminController {
     requireAdmin(caller);
     const v = validatePayload(teamBody, body);
     if (!v.ok) throw ApiError.invalid('team: invalid', v.errors);
-    return this.store.upsertTeam(v.value);
+    const team = await this.store.upsertTeam(v.value);
+    // Stored first: the bucket follows Postgres (and is rewritten from it at every start).
+    await this.teamsOut.publish(team);
+    return team;
   }
 
   @Get('tokens')

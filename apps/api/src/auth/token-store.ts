@@ -5,6 +5,8 @@ import { effectiveNamespaces, generateToken, hashToken, type Principal, type Ver
 export interface Team {
   name: string;
   namespaces: string[];
+  /** DNS names (`a.example.com`) or wildcards (`*.a.example.com`) whose hosts the team owns. */
+  domains?: string[];
 }
 
 export interface TokenInfo {
@@ -30,19 +32,21 @@ export class TokenStore {
 
   async upsertTeam(team: Team): Promise<Team> {
     const namespaces = [...new Set(team.namespaces)].sort();
+    const domains = [...new Set(team.domains ?? [])].sort();
     await this.ds.query(
-      `INSERT INTO api.teams (name, namespaces) VALUES ($1, $2)
-       ON CONFLICT (name) DO UPDATE SET namespaces = EXCLUDED.namespaces, updated_at = now()`,
-      [team.name, namespaces],
+      `INSERT INTO api.teams (name, namespaces, domains) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET namespaces = EXCLUDED.namespaces, domains = EXCLUDED.domains,
+         updated_at = now()`,
+      [team.name, namespaces, domains],
     );
-    return { name: team.name, namespaces };
+    return { name: team.name, namespaces, domains };
   }
 
   async teams(): Promise<Team[]> {
-    const rows: Array<{ name: string; namespaces: string[] }> = await this.ds.query(
-      `SELECT name, namespaces FROM api.teams ORDER BY name`,
+    const rows: Array<{ name: string; namespaces: string[]; domains: string[] }> = await this.ds.query(
+      `SELECT name, namespaces, domains FROM api.teams ORDER BY name`,
     );
-    return rows.map((r) => ({ name: r.name, namespaces: r.namespaces }));
+    return rows.map((r) => ({ name: r.name, namespaces: r.namespaces, domains: r.domains }));
   }
 
   async teamExists(name: string): Promise<boolean> {

@@ -1,0 +1,2 @@
+export * from './host-ownership.js';
+export * from './claimable.js';
