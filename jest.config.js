@@ -31,9 +31,14 @@ export default {
     {
       ...shared,
       displayName: 'integration',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/test/setup/integration-timeout.ts'],
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
     },
-    { ...shared, displayName: 'e2e', testTimeout: 120_000, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/e2e-timeout.ts'],
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+    },
   ],
 };

@@ -39,4 +39,19 @@ describe('resolveSettings', () => {
       resolveSettings({ flags: {}, env: {}, configFile: { path: 'cfg', text: 'token: 5\n' } }),
     ).toThrow('cfg: token: must be a string');
   });
+
+  it('never sends the local admin token to a server that is not on this machine', () => {
+    const remote = resolveSettings({
+      flags: {},
+      env: { server: 'https://keyway.example.com' },
+      localAdminToken: 'admin-secret',
+    });
+    expect(remote.token).toBeUndefined();
+    expect(remote.tokenSource).toBe('none');
+    for (const server of ['http://127.0.0.1:8081', 'http://localhost:9', 'http://[::1]:8081']) {
+      expect(resolveSettings({ flags: {}, env: { server }, localAdminToken: 'admin-secret' }).token).toBe(
+        'admin-secret',
+      );
+    }
+  });
 });

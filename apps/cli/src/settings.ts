@@ -51,12 +51,20 @@ export function resolveSettings(s: SettingsSources): Settings {
   } catch {
     throw new SettingsError(`server ${JSON.stringify(server)}: must be an http:// or https:// URL`);
   }
+  // The local suite's admin token goes only to a server on this machine: pointed elsewhere (a
+  // typo, a hostile KEYWAY_SERVER), the CLI must not hand the platform's admin token to it.
+  const local = isLoopback(new URL(server).hostname);
   const candidates: Array<[string | undefined, string]> = [
     [s.flags.token, '--token'],
     [s.env.token, 'KEYWAY_TOKEN'],
     [file.token as string | undefined, s.configFile?.path ?? 'config'],
-    [s.localAdminToken, '.keyway/admin-token'],
+    [local ? s.localAdminToken : undefined, '.keyway/admin-token'],
   ];
   const found = candidates.find(([v]) => v !== undefined && v !== '');
   return { server: server.replace(/\/+$/, ''), token: found?.[0]?.trim(), tokenSource: found?.[1] ?? 'none' };
+}
+
+function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
