@@ -26,6 +26,11 @@ describe('sds-server listeners', () => {
     expect(plainGrpcPort(sdsConfig.load({ ...BASE, ...TLS, XDS_GRPC_PORT: 'off' }))).toBeUndefined();
   });
 
+  it('with the mTLS listener configured, the token port is off unless a port is set', () => {
+    expect(plainGrpcPort(sdsConfig.load({ ...BASE, ...TLS }))).toBeUndefined();
+    expect(plainGrpcPort(sdsConfig.load({ ...BASE, ...TLS, XDS_GRPC_PORT: '15010' }))).toBe(15010);
+  });
+
   it('XDS_GRPC_PORT: anything but a port or off is refused', () => {
     for (const bad of ['of', 'none', '-1', '70000', 'false'])
       expect(problems({ XDS_GRPC_PORT: bad })).toEqual({

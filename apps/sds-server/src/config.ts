@@ -32,8 +32,12 @@ export const sdsConfig = defineConfig(
     LOG_FORMAT: Variables.LOG_FORMAT,
     KEYWAY_DATA_KEYS: Variables.KEYWAY_DATA_KEYS,
     REPLICA_ID: Variables.REPLICA_ID,
-    /** Plain gRPC (bootstrap tokens); `off`: not listening; 0 picks a free port (tests). */
-    XDS_GRPC_PORT: listenerPort.default(15010),
+    /**
+     * Plain gRPC (bootstrap tokens); `off`: not listening; 0 picks a free port (tests). Unset: 15010,
+     * unless the mTLS listener is configured, then off (a token in clear is not offered beside it
+     * unless asked for by setting a port).
+     */
+    XDS_GRPC_PORT: listenerPort.optional(),
     /** gRPC over TLS, client certificates requested; runs when the three TLS files are set. */
     XDS_TLS_PORT: Variables.port.default(15012),
     XDS_HOST: z.string().default('127.0.0.1'),
@@ -58,7 +62,7 @@ export type SdsConfig = ReturnType<typeof sdsConfig.load>;
  * (the three TLS files). Some TLS files without the others is a mistake, not a way to turn TLS off.
  */
 function listenerProblems(c: {
-  XDS_GRPC_PORT: number | 'off';
+  XDS_GRPC_PORT?: number | 'off';
   XDS_TLS_CERT_FILE?: string;
   XDS_TLS_KEY_FILE?: string;
   XDS_CLIENT_CA_FILE?: string;
@@ -69,7 +73,7 @@ function listenerProblems(c: {
       variable,
       message: `is required with ${set.join(' and ')}: the mTLS listener needs ${TLS_FILE_VARIABLES.join(', ')}`,
     }));
-  if (c.XDS_GRPC_PORT === 'off' && set.length === 0)
+  if ((c.XDS_GRPC_PORT ?? 15010) === 'off' && set.length === 0)
     return [
       {
         variable: 'XDS_GRPC_PORT',
@@ -80,8 +84,12 @@ function listenerProblems(c: {
 }
 
 /** The plain (token) listener's port for the gRPC server; undefined when it is off. */
-export function plainGrpcPort(config: Pick<SdsConfig, 'XDS_GRPC_PORT'>): number | undefined {
-  return config.XDS_GRPC_PORT === 'off' ? undefined : config.XDS_GRPC_PORT;
+export function plainGrpcPort(
+  config: Pick<SdsConfig, 'XDS_GRPC_PORT' | 'XDS_TLS_CERT_FILE' | 'XDS_TLS_KEY_FILE' | 'XDS_CLIENT_CA_FILE'>,
+): number | undefined {
+  const tls = Boolean(config.XDS_TLS_CERT_FILE && config.XDS_TLS_KEY_FILE && config.XDS_CLIENT_CA_FILE);
+  const port = config.XDS_GRPC_PORT ?? (tls ? 'off' : 15010);
+  return port === 'off' ? undefined : port;
 }
 
 export function parseBootstrapTokens(spec: string | undefined): Map<string, string> {
