@@ -190,3 +190,63 @@ spec:
     });
   });
 });
+
+describe('keyway proxy-config secret', () => {
+  const gw = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: pc-gateway, namespace: default}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https-pc, protocol: HTTPS}
+    tls: {mode: SIMPLE, credentialName: pc-credential}
+    hosts: [pc.example.com]
+`;
+  const serialOf = (pem: string) =>
+    execFileSync('openssl', ['x509', '-noout', '-serial'], { input: pem })
+      .toString()
+      .trim()
+      .split('=')[1]
+      .toLowerCase();
+  const proxyId = async () =>
+    (
+      (await (
+        await fetch(`${s.suite.apiUrl}/v1/proxies?namespace=istio-system`, {
+          headers: { authorization: `Bearer ${s.suite.adminToken}` },
+        })
+      ).json()) as { items: Array<{ nodeId: string }> }
+    ).items[0].nodeId;
+  const pcRow = async () => {
+    const out = await s.keyway(['pc', 'secret', await proxyId(), '-n', 'istio-system']);
+    return out.stdout.split('\n').find((l) => l.startsWith('kubernetes://pc-credential')) ?? '';
+  };
+
+  it('shows the serial the gateway holds, and the new one after a rotation', async () => {
+    const first = selfSigned('pc.example.com', 30);
+    expect(
+      (await s.keyway(['apply', '-f', '-'], secretYaml('istio-system', 'pc-credential', first))).code,
+    ).toBe(0);
+    expect((await s.keyway(['apply', '-f', '-'], gw)).code).toBe(0);
+    const before = await waitFor(async () => ((await pcRow()).includes(' SYNCED ') ? pcRow() : undefined), {
+      what: 'the gateway to hold pc-credential',
+      timeoutMs: 20_000,
+    });
+    expect(before).toContain(serialOf(first.cert).replace(/^0+/, ''));
+    const second = selfSigned('pc.example.com', 60);
+    expect(
+      (await s.keyway(['apply', '-f', '-'], secretYaml('istio-system', 'pc-credential', second))).code,
+    ).toBe(0);
+    const after = await waitFor(
+      async () => {
+        const row = await pcRow();
+        return row.includes(' SYNCED ') && row.includes(serialOf(second.cert).replace(/^0+/, ''))
+          ? row
+          : undefined;
+      },
+      { what: 'the gateway to hold the rotated pc-credential', timeoutMs: 20_000 },
+    );
+    expect(after).toMatch(
+      /^kubernetes:\/\/pc-credential\s+SYNCED\s+[0-9a-f]{16}\s+[0-9a-f]{16}\s+[0-9a-f]+\s+\S+\s+true\s+2$/,
+    );
+  }, 60_000);
+});

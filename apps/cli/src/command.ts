@@ -41,6 +41,8 @@ export const COMMAND_WORDS: Record<string, string[]> = {
   status: [],
   completion: ['bash', 'zsh'],
   describe: [],
+  'proxy-config': ['secret'],
+  pc: ['secret'],
   help: [],
 };
 
@@ -102,6 +104,7 @@ export type Command = Common &
     | { verb: 'status'; resource?: ManagedResource; name?: string }
     | { verb: 'completion'; shell: 'bash' | 'zsh' }
     | { verb: 'describe'; kind: DescribeKind; name: string }
+    | { verb: 'proxy-config-secret'; proxy: string }
   );
 
 export const DESCRIBE_KINDS = ['secrets', 'gateways', 'virtualservices', 'certificates', 'proxies'] as const;
@@ -251,6 +254,18 @@ export function parseCommand(argv: string[]): Command {
       if (!name) throw new UsageError(`describe ${type}: a NAME is required`);
       return { ...common, verb: 'describe', kind: kind as DescribeKind, name };
     }
+    case 'proxy-config':
+    case 'pc': {
+      if (rest[0] !== 'secret')
+        throw new UsageError(
+          `${verb}: only \`${verb} secret PROXY\` is supported (listener, route, cluster: see keyway status)`,
+        );
+      if (!rest[1])
+        throw new UsageError(
+          `${verb} secret: a PROXY (node id, as keyway proxy-status lists it) is required`,
+        );
+      return { ...common, verb: 'proxy-config-secret', proxy: rest[1] };
+    }
     case 'completion':
       if (rest[0] !== 'bash' && rest[0] !== 'zsh')
         throw new UsageError('completion: use `completion bash` or `completion zsh`');
@@ -289,6 +304,7 @@ export const HELP = `keyway: kubectl-style client for the keyway api
   keyway cert issue HOST --out DIR [--issuer CA] [--team T] [--no-client]   keyway cert revoke SERIAL [--reason R]
   keyway history NAME -n NS      keyway audit verify      keyway proxy-status      keyway status [KIND [NAME]]
   keyway describe secret|gateway|virtualservice|certificate|proxy NAME [-n NS]
+  keyway proxy-config secret PROXY [-n NS]   (pc): the secrets a proxy holds, at which version, stale or not
   keyway completion bash|zsh     (source <(keyway completion bash))
   -o wide adds columns: secrets (serial, not-after, issuer, sources, hosts), gateways, certificates.
 

@@ -3,6 +3,7 @@ import { ApiClient, ApiRequestError, CliError } from './api-client.js';
 import { certIssue } from './cert-issue.js';
 import { formatLogText } from '#keyway/observability';
 import { completionScript } from './completion.js';
+import { proxySecretsView } from './proxy-config.js';
 import {
   describeCertificate,
   describeGateway,
@@ -60,6 +61,8 @@ export class Runner {
         return 0;
       case 'describe':
         return this.#describe(cmd, ns);
+      case 'proxy-config-secret':
+        return this.#proxySecrets(cmd, cmd.namespace ?? 'istio-system');
       case 'help':
         this.io.out(HELP);
         return 0;
@@ -322,6 +325,45 @@ export class Runner {
         return 0;
       }
     }
+  }
+
+  async #proxySecrets(cmd: Extract<Command, { verb: 'proxy-config-secret' }>, ns: string): Promise<number> {
+    const r = await this.api.request<Obj>('GET', `/v1/proxies?namespace=${enc(ns)}`);
+    const proxy = ((r.items ?? []) as Obj[]).find((p) => p.nodeId === cmd.proxy);
+    if (!proxy) {
+      this.io.err(
+        `Error: proxy ${cmd.proxy} is not connected in namespace ${ns} (see keyway proxy-status)\n`,
+      );
+      return 1;
+    }
+    const credentials = ((await this.api.request<Obj>('GET', `/v1/namespaces/${enc(ns)}/credentials`))
+      .items ?? []) as Obj[];
+    const histories = new Map<string, Obj[]>();
+    for (const c of credentials) {
+      const h = await this.api.request<Obj>(
+        'GET',
+        `/v1/namespaces/${enc(ns)}/credentials/${enc(String(c.name))}/history?limit=1000`,
+      );
+      histories.set(String(c.name), (h.items ?? []) as Obj[]);
+    }
+    const view = proxySecretsView(proxy, credentials, (name) => histories.get(name) ?? [], this.io.now());
+    if (
+      this.#structured(
+        {
+          proxy: proxy.nodeId,
+          secrets: view.rows.map((row) => Object.fromEntries(view.headers.map((h, i) => [h, row[i]]))),
+        },
+        cmd.output,
+      )
+    )
+      return 0;
+    if (view.rows.length === 0) this.io.err(`No secrets sent to ${cmd.proxy}.\n`);
+    else
+      this.#table({
+        headers: view.headers,
+        rows: view.rows.map((row) => row.map((c) => this.#statusColour(c))),
+      });
+    return 0;
   }
 
   async #delete(cmd: Extract<Command, { verb: 'delete' }>, ns: string): Promise<number> {

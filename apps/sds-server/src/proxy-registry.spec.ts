@@ -60,6 +60,28 @@ describe('ProxyRegistry', () => {
   });
 });
 
+describe('ProxyRegistry: secrets held, for proxy-config', () => {
+  it('records each secret sent and, once the response is ACKed, the version the proxy holds', () => {
+    const registry = new ProxyRegistry('r1');
+    const key = registry.connected(session);
+    registry.sent(key, SDS, 'r1', { 'kubernetes://a': 'aaaa', 'kubernetes://b': 'bbbb' });
+    expect(registry.get(key)!.secrets).toEqual({
+      'kubernetes://a': { sent: 'aaaa' },
+      'kubernetes://b': { sent: 'bbbb' },
+    });
+    registry.acked(key, SDS, 'r1');
+    // A rotation of a, sent but not ACKed: the proxy still holds aaaa (proxy-config says STALE).
+    registry.sent(key, SDS, 'r2', { 'kubernetes://a': 'a2a2' });
+    expect(registry.get(key)!.secrets).toEqual({
+      'kubernetes://a': { sent: 'a2a2', acked: 'aaaa' },
+      'kubernetes://b': { sent: 'bbbb', acked: 'bbbb' },
+    });
+    registry.acked(key, SDS, 'r2');
+    expect(registry.get(key)!.secrets!['kubernetes://a']).toEqual({ sent: 'a2a2', acked: 'a2a2' });
+    expect(proxyStatus(registry.records())[0].secrets).toEqual(registry.get(key)!.secrets);
+  });
+});
+
 describe('proxyStatus', () => {
   const base: ProxyRecord = {
     schemaVersion: 1,

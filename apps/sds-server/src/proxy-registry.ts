@@ -1,4 +1,8 @@
-import type { ProxyRecord, ProxyStatusEntry } from '#keyway/contracts';
+import { MAX_TRACKED_SECRETS, type ProxyRecord, type ProxyStatusEntry } from '#keyway/contracts';
+
+const SDS_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret';
+/** Responses remembered per proxy until ACKed: older ones are superseded anyway. */
+const PENDING_RESPONSES = 8;
 
 export interface ProxySession {
   nodeId: string;
@@ -34,6 +38,8 @@ export function proxyRecordKey(namespace: string, nodeId: string): string {
 export class ProxyRegistry {
   readonly #records = new Map<string, ProxyRecord>();
   readonly #dirty = new Set<string>();
+  /** Per proxy: SDS responses not yet ACKed, response version -> resource versions in it. */
+  readonly #pendingSecrets = new Map<string, Map<string, Record<string, string>>>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #closing = false;
@@ -67,10 +73,23 @@ export class ProxyRegistry {
     return key;
   }
 
-  sent(key: string, typeUrl: string, version: string): void {
+  /** `resources`: for SDS, each secret in the response with its own version. */
+  sent(key: string, typeUrl: string, version: string, resources?: Record<string, string>): void {
     const r = this.#records.get(key);
     if (!r) return;
     r.sent = { ...r.sent, [typeUrl]: version };
+    if (typeUrl === SDS_TYPE && resources) {
+      const secrets = { ...r.secrets };
+      for (const [name, v] of Object.entries(resources)) {
+        if (!(name in secrets) && Object.keys(secrets).length >= MAX_TRACKED_SECRETS) continue;
+        secrets[name] = { ...secrets[name], sent: v };
+      }
+      r.secrets = secrets;
+      let pending = this.#pendingSecrets.get(key);
+      if (!pending) this.#pendingSecrets.set(key, (pending = new Map()));
+      pending.set(version, resources);
+      while (pending.size > PENDING_RESPONSES) pending.delete(pending.keys().next().value!);
+    }
     this.#touch(key);
   }
 
@@ -78,6 +97,14 @@ export class ProxyRegistry {
     const r = this.#records.get(key);
     if (!r || r.acked[typeUrl] === version) return;
     r.acked = { ...r.acked, [typeUrl]: version };
+    const inResponse = typeUrl === SDS_TYPE ? this.#pendingSecrets.get(key)?.get(version) : undefined;
+    if (inResponse) {
+      const secrets = { ...r.secrets };
+      for (const [name, v] of Object.entries(inResponse))
+        if (secrets[name]) secrets[name] = { ...secrets[name], acked: v };
+      r.secrets = secrets;
+      this.#pendingSecrets.get(key)!.delete(version);
+    }
     this.#touch(key);
   }
 
@@ -96,7 +123,10 @@ export class ProxyRegistry {
     const r = this.#records.get(key);
     if (!r) return;
     r.streams -= 1;
-    if (r.streams <= 0) this.#records.delete(key);
+    if (r.streams <= 0) {
+      this.#records.delete(key);
+      this.#pendingSecrets.delete(key);
+    }
     this.#touch(key);
   }
 
@@ -181,7 +211,14 @@ export function proxyStatus(records: ProxyRecord[], namespace?: string): ProxySt
           status: !current ? 'NOT SENT' : nacked ? 'NACKED' : acked === current ? 'SYNCED' : 'STALE',
         };
       }
-      return { nodeId: r.nodeId, namespace: r.namespace, groupId: r.groupId, replica: r.replica, types };
+      return {
+        nodeId: r.nodeId,
+        namespace: r.namespace,
+        groupId: r.groupId,
+        replica: r.replica,
+        types,
+        ...(r.secrets ? { secrets: r.secrets } : {}),
+      };
     })
     .sort((a, b) => (a.nodeId < b.nodeId ? -1 : 1));
 }

@@ -142,6 +142,17 @@ export class XdsConnection {
     this.deps.logger.info({ nodeId: id.id, namespace, groupId, protocol: this.protocol }, 'proxy connected');
   }
 
+  /** Each pushed secret's own version (the credential's content hash prefix), for proxy-config. */
+  #secretVersions(names: readonly string[]): Record<string, string> {
+    const namespace = this.#identity?.ok ? this.#identity.namespace : '';
+    const out: Record<string, string> = {};
+    for (const name of names) {
+      const entry = this.deps.store.get(namespaceScope(namespace), TypeUrl.Secret, name);
+      if (entry) out[name] = entry.version;
+    }
+    return out;
+  }
+
   #allowName(typeUrl: string, name: string): boolean {
     if (typeUrl !== TypeUrl.Secret || !this.#identity?.ok) return true;
     const parsed = parseSdsName(name);
@@ -207,7 +218,12 @@ export class XdsConnection {
     switch (event.kind) {
       case 'push':
         metrics.pushes.inc({ type: typeLabel(event.typeUrl) });
-        registry.sent(proxyKey, event.typeUrl, event.version);
+        registry.sent(
+          proxyKey,
+          event.typeUrl,
+          event.version,
+          event.typeUrl === TypeUrl.Secret ? this.#secretVersions(event.names) : undefined,
+        );
         if (event.typeUrl === TypeUrl.Secret) {
           for (const name of event.names)
             logger.info({ version: event.version }, `pushed ${name} to ${nodeId}`);

@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { isoTime, k8sNamespace, labels, schemaVersion } from './common.js';
 
 /** Value of `keyway-proxies` at `base64url(node.id)`; removed when the proxy disconnects. */
+export const proxySecretState = z.object({ sent: z.string().optional(), acked: z.string().optional() });
+export type ProxySecretState = z.infer<typeof proxySecretState>;
+/** Secrets tracked per proxy record: a proxy with more is still served, the rest are not listed. */
+export const MAX_TRACKED_SECRETS = 1000;
+
 export const proxyRecord = z.object({
   schemaVersion,
   nodeId: z.string().min(1),
@@ -18,6 +23,11 @@ export const proxyRecord = z.object({
   lastNack: z
     .object({ typeUrl: z.string(), version: z.string(), nonce: z.string(), message: z.string(), at: isoTime })
     .optional(),
+  /**
+   * Per SDS resource name: the resource version (credential content hash prefix) last sent and the
+   * one the proxy ACKed, for `keyway proxy-config secret`. Bounded (MAX_TRACKED_SECRETS).
+   */
+  secrets: z.record(z.string(), proxySecretState).optional(),
 });
 export type ProxyRecord = z.infer<typeof proxyRecord>;
 
@@ -37,5 +47,6 @@ export const proxyStatusEntry = z.object({
       status: z.enum(['SYNCED', 'STALE', 'NOT SENT', 'NACKED']),
     }),
   ),
+  secrets: z.record(z.string(), proxySecretState).optional(),
 });
 export type ProxyStatusEntry = z.infer<typeof proxyStatusEntry>;
