@@ -250,3 +250,146 @@ spec:
     );
   }, 60_000);
 });
+
+describe('keyway analyze and apply --dry-run=server', () => {
+  const vs = (
+    name: string,
+    host: string,
+    gateways: string[],
+    match = '',
+  ) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ${name}, namespace: istio-system}
+spec:
+  hosts: [${host}]
+  gateways: [${gateways.join(', ')}]
+  http:
+  - ${match}route: [{destination: {host: httpbin.default.svc.cluster.local, port: {number: 8000}}}]
+`;
+  const gw = (
+    name: string,
+    host: string,
+    credential: string,
+    selector = 'istio: ingressgateway',
+  ) => `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: ${name}, namespace: istio-system}
+spec:
+  selector: {${selector}}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    tls: {mode: SIMPLE, credentialName: ${credential}}
+    hosts: [${host}]
+`;
+
+  beforeAll(async () => {
+    const owner = secretYaml('istio-system', 'analyze-cred', selfSigned('conflict.analyze.example.com', 300));
+    expect((await s.keyway(['apply', '-f', '-'], owner)).code).toBe(0);
+    const applied = await s.keyway(
+      ['apply', '-f', '-'],
+      gw('owner-gw', 'conflict.analyze.example.com', 'analyze-cred'),
+    );
+    expect(applied).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('broken manifests: each finding with its Istio or KW code, exit 1, nothing applied', async () => {
+    const a = selfSigned('mismatch-a.analyze.example.com', 300);
+    const b = selfSigned('mismatch-b.analyze.example.com', 300);
+    const broken = [
+      gw('broken-gw', 'typo.analyze.example.com', 'no-such-credential'),
+      gw('lonely-gw', 'lonely.analyze.example.com', 'analyze-cred', 'app: nothing-has-this-label'),
+      gw('thief-gw', 'conflict.analyze.example.com', 'analyze-cred'),
+      vs(
+        'broken-vs',
+        'typo.analyze.example.com',
+        ['broken-gw', 'no-such-gateway'],
+        'match: [{uri: {regex: "/(?=ahead)"}}]\n    ',
+      ),
+      vs('stray-vs', 'stray.analyze.example.com', ['owner-gw']),
+      `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: schema-gw, namespace: istio-system}
+spec:
+  servers: [{port: {number: "eighty"}, hosts: [schema.analyze.example.com]}]
+`,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: not-ours, namespace: istio-system}\n',
+      secretYaml('istio-system', 'mismatched', { cert: a.cert, key: b.key }),
+      secretYaml('istio-system', 'expiring', selfSigned('expiring.analyze.example.com', 3)),
+    ].join('---\n');
+    const out = await s.keyway(['analyze', '-f', '-'], broken);
+    expect(out.code).toBe(1);
+    const lines = out.stdout.trim().split('\n');
+    const has = (re: RegExp) => expect(lines.some((l) => re.test(l))).toBe(true);
+    has(
+      /^Error \[IST0101\] \(Gateway istio-system\/broken-gw\) spec\.servers\[0\]\.tls\.credentialName: Referenced credentialName not found: "no-such-credential"$/,
+    );
+    has(
+      /^Error \[IST0101\] \(Gateway istio-system\/lonely-gw\) spec\.selector: Referenced selector not found: "app=nothing-has-this-label"/,
+    );
+    has(
+      /^Error \[IST0101\] \(VirtualService istio-system\/broken-vs\) spec\.gateways\[1\]: Referenced gateway not found: "no-such-gateway"$/,
+    );
+    has(/^Error \[IST0145\] \(Gateway istio-system\/thief-gw\) spec\.servers\[0\]\.hosts.*owner-gw/);
+    has(/^Error \[KW0201\] \(VirtualService istio-system\/broken-vs\) spec\.http\[0\]\.match\[0\]\.uri/);
+    has(/^Warning \[IST0132\] \(VirtualService istio-system\/stray-vs\) spec\.hosts: one or more host\(s\)/);
+    has(/^Error \[IST0106\] \(Gateway istio-system\/schema-gw\) spec\.servers\[0\]\.port/);
+    has(/^Error \[KW0206\] \(ConfigMap istio-system\/not-ours\) kind "ConfigMap" is not managed by keyway$/);
+    has(/^Error \[KW0103\] \(Secret istio-system\/mismatched\) data\.tls\.key: /);
+    has(/^Warning \[KW0101\] \(Secret istio-system\/expiring\) /);
+    // Errors come first; nothing was applied.
+    expect(lines.findIndex((l) => l.startsWith('Warning'))).toBeGreaterThan(
+      lines.findLastIndex((l) => l.startsWith('Error')),
+    );
+    expect((await s.keyway(['get', 'gateway', 'broken-gw', '-n', 'istio-system'])).code).toBe(1);
+    expect((await s.keyway(['get', 'secret', 'mismatched', '-n', 'istio-system'])).code).toBe(1);
+    // The same findings as JSON for a pipeline.
+    const json = JSON.parse((await s.keyway(['analyze', '-f', '-', '-o', 'json'], broken)).stdout);
+    expect(json.findings.map((f: { code: string }) => f.code)).toEqual(
+      expect.arrayContaining([
+        'IST0101',
+        'IST0106',
+        'IST0132',
+        'IST0145',
+        'KW0101',
+        'KW0103',
+        'KW0201',
+        'KW0206',
+      ]),
+    );
+  });
+
+  it('a Secret with the Gateway that uses it: nothing to report, exit 0', async () => {
+    const pair = selfSigned('clean.analyze.example.com', 300);
+    const clean = [
+      secretYaml('istio-system', 'clean-cred', pair),
+      gw('clean-gw', 'clean.analyze.example.com', 'clean-cred'),
+      vs('clean-vs', 'clean.analyze.example.com', ['clean-gw']),
+    ].join('---\n');
+    expect(await s.keyway(['analyze', '-f', '-'], clean)).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('apply --dry-run=server: says what it would do, with the findings as warnings, and changes nothing', async () => {
+    const dry = await s.keyway(
+      ['apply', '--dry-run=server', '-f', '-'],
+      [
+        gw('owner-gw', 'conflict.analyze.example.com', 'analyze-cred'),
+        gw('dry-gw', 'dry.analyze.example.com', 'no-such-credential'),
+      ].join('---\n'),
+    );
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toBe(
+      'gateway.networking.istio.io/owner-gw configured (server dry run)\ngateway.networking.istio.io/dry-gw created (server dry run)\n',
+    );
+    expect(dry.stderr).toMatch(
+      /^Warning: Error \[IST0101\] \(Gateway istio-system\/dry-gw\) .*"no-such-credential"$/m,
+    );
+    expect((await s.keyway(['get', 'gateway', 'dry-gw', '-n', 'istio-system'])).code).toBe(1);
+
+    const refused = await s.keyway(
+      ['apply', '--dry-run=server', '-f', '-'],
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: not-ours, namespace: istio-system}\n',
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/ConfigMap.*not managed by keyway/);
+  });
+});

@@ -154,6 +154,12 @@ describe('the secure-gateway walkthrough', () => {
     await keyway(
       'create -n istio-system secret generic httpbin-credential --from-file=key=httpbin.example.com/3_application/private/httpbin.example.com.key.pem --from-file=cert=httpbin.example.com/3_application/certs/httpbin.example.com.cert.pem',
     );
+    // What a CI pipeline would run first: the task's manifests have nothing to report.
+    const analyzed = await w.keyway(
+      ['analyze', '-f', '-'],
+      `${gatewayYaml(httpbinServer('SIMPLE'))}---\n${httpbinVirtualService}`,
+    );
+    expect(analyzed).toMatchObject({ code: 0, stdout: '', stderr: '' });
     await keyway('apply -f -', gatewayYaml(httpbinServer('SIMPLE')));
     await keyway('apply -f -', httpbinVirtualService);
     const r = await curlUntil(

@@ -25,6 +25,7 @@ import { DocsController } from './docs/docs.controller.js';
 import { LocalSuiteController } from './local-suite/local-suite.controller.js';
 import { ApiSchema1764200000000 } from './migrations/1764200000000-api-schema.js';
 import { TeamDomains1764900000000 } from './migrations/1764900000000-team-domains.js';
+import { AnalysisService } from './resources/analysis-service.js';
 import { ResourceService } from './resources/resource-service.js';
 import { ResourcesController } from './resources/resources.controller.js';
 import {
@@ -171,6 +172,7 @@ export class AppModule {
         },
         AuthMiddleware,
         ResourceService,
+        AnalysisService,
         Lifecycle,
       ],
     };

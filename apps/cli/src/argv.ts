@@ -32,6 +32,7 @@ export const FLAG_SPECS: FlagSpec[] = [
   { names: ['reason'], kind: 'value' },
   { names: ['tail'], kind: 'value' },
   { names: ['limit'], kind: 'value' },
+  { names: ['dry-run'], kind: 'value' },
   { names: ['ignore-not-found'], kind: 'bool' },
   { names: ['all-namespaces', 'A'], kind: 'bool' },
   { names: ['no-client'], kind: 'bool' },

@@ -72,6 +72,18 @@ describe('parseCommand (kubectl verbs and flags)', () => {
 
   it('parses apply, delete with --ignore-not-found=true, logs, and keyway verbs', () => {
     expect(parseCommand(['apply', '-f', '-'])).toMatchObject({ verb: 'apply', files: ['-'] });
+    expect(parseCommand(['apply', '--dry-run=server', '-f', 'x.yaml'])).toMatchObject({
+      verb: 'apply',
+      files: ['x.yaml'],
+      dryRun: 'server',
+    });
+    expect(parseCommand(['apply', '--dry-run=none', '-f', '-'])).not.toHaveProperty('dryRun');
+    expect(() => parseCommand(['apply', '--dry-run=client', '-f', '-'])).toThrow('--dry-run: "client"');
+    expect(parseCommand(['analyze', '-f', 'a.yaml', '-f', 'b.yaml'])).toMatchObject({
+      verb: 'analyze',
+      files: ['a.yaml', 'b.yaml'],
+    });
+    expect(() => parseCommand(['analyze'])).toThrow('analyze: -f FILE');
     expect(
       parseCommand(['delete', '--ignore-not-found=true', '-n', 'istio-system', 'secret', 'a', 'b']),
     ).toMatchObject({

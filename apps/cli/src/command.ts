@@ -31,6 +31,7 @@ export const RESOURCE_WORDS = Object.keys(RESOURCE_ALIASES);
 export const COMMAND_WORDS: Record<string, string[]> = {
   create: ['secret'],
   apply: [],
+  analyze: [],
   delete: [],
   get: [],
   logs: [],
@@ -86,7 +87,8 @@ export type Command = Common &
         literals: Array<{ key: string; value: string }>;
       }
     | { verb: 'create-secret-tls'; name: string; cert: string; key: string }
-    | { verb: 'apply'; files: string[] }
+    | { verb: 'apply'; files: string[]; dryRun?: 'server' }
+    | { verb: 'analyze'; files: string[] }
     | {
         verb: 'delete';
         resource?: ManagedResource;
@@ -187,7 +189,18 @@ export function parseCommand(argv: string[]): Command {
     case 'apply': {
       const files = p.lists.filename ?? [];
       if (files.length === 0) throw new UsageError('apply: -f FILE (or -f - for stdin) is required');
-      return { ...common, verb: 'apply', files };
+      const dryRun = p.values['dry-run'];
+      if (dryRun === undefined || dryRun === 'none') return { ...common, verb: 'apply', files };
+      if (dryRun !== 'server')
+        throw new UsageError(
+          `--dry-run: ${JSON.stringify(dryRun)} is not supported: use server (the api checks without applying)`,
+        );
+      return { ...common, verb: 'apply', files, dryRun: 'server' };
+    }
+    case 'analyze': {
+      const files = p.lists.filename ?? [];
+      if (files.length === 0) throw new UsageError('analyze: -f FILE (or -f - for stdin) is required');
+      return { ...common, verb: 'analyze', files };
     }
     case 'delete': {
       const files = p.lists.filename ?? [];
@@ -295,7 +308,8 @@ export const HELP = `keyway: kubectl-style client for the keyway api
 
   keyway create [-n NS] secret generic NAME --from-file=key=PATH [--from-file=cert=PATH ...]
   keyway create [-n NS] secret tls NAME --cert=PATH --key=PATH
-  keyway apply -f FILE|-            (YAML or JSON, several documents)
+  keyway apply -f FILE|- [--dry-run=server]   (YAML or JSON, several documents)
+  keyway analyze -f FILE|-          findings with istioctl's codes (IST0101...) and KW codes; exit 1 on an Error
   keyway delete secret|gateway|virtualservice|serviceentry|certificate NAME... [-n NS] [--ignore-not-found]
   keyway delete -f FILE|-
   keyway get secrets|gateways|virtualservices|serviceentries|certificates [NAME] [-n NS|-A] [-o json|yaml|name|jsonpath=...]

@@ -1,6 +1,7 @@
 import YAML from 'yaml';
 import { ApiClient, ApiRequestError, CliError } from './api-client.js';
 import { certIssue } from './cert-issue.js';
+import { formatFinding, hasErrors, type Finding } from '#keyway/analysis';
 import { formatLogText } from '#keyway/observability';
 import { completionScript } from './completion.js';
 import { proxySecretsView } from './proxy-config.js';
@@ -85,7 +86,9 @@ export class Runner {
         });
       }
       case 'apply':
-        return this.#apply(cmd.files, cmd.namespace);
+        return this.#apply(cmd.files, cmd.namespace, cmd.dryRun);
+      case 'analyze':
+        return this.#analyze(cmd);
       case 'delete':
         return this.#delete(cmd, ns);
       case 'get':
@@ -217,11 +220,15 @@ export class Runner {
     return out;
   }
 
-  async #apply(files: string[], namespace: string | undefined): Promise<number> {
+  async #apply(files: string[], namespace: string | undefined, dryRun?: 'server'): Promise<number> {
     let failed = false;
+    const suffix = dryRun ? ' (server dry run)' : '';
     for (const { file, text } of await this.#manifestTexts(files)) {
-      const q = namespace ? `?namespace=${enc(namespace)}` : '';
-      const r = await this.api.raw('POST', `/v1/apply${q}`, { text });
+      const q = new URLSearchParams({
+        ...(namespace ? { namespace } : {}),
+        ...(dryRun ? { dryRun: 'All' } : {}),
+      }).toString();
+      const r = await this.api.raw('POST', `/v1/apply${q ? `?${q}` : ''}`, { text });
       const body = (r.body ?? {}) as Obj;
       if (!Array.isArray(body.items)) {
         if (r.status === 400)
@@ -243,12 +250,28 @@ export class Runner {
             `${new ApiRequestError(status, { ...item.error, message: `error when applying ${label}: ${item.error.message}` }).message}\n`,
           );
         } else {
-          this.io.out(`${label} ${OUTCOME_WORD[item.outcome] ?? item.outcome}\n`);
+          this.io.out(`${label} ${OUTCOME_WORD[item.outcome] ?? item.outcome}${suffix}\n`);
           for (const w of applyWarnings(item)) this.io.err(`Warning: ${w}\n`);
         }
       }
     }
     return failed ? 1 : 0;
+  }
+
+  /**
+   * istioctl analyze for keyway: every file in one request (a VirtualService in one file may name a
+   * Gateway in another), one line per finding, exit 1 when any is an Error. Nothing found prints
+   * nothing, so a clean CI log stays clean.
+   */
+  async #analyze(cmd: Extract<Command, { verb: 'analyze' }>): Promise<number> {
+    const texts = await this.#manifestTexts(cmd.files);
+    const q = cmd.namespace ? `?namespace=${enc(cmd.namespace)}` : '';
+    const r = await this.api.request<Obj>('POST', `/v1/analyze${q}`, {
+      text: texts.map((t) => t.text).join('\n---\n'),
+    });
+    const findings = (Array.isArray(r.findings) ? r.findings : []) as Finding[];
+    if (!this.#structured(r, cmd.output)) for (const f of findings) this.io.out(`${formatFinding(f)}\n`);
+    return hasErrors(findings) ? 1 : 0;
   }
 
   /** Fetches what the object is and what refers to it, then prints it the way kubectl describe does. */

@@ -100,6 +100,14 @@ export class ResourceStore {
       .sort((a, b) => (a.resource.id < b.resource.id ? -1 : a.resource.id > b.resource.id ? 1 : 0));
   }
 
+  /** An independent copy in the same order (a dry run applies to it and throws it away). */
+  clone(): ResourceStore {
+    const copy = new ResourceStore();
+    for (const [id, stored] of this.byId) copy.byId.set(id, stored);
+    copy.lists = { ...this.lists };
+    return copy;
+  }
+
   inputs(): RoutingInputs {
     return this.lists;
   }

@@ -7,6 +7,7 @@ import {
   teamRecord,
   xdsResourceRecord,
   type Actor,
+  type AnalyzeRoutingResult,
   type CommandReply,
 } from '#keyway/contracts';
 import type { IrStatus } from '#keyway/ir';
@@ -30,6 +31,7 @@ import { readManifestDirectory, watchDirectory } from './directory-source.js';
 import { GroupCompilers, mergeStatuses, withOwnershipConditions } from './group-compilers.js';
 import { ProxyGroups } from './proxy-groups.js';
 import { ResourceStore } from './resource-store.js';
+import { analyzeRouting } from './routing-analysis.js';
 import type { RoutingRepository, SaveOutcome } from './routing-repository.js';
 
 export interface RoutingServiceOptions {
@@ -264,6 +266,23 @@ export class RoutingService {
       );
     });
     return okReply({ statuses });
+  }
+
+  /** A dry-run apply: findings of compiling the stored resources with `manifests` on top (routing-analysis.ts). */
+  analyze(
+    manifests: readonly unknown[],
+    credentials: ReadonlyArray<{ namespace: string; name: string }>,
+  ): CommandReply<AnalyzeRoutingResult> {
+    return okReply(
+      analyzeRouting({
+        store: this.store,
+        manifests,
+        groups: this.groups.groups(),
+        ownership: this.teams.ownership(),
+        knownCredentials: (namespace) => this.credentials.names(namespace),
+        credentials,
+      }),
+    );
   }
 
   /** Another replica (or this one) changed an API resource: take Postgres's version of it. */

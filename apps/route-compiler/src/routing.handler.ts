@@ -1,6 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  analyzeRoutingRequest,
   applyRoutingRequest,
   deleteRoutingRequest,
   errorReply,
@@ -52,5 +53,12 @@ export class RoutingHandler {
     const v = validatePayload(routingStatusRequest, payload);
     if (!v.ok) return errorReply('invalid', 'invalid status request', v.errors);
     return this.routing.status(v.value);
+  }
+
+  @MessagePattern(Subjects.routing.analyze)
+  analyze(@Payload() payload: unknown) {
+    const v = validatePayload(analyzeRoutingRequest, payload);
+    if (!v.ok) return errorReply('invalid', 'invalid analyze request', v.errors);
+    return this.routing.analyze(v.value.manifests, v.value.credentials);
   }
 }

@@ -1,3 +1,4 @@
+import type { FieldError } from '#keyway/contracts';
 import type { Logger } from '#keyway/observability';
 import type { DecodedSecret, SecretErrorCode, ValidationOptions } from '#keyway/secrets';
 import type { AuditStore } from './audit-log.js';
@@ -116,6 +117,26 @@ export class Reconciler {
     // Both before the first await: a retry failing from here on gives up rather than holding the drain.
     this.#retry.stop();
     await this.#queue.stop();
+  }
+
+  /**
+   * What applying `secret` through `source` would say, changing nothing: the validation an apply runs
+   * (same options) and, when another source's copy would win, the shadow warning an apply gives.
+   */
+  dryRun(
+    source: SourceName,
+    secret: DecodedSecret,
+  ): { exists: boolean; errors: FieldError[]; warnings: FieldError[]; shadowedBy?: SourceName } {
+    const copies = this.#state.copiesOf(secret.namespace, secret.name);
+    const entry = entryFor(source, 'dry-run', secret, this.options.validation, new Date(0).toISOString());
+    const others = [...copies.values()].filter((c) => c.source !== source);
+    const { winner } = this.options.precedence.pick([...others, entry]);
+    return {
+      exists: copies.has(source),
+      errors: entry.validation.errors,
+      warnings: entry.validation.warnings,
+      ...(winner && winner !== entry ? { shadowedBy: winner.source } : {}),
+    };
   }
 
   /** Every source's copy of one Secret (for get: which copies the served one shadows). */

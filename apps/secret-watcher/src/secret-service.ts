@@ -5,12 +5,15 @@ import {
   secretManifest,
   validatePayload,
   type Actor,
+  type AnalyzeSecretRequest,
+  type AnalyzeSecretResult,
   type ApplySecretRequest,
   type ApplySecretResult,
   type CommandReply,
   type DeleteSecretRequest,
   type SecretSummary,
 } from '#keyway/contracts';
+import { credentialFindings, finding, Findings } from '#keyway/analysis';
 import type { Keyring } from '#keyway/key-material';
 import {
   decodeSecret,
@@ -40,17 +43,9 @@ export class SecretService {
   ) {}
 
   async apply(request: ApplySecretRequest): Promise<CommandReply<ApplySecretResult>> {
-    let manifest: unknown;
-    try {
-      manifest = JSON.parse(this.keyring.open(request.sealedManifest, SECRET_APPLY_AAD).toString('utf8'));
-    } catch (e) {
-      return errorReply(
-        'invalid',
-        `sealedManifest: cannot be opened with this service's data keys (${(e as Error).message})`,
-      );
-    }
-    const m = manifest as { metadata?: { namespace?: string; name?: string } };
-    const resource = `Secret/${m?.metadata?.namespace ?? 'default'}/${m?.metadata?.name ?? '?'}`;
+    const opened = this.#open(request.sealedManifest);
+    if (!opened.ok) return opened.reply;
+    const { resource, manifest } = opened;
     const checked = validatePayload(secretManifest, manifest, resource);
     if (!checked.ok) return errorReply('invalid', `${resource}: invalid manifest`, checked.errors);
     const decoded = decodeSecret(checked.value, 'default');
@@ -77,6 +72,40 @@ export class SecretService {
     });
   }
 
+  /** `keyway.secrets.analyze`: what an apply of this Secret would say, without applying it. */
+  analyze(request: AnalyzeSecretRequest): CommandReply<AnalyzeSecretResult> {
+    const opened = this.#open(request.sealedManifest);
+    if (!opened.ok) return opened.reply;
+    const { resource, manifest } = opened;
+    const checked = validatePayload(secretManifest, manifest, resource);
+    const object = (exists: boolean) => ({ resource, exists });
+    if (!checked.ok)
+      return okReply({
+        object: object(false),
+        valid: false,
+        findings: credentialFindings(resource, { errors: checked.errors, warnings: [] }),
+      });
+    const decoded = decodeSecret(checked.value, 'default');
+    if (!decoded.ok)
+      return okReply({
+        object: object(false),
+        valid: false,
+        findings: credentialFindings(resource, { errors: decoded.errors, warnings: [] }),
+      });
+    const secret = decoded.secret;
+    const dry = this.reconciler.dryRun('api', secret);
+    const findings = credentialFindings(resource, dry);
+    if (dry.shadowedBy)
+      findings.push(
+        finding(
+          Findings.shadowedCredential,
+          resource,
+          `source ${dry.shadowedBy} holds this Secret too and takes precedence: the applied copy would be stored but not served`,
+        ),
+      );
+    return okReply({ object: object(dry.exists), valid: dry.errors.length === 0, findings });
+  }
+
   async delete(request: DeleteSecretRequest): Promise<CommandReply<{ deleted: boolean; revision?: number }>> {
     const resource = `Secret/${request.namespace}/${request.name}`;
     const outcome = await this.#wait(
@@ -96,6 +125,26 @@ export class SecretService {
         : errorReply('not_found', `secret ${request.namespace}/${request.name} not found`);
     }
     return okReply({ deleted: true, revision: outcome.revision });
+  }
+
+  #open(
+    sealed: ApplySecretRequest['sealedManifest'],
+  ): { ok: true; resource: string; manifest: unknown } | { ok: false; reply: CommandReply<never> } {
+    let manifest: unknown;
+    try {
+      manifest = JSON.parse(this.keyring.open(sealed, SECRET_APPLY_AAD).toString('utf8'));
+    } catch (e) {
+      return {
+        ok: false,
+        reply: errorReply(
+          'invalid',
+          `sealedManifest: cannot be opened with this service's data keys (${(e as Error).message})`,
+        ),
+      };
+    }
+    const m = manifest as { metadata?: { namespace?: string; name?: string } };
+    const resource = `Secret/${m?.metadata?.namespace ?? 'default'}/${m?.metadata?.name ?? '?'}`;
+    return { ok: true, resource, manifest };
   }
 
   summaries(namespace?: string): SecretSummary[] {

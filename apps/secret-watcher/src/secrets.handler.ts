@@ -2,6 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   Subjects,
+  analyzeSecretRequest,
   applySecretRequest,
   auditVerifyRequest,
   credentialHistoryRequest,
@@ -41,6 +42,11 @@ export class SecretsHandler {
   @MessagePattern(Subjects.secrets.apply)
   apply(@Payload() p: unknown) {
     return this.#run(applySecretRequest, p, (v) => this.service.apply(v));
+  }
+
+  @MessagePattern(Subjects.secrets.analyze)
+  analyze(@Payload() p: unknown) {
+    return this.#run(analyzeSecretRequest, p, (v) => this.service.analyze(v));
   }
 
   @MessagePattern(Subjects.secrets.delete)

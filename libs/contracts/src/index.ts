@@ -12,3 +12,4 @@ export * from './schemas/history.js';
 export * from './schemas/routing-commands.js';
 export * from './schemas/ca-commands.js';
 export * from './schemas/team.js';
+export * from './schemas/analysis.js';

@@ -8,6 +8,7 @@ export const Subjects = {
     delete: 'keyway.secrets.delete',
     get: 'keyway.secrets.get',
     list: 'keyway.secrets.list',
+    analyze: 'keyway.secrets.analyze',
   },
   credentials: {
     history: 'keyway.credentials.history',
@@ -23,6 +24,7 @@ export const Subjects = {
     get: 'keyway.routing.get',
     list: 'keyway.routing.list',
     status: 'keyway.routing.status',
+    analyze: 'keyway.routing.analyze',
   },
   ca: {
     createRoot: 'keyway.ca.create-root',

@@ -33,6 +33,24 @@ export const ROUTES: RouteDoc[] = [
     tag: 'resources',
     verb: 'write',
     body: 'manifests',
+    query: [
+      { name: 'namespace', description: 'namespace for manifests that name none (default `default`)' },
+      {
+        name: 'dryRun',
+        description:
+          '`All` (kubectl --dry-run=server): check each document as the apply would, apply nothing; the answer says created/configured with each finding',
+        schema: { type: 'string', enum: ['All'] },
+      },
+    ],
+  },
+  {
+    method: 'post',
+    path: '/v1/analyze',
+    summary:
+      'Findings of applying these manifests now (istioctl analyze codes: IST0101, IST0106, IST0132, IST0145; keyway KW codes), applying nothing',
+    tag: 'resources',
+    verb: 'read',
+    body: 'manifests',
     query: [{ name: 'namespace', description: 'namespace for manifests that name none (default `default`)' }],
   },
   {

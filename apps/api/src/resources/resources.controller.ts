@@ -12,6 +12,7 @@ import {
   Res,
 } from '@nestjs/common';
 import { k8sNamespace, validatePayload } from '#keyway/contracts';
+import { clientText } from '#keyway/observability';
 import { Caller, requireAllowed } from '../auth/caller.js';
 import { actorOf, readableNamespaces, type Principal } from '../auth/principal.js';
 import type { ApiConfig } from '../config.js';
@@ -20,7 +21,9 @@ import { describeObject, parseManifests } from '../manifests.js';
 import { CursorError, paginate, parseLimit } from '../pagination.js';
 import { CONFIG } from '../tokens.js';
 import { isPlural, pluralOfKind, PLURALS, type Plural } from './kinds.js';
+import { AnalysisService, type AnalysisDocument } from './analysis-service.js';
 import { ResourceService, type ApplyOutcome } from './resource-service.js';
+import { formatFinding } from '#keyway/analysis';
 
 type Obj = Record<string, unknown>;
 
@@ -33,6 +36,11 @@ function namespace(ns: string): string {
   const v = validatePayload(k8sNamespace, ns);
   if (!v.ok) throw ApiError.invalid(`namespace ${JSON.stringify(ns)}: ${v.errors[0].message}`);
   return ns;
+}
+
+function namespaceOf(object: Obj, fallback: string): string {
+  const meta = (object.metadata ?? {}) as Obj;
+  return typeof meta.namespace === 'string' ? meta.namespace : fallback;
 }
 
 const keyOf = (o: Obj) => {
@@ -62,31 +70,47 @@ export class ResourcesController {
 
   constructor(
     private readonly resources: ResourceService,
+    private readonly analysis: AnalysisService,
     @Inject(CONFIG) config: Pick<ApiConfig, 'API_MAX_APPLY_DOCUMENTS'>,
   ) {
     this.limits = { maxApplyDocuments: config.API_MAX_APPLY_DOCUMENTS };
   }
 
-  /** `keyway apply -f`: every document, each dispatched by kind; answers per document. */
+  /**
+   * `keyway apply -f`: every document, each dispatched by kind; answers per document. With
+   * `?dryRun=All` (what kubectl sends for `--dry-run=server`) nothing is applied: each document is
+   * checked as the apply would check it, and the answer says what the apply would have done.
+   */
   @Post('v1/apply')
   @HttpCode(200)
   async applyAll(
     @Caller() caller: Principal,
     @Body() body: unknown,
     @Query('namespace') defaultNs: string | undefined,
+    @Query('dryRun') dryRun: string | undefined,
     @Res({ passthrough: true }) res: { status(code: number): unknown },
   ): Promise<Obj> {
     // The verb first: a token that may not write anywhere never has its body parsed.
     requireAllowed(caller, 'write');
-    const parsed = parseManifests(body, this.limits.maxApplyDocuments);
-    if (!parsed.ok && parsed.tooMany) throw ApiError.tooLarge(parsed.errors[0].message, parsed.errors);
-    if (!parsed.ok) throw ApiError.invalid('the manifests do not parse', parsed.errors);
+    if (dryRun !== undefined && dryRun !== 'All')
+      throw ApiError.invalid(`dryRun: ${JSON.stringify(clientText(dryRun))} is not supported: use All`);
+    const objects = this.#parse(body);
     const fallback = defaultNs ? namespace(defaultNs) : 'default';
     const items: Array<ApplyOutcome | Obj> = [];
     let firstFailure: ApiError | undefined;
-    for (const object of parsed.objects) {
+    const failed = (object: Obj, ns: string, e: ApiError) => {
+      firstFailure ??= e;
       const meta = (object.metadata ?? {}) as Obj;
-      const ns = typeof meta.namespace === 'string' ? meta.namespace : fallback;
+      items.push({
+        kind: String(object.kind ?? ''),
+        namespace: ns,
+        name: String(meta.name ?? ''),
+        error: e.body,
+      });
+    };
+    const allowed: AnalysisDocument[] = [];
+    for (const object of objects) {
+      const ns = namespaceOf(object, fallback);
       const kind = String(object.kind ?? '');
       try {
         const p = pluralOfKind(kind);
@@ -97,18 +121,76 @@ export class ResourcesController {
         requireAllowed(caller, 'write', namespace(ns));
         // A Certificate is an issuance request: it needs the issue verb, as /v1/ca/issue does.
         if (p === 'certificates') requireAllowed(caller, 'issue', namespace(ns));
-        items.push(await this.resources.apply(p, ns, object, actorOf(caller)));
+        if (dryRun) allowed.push({ namespace: ns, object });
+        else items.push(await this.resources.apply(p, ns, object, actorOf(caller)));
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
-        firstFailure ??= e;
-        items.push({ kind, namespace: ns, name: String(meta.name ?? ''), error: e.body });
+        failed(object, ns, e);
       }
+    }
+    let findings: Obj[] | undefined;
+    if (dryRun) {
+      const analysis = await this.analysis.analyze(allowed);
+      findings = analysis.findings;
+      analysis.documents.forEach((doc, i) => {
+        const own = analysis.findings.filter((f) => f.resource === doc.resource).map(formatFinding);
+        if (doc.rejected) {
+          failed(
+            allowed[i].object,
+            doc.namespace,
+            ApiError.invalid(`${doc.resource}: invalid: ${own.join('; ')}`),
+          );
+          return;
+        }
+        items.push({
+          kind: doc.kind,
+          namespace: doc.namespace,
+          name: doc.name,
+          outcome: doc.exists ? 'configured' : 'created',
+          dryRun: true,
+          warnings: own,
+        });
+      });
     }
     if (firstFailure) res.status(firstFailure.getStatus());
     return {
       items,
+      ...(findings ? { findings } : {}),
       ...(firstFailure ? { code: firstFailure.body.code, message: firstFailure.body.message } : {}),
     };
+  }
+
+  /**
+   * `keyway analyze -f`: the findings of applying these documents now, applying nothing. Reading is
+   * enough (nothing changes), for every namespace the documents name.
+   */
+  @Post('v1/analyze')
+  @HttpCode(200)
+  async analyze(
+    @Caller() caller: Principal,
+    @Body() body: unknown,
+    @Query('namespace') defaultNs: string | undefined,
+  ): Promise<Obj> {
+    requireAllowed(caller, 'read');
+    const objects = this.#parse(body);
+    const fallback = defaultNs ? namespace(defaultNs) : 'default';
+    const documents = objects.map((object) => {
+      const ns = namespaceOf(object, fallback);
+      requireAllowed(caller, 'read', namespace(ns));
+      return { namespace: ns, object };
+    });
+    const analysis = await this.analysis.analyze(documents);
+    return {
+      findings: analysis.findings,
+      objects: analysis.documents.map((d) => ({ resource: d.resource, exists: d.exists })),
+    };
+  }
+
+  #parse(body: unknown): Obj[] {
+    const parsed = parseManifests(body, this.limits.maxApplyDocuments);
+    if (!parsed.ok && parsed.tooMany) throw ApiError.tooLarge(parsed.errors[0].message, parsed.errors);
+    if (!parsed.ok) throw ApiError.invalid('the manifests do not parse', parsed.errors);
+    return parsed.objects;
   }
 
   @Get('v1/resources/:plural')

@@ -1,0 +1,153 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  certificateResource,
+  routingManifest,
+  SECRET_APPLY_AAD,
+  secretManifest,
+  Subjects,
+  validatePayload,
+  type AnalyzeRoutingResult,
+  type AnalyzeSecretResult,
+} from '#keyway/contracts';
+import {
+  credentialFindings,
+  finding,
+  Findings,
+  schemaFindings,
+  sortFindings,
+  type Finding,
+} from '#keyway/analysis';
+import type { Keyring } from '#keyway/key-material';
+import { forward, type CommandSender } from '../forwarder.js';
+import { ApiError } from '../http-errors.js';
+import { COMMANDS, KEYRING } from '../tokens.js';
+import { certificateResourceOf, placeInNamespace, pluralOfKind, RESOURCE_KINDS } from './kinds.js';
+
+type Obj = Record<string, unknown>;
+
+const V = { schemaVersion: 1 as const };
+
+/** One document of the request, placed in its namespace (the caller has been authorized for it). */
+export interface AnalysisDocument {
+  namespace: string;
+  object: Obj;
+}
+
+export interface AnalyzedDocument {
+  kind: string;
+  namespace: string;
+  name: string;
+  /** `Kind/namespace/name`, as findings name it. */
+  resource: string;
+  exists: boolean;
+  /** An apply would refuse it (schema, unmanaged kind, a Secret that fails validation). */
+  rejected: boolean;
+}
+
+export interface Analysis {
+  documents: AnalyzedDocument[];
+  findings: Finding[];
+}
+
+/**
+ * `keyway analyze` and `apply --dry-run=server`: every document goes through the validation an apply
+ * runs, by the service that owns it (Secrets by the secret-watcher, sealed as an apply is; routing by
+ * the route-compiler, compiled with the request's objects on top of what is stored), and nothing
+ * changes anywhere. The findings come back with Istio's codes where Istio has the same finding.
+ */
+@Injectable()
+export class AnalysisService {
+  constructor(
+    @Inject(COMMANDS) private readonly commands: CommandSender,
+    @Inject(KEYRING) private readonly keyring: Keyring,
+  ) {}
+
+  async analyze(documents: readonly AnalysisDocument[]): Promise<Analysis> {
+    const findings: Finding[] = [];
+    const analyzed: AnalyzedDocument[] = [];
+    const routing: { manifest: unknown; at: number }[] = [];
+    const credentials: { namespace: string; name: string }[] = [];
+    for (const { namespace, object } of documents) {
+      const kind = String(object.kind ?? '');
+      const name = String((object.metadata as Obj | undefined)?.name ?? '');
+      const resource = `${kind || '?'}/${namespace}/${name || '?'}`;
+      const doc: AnalyzedDocument = { kind, namespace, name, resource, exists: false, rejected: false };
+      analyzed.push(doc);
+      const reject = (more: Finding[]) => {
+        doc.rejected = true;
+        findings.push(...more);
+      };
+      const plural = pluralOfKind(kind);
+      if (!plural) {
+        reject([
+          finding(Findings.unmanagedKind, resource, `kind ${JSON.stringify(kind)} is not managed by keyway`),
+        ]);
+        continue;
+      }
+      const placed = placeInNamespace(object, namespace, resource);
+      if (!placed.ok) {
+        reject(schemaFindings(resource, placed.errors));
+        continue;
+      }
+      const owner = RESOURCE_KINDS[plural].owner;
+      if (owner === 'secrets') {
+        const v = validatePayload(secretManifest, placed.manifest, resource);
+        if (!v.ok) {
+          reject(credentialFindings(resource, { errors: v.errors, warnings: [] }));
+          continue;
+        }
+        const sealedManifest = this.keyring.seal(JSON.stringify(v.value), SECRET_APPLY_AAD);
+        const r = await forward<AnalyzeSecretResult>(this.commands, Subjects.secrets.analyze, {
+          ...V,
+          sealedManifest,
+        });
+        doc.exists = r.object.exists;
+        if (r.valid) {
+          findings.push(...r.findings);
+          credentials.push({ namespace, name });
+        } else reject(r.findings);
+      } else if (owner === 'routing') {
+        const v = validatePayload(routingManifest, placed.manifest, resource);
+        if (!v.ok) reject(schemaFindings(resource, v.errors));
+        else routing.push({ manifest: v.value, at: analyzed.length - 1 });
+      } else {
+        const v = validatePayload(
+          certificateResource,
+          certificateResourceOf(placed.manifest, namespace),
+          resource,
+        );
+        if (!v.ok) reject(schemaFindings(resource, v.errors));
+        else doc.exists = await this.#certificateExists(namespace, name);
+      }
+    }
+    if (routing.length > 0 || credentials.length > 0) {
+      const r = await forward<AnalyzeRoutingResult>(this.commands, Subjects.routing.analyze, {
+        ...V,
+        manifests: routing.map((x) => x.manifest),
+        credentials,
+      });
+      r.objects.forEach((o, i) => {
+        const doc = analyzed[routing[i]!.at];
+        doc.exists = o.exists;
+      });
+      for (const f of r.findings) {
+        findings.push(f);
+        if (f.code === Findings.schemaValidationError.code) {
+          const doc = analyzed.find((d) => d.resource === f.resource);
+          if (doc) doc.rejected = true;
+        }
+      }
+    }
+    return { documents: analyzed, findings: sortFindings(findings) };
+  }
+
+  async #certificateExists(namespace: string, name: string): Promise<boolean> {
+    try {
+      await forward(this.commands, Subjects.ca.certificates.get, { ...V, namespace, name });
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && e.getStatus() === 404) return false;
+      throw e;
+    }
+  }
+}

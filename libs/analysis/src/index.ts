@@ -1,0 +1,6 @@
+export * from './codes.js';
+export * from './finding.js';
+export * from './field-value.js';
+export * from './conditions.js';
+export * from './credentials.js';
+export * from './references.js';
