@@ -1,22 +1,30 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { natsTransportServer } from '#keyway/messaging';
+import { natsTransportServer, runAsLeader } from '#keyway/messaging';
 import { PinoNestLogger, createLogger } from '#keyway/observability';
 import { CaModule } from './ca.module.js';
 import { caConfig } from './config.js';
 
 const config = caConfig.load();
 const logger = createLogger({ service: 'ca', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-// Created here and handed to the module too, so readiness asks the connection commands arrive on.
-const transport = natsTransportServer({
-  url: config.NATS_URL,
-  user: config.NATS_USER,
-  password: config.NATS_PASSWORD,
-  queue: 'ca',
+const nats = { url: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD };
+// One ca renews and re-signs CRLs at a time: replicas beyond the first wait as standbys.
+await runAsLeader({
+  role: 'ca',
+  nats: { ...nats, name: 'ca' },
+  kvReplicas: config.NATS_KV_REPLICAS,
+  ttlMs: config.LEADER_LEASE_MS,
+  replicaId: config.REPLICA_ID,
+  logger,
+  ops: { port: config.HTTP_PORT, host: config.OPS_HOST },
+  start: async () => {
+    // Created here and handed to the module too, so readiness asks the connection commands arrive on.
+    const transport = natsTransportServer({ ...nats, queue: 'ca' });
+    const app = await NestFactory.createMicroservice(CaModule.register(config, logger, transport), {
+      strategy: transport,
+      logger: new PinoNestLogger(logger),
+    });
+    await app.listen();
+    return app;
+  },
 });
-const app = await NestFactory.createMicroservice(CaModule.register(config, logger, transport), {
-  strategy: transport,
-  logger: new PinoNestLogger(logger),
-});
-app.enableShutdownHooks();
-await app.listen();

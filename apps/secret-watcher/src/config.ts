@@ -9,6 +9,8 @@ export const secretWatcherConfig = defineConfig('secret-watcher', {
   NATS_USER: Variables.NATS_USER,
   NATS_PASSWORD: Variables.NATS_PASSWORD,
   NATS_KV_REPLICAS: Variables.NATS_KV_REPLICAS,
+  REPLICA_ID: Variables.REPLICA_ID,
+  LEADER_LEASE_MS: Variables.LEADER_LEASE_MS,
   DATABASE_URL: Variables.DATABASE_URL,
   HTTP_PORT: Variables.HTTP_PORT.default(9102),
   OPS_HOST: Variables.OPS_HOST,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { natsTransport } from '#keyway/messaging';
+import { natsTransport, runAsLeader } from '#keyway/messaging';
 import { PinoNestLogger, createLogger } from '#keyway/observability';
 import { secretWatcherConfig } from './config.js';
 import { SecretWatcherModule } from './secret-watcher.module.js';
@@ -11,14 +11,27 @@ const logger = createLogger({
   level: config.LOG_LEVEL,
   format: config.LOG_FORMAT,
 });
-const app = await NestFactory.createMicroservice(SecretWatcherModule.register(config, logger), {
-  ...natsTransport({
-    url: config.NATS_URL,
-    user: config.NATS_USER,
-    password: config.NATS_PASSWORD,
-    queue: 'secret-watcher',
-  }),
-  logger: new PinoNestLogger(logger),
+const nats = { url: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD };
+// One writer of the audit log at a time: replicas beyond the first wait as standbys.
+await runAsLeader({
+  role: 'secret-watcher',
+  nats: { ...nats, name: 'secret-watcher' },
+  kvReplicas: config.NATS_KV_REPLICAS,
+  ttlMs: config.LEADER_LEASE_MS,
+  replicaId: config.REPLICA_ID,
+  logger,
+  ops: { port: config.HTTP_PORT, host: config.OPS_HOST },
+  start: async (leadership) => {
+    const fence = {
+      role: 'secret-watcher',
+      token: leadership.token,
+      onFenced: () => leadership.abandon('a newer leader wrote the audit log'),
+    };
+    const app = await NestFactory.createMicroservice(SecretWatcherModule.register(config, logger, fence), {
+      ...natsTransport({ ...nats, queue: 'secret-watcher' }),
+      logger: new PinoNestLogger(logger),
+    });
+    await app.listen();
+    return app;
+  },
 });
-app.enableShutdownHooks();
-await app.listen();

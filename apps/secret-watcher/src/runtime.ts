@@ -6,7 +6,7 @@ import { connectNats, provisionKeywayBucket } from '#keyway/messaging';
 import type { Logger } from '#keyway/observability';
 import { openServiceDatabase, type DataSource } from '#keyway/persistence';
 import { decodeSecret } from '#keyway/secrets';
-import { PostgresAuditStore } from './audit-log.js';
+import { PostgresAuditStore, type AuditFence } from './audit-log.js';
 import type { SecretWatcherConfig } from './config.js';
 import { KvCredentialSink } from './credential-publisher.js';
 import { CredentialTelemetry } from './credential-telemetry.js';
@@ -34,6 +34,7 @@ export async function startRuntime(
   config: SecretWatcherConfig,
   logger: Logger,
   metrics?: Registry,
+  fence?: AuditFence,
 ): Promise<SecretWatcherRuntime> {
   const keyring = Keyring.parse(config.KEYWAY_DATA_KEYS);
   const ds = await openServiceDatabase({
@@ -47,7 +48,7 @@ export async function startRuntime(
     logger,
   );
   const kv = await provisionKeywayBucket(nc, Buckets.credentials, config.NATS_KV_REPLICAS);
-  const store = new PostgresAuditStore(ds);
+  const store = new PostgresAuditStore(ds, fence);
   const reconciler = new Reconciler(store, new KvCredentialSink(kv, keyring), {
     precedence: new SourcePrecedence(config.SECRET_SOURCE_PRECEDENCE),
     validation: { expiryWarningDays: config.SECRET_EXPIRY_WARNING_DAYS },

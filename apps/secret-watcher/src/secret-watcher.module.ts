@@ -10,6 +10,7 @@ import { natsHealth } from '#keyway/messaging';
 import { HealthRegistry, OpsServer, createMetricsRegistry, type Logger } from '#keyway/observability';
 import { postgresHealth } from '#keyway/persistence';
 import type { SecretWatcherConfig } from './config.js';
+import type { AuditFence } from './audit-log.js';
 import { startRuntime, type SecretWatcherRuntime } from './runtime.js';
 import { SECRET_SERVICE, SecretsHandler } from './secrets.handler.js';
 
@@ -52,7 +53,8 @@ class SecretWatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 @Module({})
 export class SecretWatcherModule {
-  static register(config: SecretWatcherConfig, logger: Logger): DynamicModule {
+  /** `fence`: the leader's fencing token, checked by every audit commit (main.ts, active-standby). */
+  static register(config: SecretWatcherConfig, logger: Logger, fence?: AuditFence): DynamicModule {
     return {
       module: SecretWatcherModule,
       controllers: [SecretsHandler],
@@ -63,7 +65,7 @@ export class SecretWatcherModule {
         {
           provide: RUNTIME,
           inject: [METRICS],
-          useFactory: (metrics: Registry) => startRuntime(config, logger, metrics),
+          useFactory: (metrics: Registry) => startRuntime(config, logger, metrics, fence),
         },
         { provide: SECRET_SERVICE, inject: [RUNTIME], useFactory: (r: SecretWatcherRuntime) => r.service },
         SecretWatcherLifecycle,

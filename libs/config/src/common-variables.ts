@@ -53,7 +53,13 @@ export const Variables = {
       /^[A-Za-z0-9._-]+:[A-Za-z0-9+/=]+(,[A-Za-z0-9._-]+:[A-Za-z0-9+/=]+)*$/,
       'must be id:base64key[,id:base64key...]',
     ),
-  REPLICA_ID: z.string().min(1).optional(),
+  /** This replica's name (a pod name): the proxy metadata of a gateway, the lease holder of a leader. */
+  REPLICA_ID: z.string().min(1).max(253).optional(),
+  /**
+   * Active-standby (secret-watcher, route-compiler, ca): a standby takes over when the leader has not
+   * renewed its lease for this long; the leader stops a sixth of it earlier (libs/messaging lease-rules).
+   */
+  LEADER_LEASE_MS: z.coerce.number().int().min(300).max(60_000).default(3000),
   port,
   host,
   bool,

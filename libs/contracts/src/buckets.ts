@@ -7,6 +7,7 @@ export const Buckets = {
   proxyGroups: 'keyway-proxy-groups',
   proxies: 'keyway-proxies',
   teams: 'keyway-teams',
+  leases: 'keyway-leases',
 } as const;
 
 export type BucketName = (typeof Buckets)[keyof typeof Buckets];
@@ -32,6 +33,12 @@ export const BUCKET_SETTINGS: Record<BucketName, BucketSettings> = {
     ttlMs: 0,
     description:
       "teams: their namespaces and the domains whose hosts they own (the api's, for the route-compiler)",
+  },
+  [Buckets.leases]: {
+    history: 1,
+    ttlMs: 0,
+    description:
+      'leader leases of the active-standby services (secret-watcher, route-compiler, ca): holder, revision-checked renewals',
   },
   [Buckets.proxies]: {
     history: 1,

@@ -109,6 +109,8 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       env: {
         ...common,
         HTTP_PORT: String(p.secretWatcherOps),
+        // The lease holder's name: a supervised restart takes its own lease back at once.
+        REPLICA_ID: `local-secret-watcher-${p.secretWatcherOps}`,
         SECRETS_DIR: path.join(manifestsDir, 'secrets'),
         SECRET_APPLY_WAIT_MS: '8000',
       },
@@ -119,6 +121,8 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       env: {
         ...common,
         HTTP_PORT: String(p.caOps),
+        // The lease holder's name: a supervised restart takes its own lease back at once.
+        REPLICA_ID: `local-ca-${p.caOps}`,
         CA_MASTER_KEYS: secretFile(
           stateDir,
           'ca-master-keys',
@@ -132,6 +136,8 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       env: {
         ...common,
         HTTP_PORT: String(p.routeCompilerOps),
+        // The lease holder's name: a supervised restart takes its own lease back at once.
+        REPLICA_ID: `local-route-compiler-${p.routeCompilerOps}`,
         ROUTES_DIR: path.join(manifestsDir, 'routing'),
       },
       ready: `http://127.0.0.1:${p.routeCompilerOps}/readyz`,

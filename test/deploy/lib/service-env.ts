@@ -23,14 +23,20 @@ type Target = 'compose' | 'k8s';
 const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, string>>>> = {
   ca: {
     both: {
+      LEADER_LEASE_MS: 'lease ttl: default 3 s, documented in docs/deploy.md "High availability"',
       CA_CRL_VALIDITY_SECONDS: 'CRL lifetime: the default (24 h) is documented in docs/deploy.md',
       CA_CRL_REFRESH_SECONDS: 'CRL regeneration period: default 10 min',
       CA_RENEWAL_CHECK_SECONDS: 'renewal scan period: default 60 s',
       CA_BACKDATE_SECONDS: 'clock-skew allowance on notBefore: default 30 s',
     },
+    compose: {
+      REPLICA_ID: 'the container hostname and pid name each replica; a fixed value would be shared by scaled replicas',
+      NATS_KV_REPLICAS: 'one NATS server in compose: the default, 1 replica per bucket',
+    },
   },
   'secret-watcher': {
     both: {
+      LEADER_LEASE_MS: 'lease ttl: default 3 s, documented in docs/deploy.md "High availability"',
       SECRETS_DIR: 'no directory source in containers: Secrets come through the api (and Kubernetes)',
       SECRETS_DIR_NAMESPACE: 'only used with SECRETS_DIR',
       SECRET_SOURCE_PRECEDENCE: 'default kubernetes,api,directory is the documented order',
@@ -40,6 +46,7 @@ const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, 
       KUBE_LABEL_SELECTOR: 'every Secret of the watched namespaces is a candidate credential',
     },
     compose: {
+      REPLICA_ID: 'the container hostname and pid name each replica; a fixed value would be shared by scaled replicas',
       NATS_KV_REPLICAS: 'one NATS server in compose: the default, 1 replica per bucket',
       KUBE_API_URL: 'no Kubernetes API in the compose stack: the Kubernetes source stays off',
       KUBE_TOKEN: 'only used by the Kubernetes source',
@@ -49,6 +56,7 @@ const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, 
   },
   'route-compiler': {
     both: {
+      LEADER_LEASE_MS: 'lease ttl: default 3 s, documented in docs/deploy.md "High availability"',
       ROUTE_DEBOUNCE_MS: 'default 50 ms',
       ROUTE_MAX_WAIT_MS: 'default 500 ms',
     },
@@ -56,6 +64,7 @@ const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, 
       ROUTES_DIR: 'routing comes from the Kubernetes watch and the API, not a folder',
     },
     compose: {
+      REPLICA_ID: 'the container hostname and pid name each replica; a fixed value would be shared by scaled replicas',
       NATS_KV_REPLICAS: 'one NATS server in compose: the default, 1 replica per bucket',
       KUBERNETES_API_URL: 'no Kubernetes API in the compose stack: the Kubernetes source stays off',
       KUBERNETES_TOKEN_FILE: 'only used by the Kubernetes source',
