@@ -5,7 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { TypeUrl } from '#keyway/envoy-api';
 import { waitFor } from '#keyway/testing';
+import { AdsClient, buildNode, istioRouterNodeId } from '#keyway/xds-client';
 import { startWalkthroughSuite, type WalkthroughSuite } from './support.js';
 
 let s: WalkthroughSuite;
@@ -249,6 +251,112 @@ spec:
       /^kubernetes:\/\/pc-credential\s+SYNCED\s+[0-9a-f]{16}\s+[0-9a-f]{16}\s+[0-9a-f]+\s+\S+\s+true\s+2$/,
     );
   }, 60_000);
+
+  it('a proxy that stops acknowledging shows the version it holds as STALE after a rotation', async () => {
+    const first = selfSigned('stall.example.com', 30);
+    expect(
+      (await s.keyway(['apply', '-f', '-'], secretYaml('istio-system', 'stall-credential', first))).code,
+    ).toBe(0);
+    // A real ADS client with the gateways' token that applies the first response and then hangs on
+    // every later one: it never ACKs again, as a wedged Envoy would not.
+    const nodeId = istioRouterNodeId('127.0.0.1', 'stalled-0', 'istio-system');
+    let applied = 0;
+    // The hang ends only when the test does (close() waits for the update in progress).
+    let unstall: () => void = () => undefined;
+    const stalled = new Promise<{ ok: false; message: string }>(
+      (r) => (unstall = () => r({ ok: false, message: 'test over' })),
+    );
+    const client = new AdsClient({
+      target: `127.0.0.1:${s.suite.ports.sdsGrpc}`,
+      transport: { kind: 'insecure' },
+      node: buildNode({ id: nodeId, namespace: 'istio-system', labels: { app: 'stalled' } }),
+      token: () => fs.readFileSync(path.join(path.dirname(s.workDir), 'gateway-token'), 'utf8').trim(),
+      subscriber: {
+        onUpdate: () => (applied++ === 0 ? { ok: true } : stalled),
+      },
+    });
+    client.subscribe(TypeUrl.Secret, ['kubernetes://stall-credential']);
+    client.start();
+    try {
+      const row = async () =>
+        (await s.keyway(['pc', 'secret', nodeId, '-n', 'istio-system'])).stdout
+          .split('\n')
+          .find((l) => l.startsWith('kubernetes://stall-credential')) ?? '';
+      await waitFor(async () => (await row()).includes(' SYNCED ') || undefined, {
+        what: 'the stalled proxy to hold stall-credential',
+        timeoutMs: 20_000,
+      });
+      const second = selfSigned('stall.example.com', 60);
+      expect(
+        (await s.keyway(['apply', '-f', '-'], secretYaml('istio-system', 'stall-credential', second))).code,
+      ).toBe(0);
+      const stale = await waitFor(async () => ((await row()).includes(' STALE ') ? row() : undefined), {
+        what: 'the stalled proxy shown STALE',
+        timeoutMs: 20_000,
+      });
+      // It still holds the first certificate: that serial, not the new one.
+      expect(stale).toContain(serialOf(first.cert).replace(/^0+/, ''));
+      expect(stale).not.toContain(serialOf(second.cert).replace(/^0+/, ''));
+    } finally {
+      unstall();
+      await client.close();
+    }
+  }, 60_000);
+
+  it('listeners, routes, clusters and endpoints of the gateway, decoded, with the type sync state', async () => {
+    const vs = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: pc, namespace: default}
+spec:
+  hosts: [pc.example.com]
+  gateways: [pc-gateway]
+  http:
+  - route: [{destination: {host: httpbin.default.svc.cluster.local, port: {number: 8000}}}]
+`;
+    expect((await s.keyway(['apply', '-f', '-'], vs)).code).toBe(0);
+    const gateway = await proxyId();
+    const pc = (type: string, ...more: string[]) =>
+      s.keyway(['pc', type, gateway, '-n', 'istio-system', ...more]);
+    const listeners = await waitFor(
+      async () => {
+        const out = await pc('listener');
+        return out.stdout.includes('pc.example.com') ? out : undefined;
+      },
+      { what: 'the 443 listener with pc.example.com', timeoutMs: 20_000 },
+    );
+    expect(listeners.code).toBe(0);
+    expect(listeners.stdout.split('\n')[0].split(/\s{2,}/)).toEqual([
+      'NAME',
+      'ADDRESS',
+      'PORT',
+      'FILTER CHAINS',
+      'SERVER NAMES',
+    ]);
+    expect(listeners.stdout).toMatch(/\s443\s+\d+\s+.*pc\.example\.com/);
+    expect(listeners.stderr).toMatch(
+      /^listeners of .*: SYNCED \(acked [0-9a-f]{16}, current [0-9a-f]{16}\)$/m,
+    );
+    const clusters = await waitFor(
+      async () => {
+        const out = await pc('clusters');
+        return out.stdout.includes('httpbin') ? out : undefined;
+      },
+      { what: 'the httpbin cluster', timeoutMs: 20_000 },
+    );
+    expect(clusters.stdout.split('\n')[0].split(/\s{2,}/)).toEqual(['NAME', 'TYPE', 'LB POLICY', 'TLS']);
+    const endpoints = await pc('endpoints');
+    expect(endpoints.stdout).toMatch(/httpbin\S*\s+127\.0\.0\.1:\d+/);
+    const routes = await pc('route');
+    expect(routes.stdout.split('\n')[0]).toMatch(/^NAME\s+VHOST NAME\s+DOMAINS\s+ROUTES/);
+    expect(routes.stdout).toMatch(/pc\.example\.com/);
+    // -o json: the Envoy resources themselves, as proxy-config -o json gives them.
+    const json = JSON.parse((await pc('listener', '-o', 'json')).stdout);
+    expect(json.typeUrl).toBe('type.googleapis.com/envoy.config.listener.v3.Listener');
+    expect(
+      json.resources.some((r: { resource: { name: string } }) => r.resource.name === r.resource.name),
+    ).toBe(true);
+    expect(JSON.stringify(json)).not.toMatch(/PRIVATE KEY/);
+  });
 });
 
 describe('keyway analyze and apply --dry-run=server', () => {

@@ -84,6 +84,20 @@ describe('parseCommand (kubectl verbs and flags)', () => {
       files: ['a.yaml', 'b.yaml'],
     });
     expect(() => parseCommand(['analyze'])).toThrow('analyze: -f FILE');
+    expect(parseCommand(['pc', 'listeners', 'p1'])).toMatchObject({
+      verb: 'proxy-config',
+      type: 'listener',
+      proxy: 'p1',
+    });
+    expect(parseCommand(['proxy-config', 'ep', 'p1'])).toMatchObject({
+      verb: 'proxy-config',
+      type: 'endpoint',
+    });
+    expect(parseCommand(['pc', 'secret', 'p1'])).toMatchObject({ verb: 'proxy-config-secret', proxy: 'p1' });
+    expect(() => parseCommand(['pc', 'bootstrap', 'p1'])).toThrow(
+      'use secret, listener, route, cluster or endpoint',
+    );
+    expect(() => parseCommand(['pc', 'route'])).toThrow('a PROXY');
     expect(
       parseCommand(['delete', '--ignore-not-found=true', '-n', 'istio-system', 'secret', 'a', 'b']),
     ).toMatchObject({

@@ -42,8 +42,8 @@ export const COMMAND_WORDS: Record<string, string[]> = {
   status: [],
   completion: ['bash', 'zsh'],
   describe: [],
-  'proxy-config': ['secret'],
-  pc: ['secret'],
+  'proxy-config': ['secret', 'listener', 'route', 'cluster', 'endpoint'],
+  pc: ['secret', 'listener', 'route', 'cluster', 'endpoint'],
   help: [],
 };
 
@@ -107,7 +107,11 @@ export type Command = Common &
     | { verb: 'completion'; shell: 'bash' | 'zsh' }
     | { verb: 'describe'; kind: DescribeKind; name: string }
     | { verb: 'proxy-config-secret'; proxy: string }
+    | { verb: 'proxy-config'; type: ProxyConfigType; proxy: string }
   );
+
+export const PROXY_CONFIG_TYPES = ['listener', 'route', 'cluster', 'endpoint'] as const;
+export type ProxyConfigType = (typeof PROXY_CONFIG_TYPES)[number];
 
 export const DESCRIBE_KINDS = ['secrets', 'gateways', 'virtualservices', 'certificates', 'proxies'] as const;
 export type DescribeKind = (typeof DESCRIBE_KINDS)[number];
@@ -269,15 +273,17 @@ export function parseCommand(argv: string[]): Command {
     }
     case 'proxy-config':
     case 'pc': {
-      if (rest[0] !== 'secret')
-        throw new UsageError(
-          `${verb}: only \`${verb} secret PROXY\` is supported (listener, route, cluster: see keyway status)`,
-        );
+      // istioctl accepts the singular, the plural and its short forms.
+      const word = (rest[0] ?? '').toLowerCase().replace(/s$/, '');
+      const type = word === 'ep' ? 'endpoint' : word;
+      if (type !== 'secret' && !(PROXY_CONFIG_TYPES as readonly string[]).includes(type))
+        throw new UsageError(`${verb}: use secret, listener, route, cluster or endpoint, then a PROXY`);
       if (!rest[1])
         throw new UsageError(
-          `${verb} secret: a PROXY (node id, as keyway proxy-status lists it) is required`,
+          `${verb} ${type}: a PROXY (node id, as keyway proxy-status lists it) is required`,
         );
-      return { ...common, verb: 'proxy-config-secret', proxy: rest[1] };
+      if (type === 'secret') return { ...common, verb: 'proxy-config-secret', proxy: rest[1] };
+      return { ...common, verb: 'proxy-config', type: type as ProxyConfigType, proxy: rest[1] };
     }
     case 'completion':
       if (rest[0] !== 'bash' && rest[0] !== 'zsh')
@@ -319,6 +325,7 @@ export const HELP = `keyway: kubectl-style client for the keyway api
   keyway history NAME -n NS      keyway audit verify      keyway proxy-status      keyway status [KIND [NAME]]
   keyway describe secret|gateway|virtualservice|certificate|proxy NAME [-n NS]
   keyway proxy-config secret PROXY [-n NS]   (pc): the secrets a proxy holds, at which version, stale or not
+  keyway proxy-config listener|route|cluster|endpoint PROXY [-n NS] [-o json]: what the proxy is served
   keyway completion bash|zsh     (source <(keyway completion bash))
   -o wide adds columns: secrets (serial, not-after, issuer, sources, hosts), gateways, certificates.
 

@@ -4,7 +4,7 @@ import { certIssue } from './cert-issue.js';
 import { formatFinding, hasErrors, type Finding } from '#keyway/analysis';
 import { formatLogText } from '#keyway/observability';
 import { completionScript } from './completion.js';
-import { proxySecretsView } from './proxy-config.js';
+import { proxyConfigView, proxySecretsView } from './proxy-config.js';
 import {
   describeCertificate,
   describeGateway,
@@ -64,6 +64,8 @@ export class Runner {
         return this.#describe(cmd, ns);
       case 'proxy-config-secret':
         return this.#proxySecrets(cmd, cmd.namespace ?? 'istio-system');
+      case 'proxy-config':
+        return this.#proxyConfig(cmd, cmd.namespace ?? 'istio-system');
       case 'help':
         this.io.out(HELP);
         return 0;
@@ -386,6 +388,24 @@ export class Runner {
         headers: view.headers,
         rows: view.rows.map((row) => row.map((c) => this.#statusColour(c))),
       });
+    return 0;
+  }
+
+  async #proxyConfig(cmd: Extract<Command, { verb: 'proxy-config' }>, ns: string): Promise<number> {
+    const r = await this.api.request<Obj>(
+      'GET',
+      `/v1/namespaces/${enc(ns)}/proxies/${enc(cmd.proxy)}/config/${cmd.type}`,
+    );
+    if (this.#structured(r, cmd.output)) return 0;
+    const resources = (r.resources ?? []) as Obj[];
+    const st = (r.status ?? {}) as Obj;
+    // The type's sync state first, on stderr, so the table stays a table for scripts.
+    this.io.err(
+      `${cmd.type}s of ${cmd.proxy}: ${st.status ?? '?'} (acked ${st.acked ?? '-'}, current ${st.current ?? '-'})\n`,
+    );
+    if (resources.length === 0) this.io.err(`No ${cmd.type}s served to ${cmd.proxy}.\n`);
+    else this.#table(proxyConfigView(cmd.type, resources));
+    if (r.omitted) this.io.err(`... and ${r.omitted} more (-o json shows the first ${resources.length})\n`);
     return 0;
   }
 

@@ -102,7 +102,9 @@ export interface AuditFence {
 
 export class FencedError extends Error {
   constructor(role: string, token: number) {
-    super(`${role}: a leader newer than this replica (token ${token}) writes the audit log: this replica stops`);
+    super(
+      `${role}: a leader newer than this replica (token ${token}) writes the audit log: this replica stops`,
+    );
     this.name = 'FencedError';
   }
 }

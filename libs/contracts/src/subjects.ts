@@ -50,6 +50,7 @@ export const Subjects = {
   },
   proxies: {
     status: 'keyway.proxies.status',
+    config: 'keyway.proxies.config',
   },
 } as const;
 

@@ -30,7 +30,8 @@ const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, 
       CA_BACKDATE_SECONDS: 'clock-skew allowance on notBefore: default 30 s',
     },
     compose: {
-      REPLICA_ID: 'the container hostname and pid name each replica; a fixed value would be shared by scaled replicas',
+      REPLICA_ID:
+        'the container hostname and pid name each replica; a fixed value would be shared by scaled replicas',
       NATS_KV_REPLICAS: 'one NATS server in compose: the default, 1 replica per bucket',
     },
   },
@@ -46,7 +47,8 @@ const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, 
       KUBE_LABEL_SELECTOR: 'every Secret of the watched namespaces is a candidate credential',
     },
     compose: {
-      REPLICA_ID: 'the container hostname and pid name each replica; a fixed value would be shared by scaled replicas',
+      REPLICA_ID:
+        'the container hostname and pid name each replica; a fixed value would be shared by scaled replicas',
       NATS_KV_REPLICAS: 'one NATS server in compose: the default, 1 replica per bucket',
       KUBE_API_URL: 'no Kubernetes API in the compose stack: the Kubernetes source stays off',
       KUBE_TOKEN: 'only used by the Kubernetes source',
@@ -64,7 +66,8 @@ const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, 
       ROUTES_DIR: 'routing comes from the Kubernetes watch and the API, not a folder',
     },
     compose: {
-      REPLICA_ID: 'the container hostname and pid name each replica; a fixed value would be shared by scaled replicas',
+      REPLICA_ID:
+        'the container hostname and pid name each replica; a fixed value would be shared by scaled replicas',
       NATS_KV_REPLICAS: 'one NATS server in compose: the default, 1 replica per bucket',
       KUBERNETES_API_URL: 'no Kubernetes API in the compose stack: the Kubernetes source stays off',
       KUBERNETES_TOKEN_FILE: 'only used by the Kubernetes source',

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { k8sName, k8sNamespace, ROUTING_KINDS, Subjects, validatePayload } from '#keyway/contracts';
+import {
+  k8sName,
+  k8sNamespace,
+  PROXY_CONFIG_TYPES,
+  ROUTING_KINDS,
+  Subjects,
+  validatePayload,
+} from '#keyway/contracts';
+import { clientText } from '#keyway/observability';
 import { Caller, requireAllowed } from '../auth/caller.js';
 import { readableNamespaces, type Principal } from '../auth/principal.js';
 import { forward, type CommandSender } from '../forwarder.js';
@@ -97,6 +105,31 @@ export class ObserveController {
     return {
       items: allowed === undefined ? items : items.filter((p) => allowed.includes(String(p.namespace))),
     };
+  }
+
+  /** `keyway proxy-config listener|route|cluster|endpoint PROXY`: what the proxy is served, decoded. */
+  @Get('v1/namespaces/:namespace/proxies/:nodeId/config/:type')
+  async proxyConfig(
+    @Caller() caller: Principal,
+    @Param('namespace') ns: string,
+    @Param('nodeId') nodeId: string,
+    @Param('type') type: string,
+    @Query('limit') limit: string | undefined,
+  ): Promise<Obj> {
+    requireAllowed(caller, 'read', checked(ns, k8sNamespace, 'namespace'));
+    if (!(PROXY_CONFIG_TYPES as readonly string[]).includes(type))
+      throw ApiError.invalid(
+        `type ${JSON.stringify(clientText(type))}: one of ${PROXY_CONFIG_TYPES.join(', ')}`,
+      );
+    const n = limit === undefined ? undefined : Number(limit);
+    if (n !== undefined && !(Number.isInteger(n) && n >= 1 && n <= 2000))
+      throw ApiError.invalid('limit: a whole number from 1 to 2000');
+    return forward(this.commands, Subjects.proxies.config, {
+      namespace: ns,
+      nodeId,
+      type,
+      ...(n ? { limit: n } : {}),
+    });
   }
 
   @Get('v1/status')

@@ -150,6 +150,15 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/v1/namespaces/{namespace}/proxies/{nodeId}/config/{type}',
+    summary:
+      'The listeners, routes, clusters or endpoints a proxy is served, decoded to Envoy JSON, with its sync status for that type',
+    tag: 'proxies',
+    verb: 'read',
+    query: [{ name: 'limit', description: 'at most this many resources (1-2000, default 500)' }],
+  },
+  {
+    method: 'get',
     path: '/v1/ca/authorities',
     summary: 'The CA hierarchy (never a key)',
     tag: 'ca',

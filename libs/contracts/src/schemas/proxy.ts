@@ -33,20 +33,44 @@ export type ProxyRecord = z.infer<typeof proxyRecord>;
 
 export const proxyStatusRequest = z.object({ namespace: k8sNamespace.optional() });
 
+/** Per xDS type: what the proxy ACKed, what is current, and whether they agree. */
+export const proxyTypeStatus = z.object({
+  acked: z.string().optional(),
+  current: z.string().optional(),
+  status: z.enum(['SYNCED', 'STALE', 'NOT SENT', 'NACKED']),
+});
+
 export const proxyStatusEntry = z.object({
   nodeId: z.string(),
   namespace: z.string(),
   groupId: z.string(),
   replica: z.string(),
-  /** Per xDS type: what the proxy ACKed, what is current, and whether they agree. */
-  types: z.record(
-    z.string(),
-    z.object({
-      acked: z.string().optional(),
-      current: z.string().optional(),
-      status: z.enum(['SYNCED', 'STALE', 'NOT SENT', 'NACKED']),
-    }),
-  ),
+  types: z.record(z.string(), proxyTypeStatus),
   secrets: z.record(z.string(), proxySecretState).optional(),
 });
 export type ProxyStatusEntry = z.infer<typeof proxyStatusEntry>;
+
+/** `keyway.proxies.config`: the compiled resources of one type a proxy is served, decoded (istioctl proxy-config). */
+export const PROXY_CONFIG_TYPES = ['listener', 'route', 'cluster', 'endpoint'] as const;
+export const proxyConfigRequest = z.object({
+  namespace: k8sNamespace,
+  nodeId: z.string().min(1).max(1024),
+  type: z.enum(PROXY_CONFIG_TYPES),
+  /** At most this many resources (a group may hold thousands; a NATS reply is bounded). */
+  limit: z.number().int().min(1).max(2000).default(500),
+});
+export type ProxyConfigRequest = z.infer<typeof proxyConfigRequest>;
+export const proxyConfigResult = z.object({
+  nodeId: z.string(),
+  groupId: z.string(),
+  typeUrl: z.string(),
+  /** The proxy's state for this type, as `keyway proxy-status` shows it. */
+  status: proxyTypeStatus,
+  /** Sorted by name; each the Envoy resource as JSON (proto field names). */
+  resources: z.array(
+    z.object({ name: z.string(), version: z.string(), resource: z.record(z.string(), z.unknown()) }),
+  ),
+  /** Resources left out by `limit`. */
+  omitted: z.number().int().min(0),
+});
+export type ProxyConfigResult = z.infer<typeof proxyConfigResult>;
