@@ -8,7 +8,14 @@ const { ensureInfrastructure, startSuite, DEFAULT_PORTS } = await import('../dis
 const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
 const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const say = (line) => console.log(`keyway: ${line}`);
-const infra = await ensureInfrastructure({ natsUrl, databaseUrl, stateDir: '.keyway', report: say });
+// NATS and Postgres started here are restarted on their data if they exit on their own.
+const infra = await ensureInfrastructure({
+  natsUrl,
+  databaseUrl,
+  stateDir: '.keyway',
+  report: say,
+  supervise: true,
+});
 
 let suite;
 let stopping = false;

@@ -67,6 +67,7 @@ export async function ensureNats(url: string, stateDir: string, report: Report):
     url,
     started: true,
     pid: child.pid,
+    exited,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

@@ -48,7 +48,13 @@ export async function ensurePostgres(url: string, stateDir: string, report: Repo
         `${(e as Error)?.message ?? e}\n${logs.slice(-5).join('')}`,
     );
   }
-  const pid = (server as unknown as { process?: { pid?: number } }).process?.pid;
+  const child = (server as unknown as { process?: import('node:child_process').ChildProcess }).process;
+  const pid = child?.pid;
+  const exited = child
+    ? new Promise<void>((resolve) =>
+        child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
+      )
+    : undefined;
   report(
     `Postgres: started embedded Postgres (pid ${pid}) on ${target.host}:${target.port}, data in ${dataDir}`,
   );
@@ -63,6 +69,7 @@ export async function ensurePostgres(url: string, stateDir: string, report: Repo
     url,
     started: true,
     pid,
+    exited,
     async stop() {
       await server.stop();
     },

@@ -6,5 +6,7 @@ export interface RunningService {
   url: string;
   started: boolean;
   pid: number | undefined;
+  /** For a process this bring-up started: settles when it exits, asked to or not. */
+  exited?: Promise<void>;
   stop(): Promise<void>;
 }
