@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adsTarget } from '#keyway/xds-client';
 import { defineConfig, Variables } from '#keyway/config';
 
 /** `k=v,k=v` labels, as a Gateway's selector matches them. */
@@ -19,11 +20,21 @@ export const gatewayConfig = defineConfig('gateway', {
   /** Admin port: /ready, /config_dump, /certs, /stats beside /healthz, /readyz, /metrics. */
   HTTP_PORT: Variables.HTTP_PORT.default(15000),
   ADMIN_HOST: z.string().default('127.0.0.1'),
-  /** host:port of the sds-server's ADS endpoint (15010 plaintext with a token, 15012 mTLS). */
+  /**
+   * The sds-server's ADS endpoint (15010 plaintext with a token, 15012 mTLS): host:port, several IPv4
+   * ip:port separated by commas, or dns:///name:port (every replica). With several, a broken stream
+   * reconnects to another replica at once (#keyway/xds-client adsTarget).
+   */
   XDS_ADDRESS: z
     .string()
-    .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port')
-    .default('127.0.0.1:15010'),
+    .default('127.0.0.1:15010')
+    .superRefine((v, ctx) => {
+      try {
+        adsTarget(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
   /** Bootstrap token sent as `authorization: Bearer <token>`. */
   XDS_TOKEN: z.string().min(1).optional(),
   /** TLS to the sds-server: the CA that signed its certificate; with cert and key files, mTLS. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { PrivateKeyPem } from '#keyway/key-material';
 import { HealthRegistry, OpsServer, createMetricsRegistry, type Logger } from '#keyway/observability';
-import { istioRouterNodeId, type XdsTransport } from '#keyway/xds-client';
+import { adsTarget, istioRouterNodeId, type XdsTransport } from '#keyway/xds-client';
 import type { Registry } from 'prom-client';
 import { adminRoutes } from './admin/admin-routes.js';
 import type { GatewayConfig } from './config.js';
@@ -60,7 +60,7 @@ export class GatewayRuntime {
       ...(c.REPLICA_ID ? { metadata: { REPLICA_ID: c.REPLICA_ID } } : {}),
     };
     this.gateway.connect({
-      target: c.XDS_ADDRESS,
+      target: adsTarget(c.XDS_ADDRESS),
       transport: xdsTransport(c),
       identity,
       token: c.XDS_TOKEN ? () => c.XDS_TOKEN : undefined,

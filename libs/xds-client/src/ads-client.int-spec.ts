@@ -3,6 +3,7 @@ import { TypeUrl } from '#keyway/envoy-api';
 import { AdsClient, type ApplyResult, type XdsClientEvent } from './ads-client.js';
 import type { XdsUpdate } from './decoded-response.js';
 import { buildNode, istioRouterNodeId } from './node-identity.js';
+import { adsTarget } from './ads-target.js';
 import { AsyncQueue, ScriptedAdsServer, type ScriptedStream } from './testing/scripted-ads-server.js';
 import { makeTestCertificates, type TestCertificates } from './testing/test-certificates.js';
 
@@ -179,6 +180,26 @@ describe('AdsClient', () => {
     const again = await firstRequests(second);
     expect(again.get(TypeUrl.Listener)).toMatchObject({ version_info: 'v7', response_nonce: '' });
     expect(again.get(TypeUrl.Cluster)).toMatchObject({ version_info: '', response_nonce: '' });
+  });
+
+  it('with several servers, reconnects to another at once when the one in use goes away', async () => {
+    const other = new ScriptedAdsServer();
+    const otherPort = await other.start();
+    try {
+      await connect({
+        target: adsTarget(`127.0.0.1:${serverPort},127.0.0.1:${otherPort}`),
+        backoff: { initialMs: 100, maxMs: 2000 },
+      });
+      const first = await server.streams.next();
+      await firstRequests(first);
+      const since = performance.now();
+      await server.stop();
+      const second = await other.streams.next(5000, 'a stream on the other server');
+      await firstRequests(second);
+      expect(performance.now() - since).toBeLessThan(1000);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('keeps retrying while the server is down', async () => {

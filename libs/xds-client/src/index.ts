@@ -5,3 +5,4 @@ export * from './subscription-state.js';
 export * from './decoded-response.js';
 export * from './channel-credentials.js';
 export * from './ads-client.js';
+export * from './ads-target.js';
