@@ -147,3 +147,75 @@ describe('secret-watcher active-standby', () => {
     });
   });
 });
+
+/** The route-compiler and the ca run on the same lease code: the leader killed, the standby answers. */
+describe.each<{ app: string; env: Record<string, string>; command: { subject: string; payload: object } }>([
+  {
+    app: 'route-compiler',
+    env: {},
+    command: { subject: Subjects.routing.list, payload: { schemaVersion: 1, kind: 'Gateway' } },
+  },
+  {
+    app: 'ca',
+    env: { CA_MASTER_KEYS: testDataKeys('master') },
+    command: { subject: Subjects.ca.list, payload: { schemaVersion: 1 } },
+  },
+])('$app active-standby', ({ app, env, command }) => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `keyway-ha-${app}-`));
+  let nats: { url: string; stop(): Promise<void> };
+  let db: ThrowawayDatabase;
+  let commands: CommandClient;
+  const procs: ServiceProcess[] = [];
+
+  const start = async (id: string) => {
+    const port = await freePort();
+    const proc = startServiceProcess(
+      app,
+      {
+        NATS_URL: nats.url,
+        DATABASE_URL: db.url,
+        KEYWAY_DATA_KEYS: testDataKeys(),
+        HTTP_PORT: String(port),
+        REPLICA_ID: id,
+        ...env,
+      },
+      path.join(work, id),
+    );
+    procs.push(proc);
+    return { proc, port, log: () => fs.readFileSync(proc.logFile, 'utf8') };
+  };
+
+  beforeAll(async () => {
+    nats = await privateNats();
+    db = await createThrowawayDatabase(`keyway_ha_${app.replace('-', '_')}`);
+    commands = new CommandClient({ url: nats.url, timeoutMs: 500 });
+  }, 60_000);
+  afterAll(async () => {
+    for (const p of procs) await p.stop();
+    await commands?.close();
+    await nats?.stop();
+    await db?.drop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }, 60_000);
+
+  it('SIGKILL of the leader: the standby answers within 5 s', async () => {
+    const a = await start('replica-a');
+    await waitReady(a.proc, `http://127.0.0.1:${a.port}/readyz`);
+    const b = await start('replica-b');
+    await waitFor(async () => b.log().includes('standby: another replica leads') || undefined, {
+      timeoutMs: 15_000,
+      what: `${app} replica-b waiting as standby`,
+    });
+    expect((await commands.send(command.subject, command.payload)).ok).toBe(true);
+    a.proc.child.kill('SIGKILL');
+    const since = performance.now();
+    await waitFor(
+      async () => ((await commands.send(command.subject, command.payload)).ok ? true : undefined),
+      { timeoutMs: 15_000, intervalMs: 50, what: `${app} answering after the leader was killed` },
+    );
+    const took = performance.now() - since;
+    process.stdout.write(`${app} failover after SIGKILL: ${Math.round(took)} ms\n`);
+    expect(took).toBeLessThan(5000);
+    expect(b.log()).toMatch(/"msg":"leading"/);
+  });
+});
