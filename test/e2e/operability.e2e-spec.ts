@@ -501,3 +501,13 @@ spec:
     expect(refused.stderr).toMatch(/ConfigMap.*not managed by keyway/);
   });
 });
+
+describe('keyway audit verify', () => {
+  it('checks the chains and the signed checkpoints of the running suite', async () => {
+    const out = await s.keyway(['audit', 'verify']);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(out.stdout).toMatch(
+      /^OK: audit chain intact \(\d+ credentials, \d+ rows\); matches signed checkpoint \d+ \(\S+\)\n$/,
+    );
+  });
+});

@@ -4,6 +4,7 @@ import { certIssue } from './cert-issue.js';
 import { formatFinding, hasErrors, type Finding } from '#keyway/analysis';
 import { formatLogText } from '#keyway/observability';
 import { completionScript } from './completion.js';
+import { auditVerifyText } from './audit-verify.js';
 import { proxyConfigView, proxySecretsView } from './proxy-config.js';
 import {
   describeCertificate,
@@ -136,16 +137,7 @@ export class Runner {
           json: cmd.namespace ? { namespace: cmd.namespace } : {},
         });
         if (this.#structured(r, cmd.output)) return r.ok ? 0 : 1;
-        if (r.ok)
-          this.io.out(
-            `${paint('OK', 'green', this.io.isTTY)}: audit chain intact (${r.checkedCredentials} credentials, ${r.checkedRows} rows)\n`,
-          );
-        else {
-          const b = r.firstBroken ?? {};
-          this.io.out(
-            `${paint('BROKEN', 'red', this.io.isTTY)}: ${b.namespace}/${b.name} revision ${b.revision}: ${b.reason}\n`,
-          );
-        }
+        this.io.out(auditVerifyText(r, (word, colour) => paint(word, colour, this.io.isTTY)));
         return r.ok ? 0 : 1;
       }
       case 'proxy-status': {

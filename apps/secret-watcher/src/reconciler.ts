@@ -1,6 +1,6 @@
 import type { FieldError } from '#keyway/contracts';
 import type { Logger } from '#keyway/observability';
-import type { DecodedSecret, SecretErrorCode, ValidationOptions } from '#keyway/secrets';
+import type { ChainedAuditRow, DecodedSecret, SecretErrorCode, ValidationOptions } from '#keyway/secrets';
 import type { AuditStore } from './audit-log.js';
 import { BucketPublication } from './bucket-publication.js';
 import type { SourceName } from './config.js';
@@ -23,6 +23,8 @@ export interface ReconcilerOptions {
   now?: () => Date;
   /** Expiry and version metrics, fed with rows once committed. */
   telemetry?: CredentialTelemetry;
+  /** Signed checkpoints of the chain heads, fed with rows once committed (audit-checkpoints.ts). */
+  checkpoints?: { committed(rows: readonly ChainedAuditRow[]): void };
 }
 
 /**
@@ -56,6 +58,7 @@ export class Reconciler {
       commit: async (rows, apiChanges) => {
         await this.#retry.auditLog(() => store.commit(rows, apiChanges));
         options.telemetry?.committed(rows);
+        options.checkpoints?.committed(rows);
       },
       publish: (change, row) => this.#publication.publish(change, row),
     });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Registry } from 'prom-client';
 import { Buckets, SECRET_APPLY_AAD, secretManifest, validatePayload } from '#keyway/contracts';
@@ -7,6 +8,7 @@ import type { Logger } from '#keyway/observability';
 import { openServiceDatabase, type DataSource } from '#keyway/persistence';
 import { decodeSecret } from '#keyway/secrets';
 import { PostgresAuditStore, type AuditFence } from './audit-log.js';
+import { AuditCheckpoints, readCheckpoints } from './audit-checkpoints.js';
 import type { SecretWatcherConfig } from './config.js';
 import { KvCredentialSink } from './credential-publisher.js';
 import { CredentialTelemetry } from './credential-telemetry.js';
@@ -49,7 +51,18 @@ export async function startRuntime(
   );
   const kv = await provisionKeywayBucket(nc, Buckets.credentials, config.NATS_KV_REPLICAS);
   const store = new PostgresAuditStore(ds, fence);
+  const checkpoints = config.AUDIT_CHECKPOINT_KEY_FILE
+    ? new AuditCheckpoints(nc, {
+        privateKeyPem: fs.readFileSync(config.AUDIT_CHECKPOINT_KEY_FILE, 'utf8'),
+        intervalMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
+        everyRows: config.AUDIT_CHECKPOINT_ROWS,
+        file: config.AUDIT_CHECKPOINT_FILE,
+        replicas: config.NATS_KV_REPLICAS,
+        logger,
+      })
+    : undefined;
   const reconciler = new Reconciler(store, new KvCredentialSink(kv, keyring), {
+    checkpoints,
     precedence: new SourcePrecedence(config.SECRET_SOURCE_PRECEDENCE),
     validation: { expiryWarningDays: config.SECRET_EXPIRY_WARNING_DAYS },
     deleteGraceSeconds: config.SECRET_DELETE_GRACE_SECONDS,
@@ -57,6 +70,7 @@ export async function startRuntime(
     telemetry: metrics ? new CredentialTelemetry(metrics) : undefined,
   });
   await reconciler.load();
+  await checkpoints?.start(await store.heads());
 
   // The API source's Secrets live (sealed) in Postgres: they survive restarts.
   for (const stored of await store.apiSecrets()) {
@@ -108,11 +122,22 @@ export async function startRuntime(
     reconciler,
     directory,
     kubernetes,
-    service: new SecretService(reconciler, store, keyring, config.SECRET_APPLY_WAIT_MS),
+    service: new SecretService(
+      reconciler,
+      store,
+      keyring,
+      config.SECRET_APPLY_WAIT_MS,
+      checkpoints && {
+        publicKey: checkpoints.publicKey,
+        read: () => readCheckpoints(nc),
+        flush: () => checkpoints.checkpoint(),
+      },
+    ),
     async stop() {
       await directory?.stop();
       await kubernetes?.stop();
       await reconciler.stop();
+      await checkpoints?.stop();
       await nc.drain().catch(() => undefined);
       if (ds.isInitialized) await ds.destroy();
     },

@@ -9,6 +9,7 @@ import {
   type AnalyzeSecretResult,
   type ApplySecretRequest,
   type ApplySecretResult,
+  type AuditVerifyResult,
   type CommandReply,
   type DeleteSecretRequest,
   type SecretSummary,
@@ -19,10 +20,13 @@ import {
   decodeSecret,
   isCaCertName,
   summarizeCertificate,
+  compareWithCheckpoints,
+  foldCheckpoints,
   verifyChain,
   type ChainedAuditRow,
-  type ChainVerification,
+  type SignedCheckpoint,
 } from '#keyway/secrets';
+import type { KeyObject } from 'node:crypto';
 import type { AuditStore } from './audit-log.js';
 import type { Reconciler } from './reconciler.js';
 import type { EventOutcome } from './secret-event.js';
@@ -33,6 +37,13 @@ export function actorText(actor: Actor): string {
 
 const TIMED_OUT = Symbol('timed out');
 
+/** Where the signed checkpoints are (audit-checkpoints.ts), for verify. */
+export interface CheckpointSource {
+  publicKey: KeyObject;
+  read(): Promise<SignedCheckpoint[]>;
+  flush(): Promise<void>;
+}
+
 /** The use cases behind the NATS subjects: apply/delete through the reconciler, queries from the audit log. */
 export class SecretService {
   constructor(
@@ -40,6 +51,7 @@ export class SecretService {
     private readonly store: AuditStore,
     private readonly keyring: Keyring,
     private readonly applyWaitMs: number,
+    private readonly checkpoints?: CheckpointSource,
   ) {}
 
   async apply(request: ApplySecretRequest): Promise<CommandReply<ApplySecretResult>> {
@@ -235,8 +247,39 @@ export class SecretService {
     });
   }
 
-  async verify(namespace?: string, name?: string): Promise<CommandReply<ChainVerification>> {
-    return okReply(verifyChain(await this.store.rows(namespace, name)));
+  async verify(namespace?: string, name?: string): Promise<CommandReply<AuditVerifyResult>> {
+    const rows = await this.store.rows(namespace, name);
+    const chains = verifyChain(rows);
+    if (!this.checkpoints) return okReply(chains);
+    // What this writer committed is checkpointed first, so a version applied a moment ago counts.
+    await this.checkpoints.flush();
+    const folded = foldCheckpoints(await this.checkpoints.read(), this.checkpoints.publicKey);
+    const inScope = (chain: string) => {
+      const [ns, n] = chain.split('/');
+      return (!namespace || ns === namespace) && (!name || n === name);
+    };
+    const heads = new Map<string, number>();
+    const hashes = new Map<string, string>();
+    for (const r of rows) {
+      const chain = `${r.namespace}/${r.name}`;
+      heads.set(chain, Math.max(heads.get(chain) ?? 0, r.revision));
+      hashes.set(`${chain}#${r.revision}`, r.rowHash);
+    }
+    const checkpointed = new Map([...folded.heads].filter(([chain]) => inScope(chain)));
+    const mismatches = compareWithCheckpoints(
+      checkpointed,
+      (chain) => heads.get(chain),
+      (chain, revision) => hashes.get(`${chain}#${revision}`),
+    );
+    return okReply({
+      ...chains,
+      ok: chains.ok && mismatches.length === 0 && folded.problems.length === 0,
+      checkpoint: {
+        ...(folded.last ? { seq: folded.last.seq, at: folded.last.at } : {}),
+        mismatches,
+        problems: folded.problems,
+      },
+    });
   }
 
   #unavailable(resource: string): CommandReply<never> {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from './endpoint.js';
@@ -74,6 +74,18 @@ function dataKeys(stateDir: string): string {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
+/** The Ed25519 key that signs audit checkpoints, made once per state folder (mode 0600). */
+function checkpointKeyFile(stateDir: string): string {
+  const file = path.join(stateDir, 'audit-checkpoint.key');
+  if (!fs.existsSync(file))
+    fs.writeFileSync(
+      file,
+      generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+      { mode: 0o600 },
+    );
+  return file;
+}
+
 function secretFile(stateDir: string, name: string, make: () => string): string {
   const file = path.join(stateDir, name);
   if (!fs.existsSync(file)) fs.writeFileSync(file, make() + '\n', { mode: 0o600 });
@@ -113,6 +125,8 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
         REPLICA_ID: `local-secret-watcher-${p.secretWatcherOps}`,
         SECRETS_DIR: path.join(manifestsDir, 'secrets'),
         SECRET_APPLY_WAIT_MS: '8000',
+        // Signed audit checkpoints with a key kept in the state folder, never in Postgres.
+        AUDIT_CHECKPOINT_KEY_FILE: checkpointKeyFile(stateDir),
       },
       ready: `http://127.0.0.1:${p.secretWatcherOps}/readyz`,
     },

@@ -58,3 +58,4 @@ export {
   type ChainVerification,
   type ChainedAuditRow,
 } from './audit.js';
+export * from './checkpoint.js';

@@ -44,6 +44,11 @@ const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, 
       SECRET_DELETE_GRACE_SECONDS: 'default 1 h, documented in docs/deploy.md',
       SECRET_EXPIRY_WARNING_DAYS: 'default 30 days',
       SECRET_APPLY_WAIT_MS: 'default 8 s',
+      AUDIT_CHECKPOINT_KEY_FILE:
+        'optional: mount an Ed25519 key from a Secret to anchor the audit log (docs/audit.md); unset, no checkpoints',
+      AUDIT_CHECKPOINT_SECONDS: 'default 60 s',
+      AUDIT_CHECKPOINT_ROWS: 'default 1000 changed chains',
+      AUDIT_CHECKPOINT_FILE: 'optional second copy of the checkpoints; containers have a read-only root',
       KUBE_LABEL_SELECTOR: 'every Secret of the watched namespaces is a candidate credential',
     },
     compose: {

@@ -52,4 +52,32 @@ export const auditVerifyResult = z.object({
   firstBroken: z
     .object({ namespace: z.string(), name: z.string(), revision: z.number().int(), reason: z.string() })
     .optional(),
+  /** The chains against the signed checkpoints outside the database (absent without a checkpoint key). */
+  checkpoint: z
+    .object({
+      /** The last checkpoint verified, if any. */
+      seq: z.number().int().optional(),
+      at: z.string().optional(),
+      /** A chain cut short, rewritten, or gone since it was checkpointed. */
+      mismatches: z.array(
+        z.object({
+          kind: z.enum(['truncated', 'rewritten', 'missing']),
+          chain: z.string(),
+          checkpointRevision: z.number().int().optional(),
+          databaseRevision: z.number().int().optional(),
+          revision: z.number().int().optional(),
+        }),
+      ),
+      /** Checkpoints that do not verify (signature, key, sequence). */
+      problems: z.array(
+        z.object({
+          kind: z.string(),
+          seq: z.number().int(),
+          reason: z.string().optional(),
+          keyId: z.string().optional(),
+        }),
+      ),
+    })
+    .optional(),
 });
+export type AuditVerifyResult = z.infer<typeof auditVerifyResult>;

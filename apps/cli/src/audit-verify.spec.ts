@@ -1,0 +1,49 @@
+import { auditVerifyText } from './audit-verify.js';
+
+const plain = (word: string) => word;
+
+describe('keyway audit verify output', () => {
+  it.each([
+    [
+      'intact, with a checkpoint',
+      {
+        ok: true,
+        checkedCredentials: 3,
+        checkedRows: 9,
+        checkpoint: { seq: 4, at: 'T', mismatches: [], problems: [] },
+      },
+      'OK: audit chain intact (3 credentials, 9 rows); matches signed checkpoint 4 (T)\n',
+    ],
+    [
+      'intact, no checkpoint key',
+      { ok: true, checkedCredentials: 1, checkedRows: 1 },
+      'OK: audit chain intact (1 credentials, 1 rows); no signed checkpoints (set AUDIT_CHECKPOINT_KEY_FILE)\n',
+    ],
+    [
+      'the tail cut',
+      {
+        ok: false,
+        checkpoint: {
+          seq: 4,
+          mismatches: [
+            { kind: 'truncated', chain: 'tamper/web', checkpointRevision: 3, databaseRevision: 2 },
+          ],
+          problems: [],
+        },
+      },
+      'BROKEN: tamper/web: truncated: checkpointed at revision 3, the database ends at 2\n',
+    ],
+    [
+      'a row changed and a forged checkpoint',
+      {
+        ok: false,
+        firstBroken: { namespace: 'ns', name: 'web', revision: 2, reason: 'row hash does not match' },
+        checkpoint: {
+          mismatches: [{ kind: 'rewritten', chain: 'ns/api', revision: 2 }],
+          problems: [{ kind: 'unknown-key', seq: 9 }],
+        },
+      },
+      'BROKEN: ns/web revision 2: row hash does not match\nBROKEN: ns/api: rewritten: revision 2 is not the row that was checkpointed\nBROKEN: checkpoint 9: unknown-key\n',
+    ],
+  ])('%s', (_what, result, text) => expect(auditVerifyText(result, plain)).toBe(text));
+});

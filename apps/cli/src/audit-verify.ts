@@ -1,0 +1,38 @@
+type Obj = Record<string, any>;
+type Paint = (word: string, colour: 'green' | 'red' | 'yellow') => string;
+
+/**
+ * `keyway audit verify` as lines: the chains (consistent row to row) and, when the secret-watcher
+ * signs checkpoints, the chains against them (nothing cut off or rewritten since). Pure.
+ */
+export function auditVerifyText(r: Obj, paint: Paint): string {
+  const lines: string[] = [];
+  const b = r.firstBroken;
+  if (b)
+    lines.push(`${paint('BROKEN', 'red')}: ${b.namespace}/${b.name} revision ${b.revision}: ${b.reason}`);
+  const cp = r.checkpoint as Obj | undefined;
+  for (const m of (cp?.mismatches ?? []) as Obj[]) {
+    const what =
+      m.kind === 'truncated'
+        ? `truncated: checkpointed at revision ${m.checkpointRevision}, the database ends at ${m.databaseRevision}`
+        : m.kind === 'rewritten'
+          ? `rewritten: revision ${m.revision} is not the row that was checkpointed`
+          : `missing: checkpointed at revision ${m.checkpointRevision}, no rows in the database`;
+    lines.push(`${paint('BROKEN', 'red')}: ${m.chain}: ${what}`);
+  }
+  for (const p of (cp?.problems ?? []) as Obj[])
+    lines.push(
+      `${paint('BROKEN', 'red')}: checkpoint ${p.seq}: ${p.kind}${p.reason ? ` (${p.reason})` : ''}`,
+    );
+  if (r.ok) {
+    const anchor = !cp
+      ? '; no signed checkpoints (set AUDIT_CHECKPOINT_KEY_FILE)'
+      : cp.seq
+        ? `; matches signed checkpoint ${cp.seq} (${cp.at})`
+        : '; no checkpoint yet';
+    lines.push(
+      `${paint('OK', 'green')}: audit chain intact (${r.checkedCredentials} credentials, ${r.checkedRows} rows)${anchor}`,
+    );
+  }
+  return lines.map((l) => `${l}\n`).join('');
+}
