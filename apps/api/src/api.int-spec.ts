@@ -583,6 +583,94 @@ spec: {hosts: [httpbin], ports: [{number: 8000, name: http, protocol: HTTP}], re
     expect(html.body).toContain('/v1/namespaces/{namespace}/{plural}');
   }, 30_000);
 
+  describe('a namespace several teams share', () => {
+    const gw = (name: string, host: string) => `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: ${name}, namespace: shared-gw}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: [${host}]
+`;
+    let red: string;
+    let blue: string;
+
+    beforeAll(async () => {
+      for (const team of ['red', 'blue'])
+        expect(
+          (await call('POST', '/v1/teams', ADMIN, { name: team, namespaces: [team, 'shared-gw'] })).status,
+        ).toBe(201);
+      red = (
+        await call('POST', '/v1/tokens', ADMIN, { name: 'red-ci', team: 'red', verbs: ['read', 'write'] })
+      ).body.token;
+      blue = (
+        await call('POST', '/v1/tokens', ADMIN, { name: 'blue-ci', team: 'blue', verbs: ['read', 'write'] })
+      ).body.token;
+      expect(
+        (await call('POST', '/v1/apply', red, gw('red-gw', 'red.example.com'), 'application/yaml')).status,
+      ).toBe(200);
+      expect(
+        (await call('POST', '/v1/apply', ADMIN, gw('platform-gw', 'www.example.com'), 'application/yaml'))
+          .status,
+      ).toBe(200);
+    }, 30_000);
+
+    it('another team may not replace or delete what a team created there', async () => {
+      const replaced = await call(
+        'POST',
+        '/v1/apply',
+        blue,
+        gw('red-gw', 'blue.example.com'),
+        'application/yaml',
+      );
+      expect(replaced.status).toBe(403);
+      expect(replaced.body.items[0].error.message).toMatch(
+        /Gateway\/shared-gw\/red-gw belongs to team red: in namespace shared-gw, which teams blue, red share, a team changes only what it created/,
+      );
+      expect(
+        (
+          await call(
+            'PUT',
+            '/v1/namespaces/shared-gw/gateways/red-gw',
+            blue,
+            gw('red-gw', 'x.example.com'),
+            'application/yaml',
+          )
+        ).status,
+      ).toBe(403);
+      expect((await call('DELETE', '/v1/namespaces/shared-gw/gateways/red-gw', blue)).status).toBe(403);
+      expect(state.routing.get('Gateway/shared-gw/red-gw')).toBeDefined();
+    });
+
+    it("the platform's objects there are the platform's; the creator and admin keep full power", async () => {
+      expect((await call('DELETE', '/v1/namespaces/shared-gw/gateways/platform-gw', red)).status).toBe(403);
+      expect(
+        (await call('POST', '/v1/apply', red, gw('red-gw', 'red2.example.com'), 'application/yaml')).status,
+      ).toBe(200);
+      expect((await call('DELETE', '/v1/namespaces/shared-gw/gateways/red-gw', red)).status).toBe(200);
+      // Gone: the name is free again, for whoever creates it next.
+      expect(
+        (await call('POST', '/v1/apply', blue, gw('red-gw', 'blue.example.com'), 'application/yaml')).status,
+      ).toBe(200);
+      expect((await call('DELETE', '/v1/namespaces/shared-gw/gateways/red-gw', ADMIN)).status).toBe(200);
+    });
+
+    it("a team's own namespace is not shared: the rule does not apply there", async () => {
+      expect(
+        (
+          await call(
+            'POST',
+            '/v1/apply',
+            red,
+            gw('own', 'own.example.com').replace('shared-gw', 'red'),
+            'application/yaml',
+          )
+        ).status,
+      ).toBe(200);
+    });
+  });
+
   // Last: it stops this test's NATS.
   it('a NATS outage answers 503 with Retry-After, never 500 with the transport text', async () => {
     await nats.stop();

@@ -24,8 +24,10 @@ import { ObserveController } from './credentials/observe.controller.js';
 import { DocsController } from './docs/docs.controller.js';
 import { LocalSuiteController } from './local-suite/local-suite.controller.js';
 import { ApiSchema1764200000000 } from './migrations/1764200000000-api-schema.js';
+import { ObjectCreators1765100000000 } from './migrations/1765100000000-object-creators.js';
 import { TeamDomains1764900000000 } from './migrations/1764900000000-team-domains.js';
 import { AnalysisService } from './resources/analysis-service.js';
+import { CreatorGuard } from './resources/creator-guard.js';
 import { ResourceService } from './resources/resource-service.js';
 import { ResourcesController } from './resources/resources.controller.js';
 import {
@@ -129,7 +131,7 @@ export class AppModule {
               url: config.DATABASE_URL,
               schema: 'api',
               entities: [],
-              migrations: [ApiSchema1764200000000, TeamDomains1764900000000],
+              migrations: [ApiSchema1764200000000, TeamDomains1764900000000, ObjectCreators1765100000000],
             }),
         },
         {
@@ -173,6 +175,7 @@ export class AppModule {
         AuthMiddleware,
         ResourceService,
         AnalysisService,
+        CreatorGuard,
         Lifecycle,
       ],
     };

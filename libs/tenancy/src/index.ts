@@ -1,2 +1,3 @@
 export * from './host-ownership.js';
 export * from './claimable.js';
+export * from './shared-namespaces.js';

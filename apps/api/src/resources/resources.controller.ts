@@ -20,7 +20,8 @@ import { ApiError } from '../http-errors.js';
 import { describeObject, parseManifests } from '../manifests.js';
 import { CursorError, paginate, parseLimit } from '../pagination.js';
 import { CONFIG } from '../tokens.js';
-import { isPlural, pluralOfKind, PLURALS, type Plural } from './kinds.js';
+import { CreatorGuard } from './creator-guard.js';
+import { isPlural, pluralOfKind, PLURALS, RESOURCE_KINDS, type Plural } from './kinds.js';
 import { AnalysisService, type AnalysisDocument } from './analysis-service.js';
 import { ResourceService, type ApplyOutcome } from './resource-service.js';
 import { formatFinding } from '#keyway/analysis';
@@ -71,6 +72,7 @@ export class ResourcesController {
   constructor(
     private readonly resources: ResourceService,
     private readonly analysis: AnalysisService,
+    private readonly creators: CreatorGuard,
     @Inject(CONFIG) config: Pick<ApiConfig, 'API_MAX_APPLY_DOCUMENTS'>,
   ) {
     this.limits = { maxApplyDocuments: config.API_MAX_APPLY_DOCUMENTS };
@@ -121,8 +123,14 @@ export class ResourcesController {
         requireAllowed(caller, 'write', namespace(ns));
         // A Certificate is an issuance request: it needs the issue verb, as /v1/ca/issue does.
         if (p === 'certificates') requireAllowed(caller, 'issue', namespace(ns));
+        const name = String(((object.metadata ?? {}) as Obj).name ?? '');
+        await this.creators.check(caller, RESOURCE_KINDS[p].kind, ns, name);
         if (dryRun) allowed.push({ namespace: ns, object });
-        else items.push(await this.resources.apply(p, ns, object, actorOf(caller)));
+        else {
+          const applied = await this.resources.apply(p, ns, object, actorOf(caller));
+          await this.creators.applied(caller, applied.kind, ns, name, applied.outcome);
+          items.push(applied);
+        }
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
         failed(object, ns, e);
@@ -250,7 +258,10 @@ export class ResourcesController {
       throw ApiError.invalid(`metadata.name ${JSON.stringify(metaName)} does not match ${name} in the path`);
     if (pluralOfKind(String(manifest.kind)) !== kind)
       throw ApiError.invalid(`kind ${JSON.stringify(manifest.kind)} does not belong under ${kind}`);
-    return this.resources.apply(kind, ns, manifest, actorOf(caller));
+    await this.creators.check(caller, RESOURCE_KINDS[kind].kind, ns, name);
+    const applied = await this.resources.apply(kind, ns, manifest, actorOf(caller));
+    await this.creators.applied(caller, applied.kind, ns, name, applied.outcome);
+    return applied;
   }
 
   @Delete('v1/namespaces/:namespace/:plural/:name')
@@ -264,6 +275,7 @@ export class ResourcesController {
     const kind = plural(p);
     requireAllowed(caller, 'write', namespace(ns));
     if (kind === 'certificates') requireAllowed(caller, 'issue', namespace(ns));
+    await this.creators.check(caller, RESOURCE_KINDS[kind].kind, ns, name);
     const r = await this.resources.delete(
       kind,
       ns,
@@ -271,6 +283,7 @@ export class ResourcesController {
       actorOf(caller),
       ignore === 'true' || ignore === '1',
     );
+    if (r.deleted) await this.creators.deleted(RESOURCE_KINDS[kind].kind, ns, name);
     return { namespace: ns, name, ...r };
   }
 }
