@@ -285,7 +285,7 @@ function credential(namespace: string, keyring: Keyring, revision: number): Cred
       .digest('hex'),
     state: 'active',
     caFingerprints: [],
-    material: keyring.seal(JSON.stringify(material), credentialAssociatedData(namespace, NAME)),
+    material: keyring.seal(JSON.stringify(material), credentialAssociatedData(namespace, NAME, revision)),
   };
 }
 

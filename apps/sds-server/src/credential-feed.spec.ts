@@ -28,7 +28,7 @@ function record(
     caFingerprints: [],
     material: keyring.seal(
       JSON.stringify(material ?? { certificateChain: `chain-${revision}`, privateKey: 'k' }),
-      credentialAssociatedData(NS, 'web'),
+      credentialAssociatedData(NS, 'web', revision),
     ),
     ...extra,
   };
@@ -56,6 +56,39 @@ describe('CredentialFeed', () => {
   afterEach(() => {
     feed.close();
     jest.useRealTimers();
+  });
+
+  it('refuses an older envelope replayed into the bucket under a newer revision', () => {
+    feed.apply({
+      kind: 'put',
+      key: `${NS}.web`,
+      value: record(1, {}, { certificateChain: 'old', privateKey: 'k' }),
+    });
+    const old = record(1, {}, { certificateChain: 'old', privateKey: 'k' }).material;
+    feed.apply({
+      kind: 'put',
+      key: `${NS}.web`,
+      value: record(2, {}, { certificateChain: 'new', privateKey: 'k' }),
+    });
+    // Whoever can write the bucket (not the secret-watcher) puts the old envelope back as revision 3.
+    feed.apply({ kind: 'put', key: `${NS}.web`, value: { ...record(3), material: old } });
+    expect(served().get('kubernetes://web')?.version).toBe(
+      record(2, {}, { certificateChain: 'new', privateKey: 'k' }).contentHash.slice(0, 16),
+    );
+    expect(lines.join('')).toMatch(/credential not served: cannot open or encode it/);
+  });
+
+  it('ignores a whole older record put back after a newer one was served', () => {
+    const first = record(1, {}, { certificateChain: 'old', privateKey: 'k' });
+    feed.apply({ kind: 'put', key: `${NS}.web`, value: first });
+    feed.apply({
+      kind: 'put',
+      key: `${NS}.web`,
+      value: record(2, {}, { certificateChain: 'new', privateKey: 'k' }),
+    });
+    feed.apply({ kind: 'put', key: `${NS}.web`, value: first });
+    expect(served().get('kubernetes://web')?.version).toBe(record(2).contentHash.slice(0, 16));
+    expect(lines.join('')).toMatch(/older than revision 2 already served: ignored/);
   });
 
   it('serves an active credential under both names', () => {

@@ -17,10 +17,13 @@ export type CredentialEvent =
 /**
  * Credentials bucket -> served Secrets. A deleted credential keeps serving until its
  * `serveUntil` (the grace period), then goes; a record that cannot be opened is logged and the
- * last good version keeps serving.
+ * last good version keeps serving. Revisions only grow: a record older than one already taken (an
+ * old record put back into the bucket) is ignored, and an envelope opens only under the revision it
+ * was sealed for.
  */
 export class CredentialFeed {
   readonly #graceTimers = new Map<string, NodeJS.Timeout>();
+  readonly #revisions = new Map<string, number>();
 
   constructor(
     private readonly store: ResourceStore,
@@ -32,6 +35,17 @@ export class CredentialFeed {
   apply(event: CredentialEvent, at = performance.now()): void {
     const { namespace, name } = event.kind === 'put' ? event.value : parseCredentialKey(event.key);
     const key = `${namespace}/${name}`;
+    if (event.kind === 'put') {
+      const newest = this.#revisions.get(key) ?? 0;
+      if (event.value.revision < newest) {
+        this.logger.warn(
+          { credential: key, revision: event.value.revision },
+          `credential record older than revision ${newest} already served: ignored`,
+        );
+        return;
+      }
+      this.#revisions.set(key, event.value.revision);
+    }
     this.#clearGrace(key);
     if (event.kind === 'delete') {
       this.store.deleteSecret(namespace, sdsNames(namespace, name), at);
@@ -58,7 +72,10 @@ export class CredentialFeed {
       return;
     }
     try {
-      const opened = this.keyring.open(record.material, credentialAssociatedData(namespace, name));
+      const opened = this.keyring.open(
+        record.material,
+        credentialAssociatedData(namespace, name, record.revision),
+      );
       const material = validatePayload(credentialMaterial, JSON.parse(opened.toString('utf8')));
       if (!material.ok) throw new Error(material.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
       this.store.putSecret(namespace, credentialSecrets(record, material.value), at);

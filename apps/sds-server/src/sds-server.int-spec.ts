@@ -69,7 +69,7 @@ function credential(
     state,
     ...(state === 'deleted' ? { serveUntil: new Date(Date.now() - 1000).toISOString() } : {}),
     caFingerprints: [],
-    material: keyring.seal(plaintext, credentialAssociatedData(NS, name)),
+    material: keyring.seal(plaintext, credentialAssociatedData(NS, name, revision)),
   };
 }
 

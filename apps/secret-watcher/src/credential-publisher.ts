@@ -15,6 +15,8 @@ export interface PublishedHead {
   contentHash: string;
   state: 'active' | 'deleted';
   serveUntil?: string;
+  /** False for an active record whose envelope does not open under its revision: it is sealed again. */
+  sealedForRevision?: boolean;
 }
 
 /** The KV seam: the reconciler publishes through this, tests can watch the real bucket. */
@@ -42,8 +44,24 @@ export class KvCredentialSink implements CredentialSink {
   async head(namespace: string, sdsName: string): Promise<PublishedHead | undefined> {
     const r = await this.#bucket.get(credentialKey(namespace, sdsName));
     return (
-      r && { revision: r.revision, contentHash: r.contentHash, state: r.state, serveUntil: r.serveUntil }
+      r && {
+        revision: r.revision,
+        contentHash: r.contentHash,
+        state: r.state,
+        serveUntil: r.serveUntil,
+        sealedForRevision: r.state !== 'active' || this.#opens(r),
+      }
     );
+  }
+
+  /** Whether an active record's envelope opens under its own revision (records from before revisions were bound do not). */
+  #opens(r: CredentialRecord): boolean {
+    try {
+      this.keyring.open(r.material, credentialAssociatedData(r.namespace, r.name, r.revision));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async publish(c: ResolvedCredential, revision: number, checkCurrent = true): Promise<boolean> {
@@ -52,7 +70,8 @@ export class KvCredentialSink implements CredentialSink {
       current &&
       current.revision === revision &&
       current.contentHash === c.contentHash &&
-      current.state === 'active'
+      current.state === 'active' &&
+      current.sealedForRevision !== false
     ) {
       return false;
     }
@@ -68,7 +87,10 @@ export class KvCredentialSink implements CredentialSink {
       ...(c.leaf ? { leafFingerprint: c.leaf.fingerprint } : {}),
       caFingerprints: c.cas.map((ca) => ca.fingerprint),
       ...(head ? { notAfter: head.notAfter } : {}),
-      material: this.keyring.seal(materialJson(c.material), credentialAssociatedData(c.namespace, c.sdsName)),
+      material: this.keyring.seal(
+        materialJson(c.material),
+        credentialAssociatedData(c.namespace, c.sdsName, revision),
+      ),
     };
     // A plain KV put: TypedBucket.put would re-read the key to compare bytes, and sealed bytes always differ.
     await this.kv.put(credentialKey(c.namespace, c.sdsName), JSON.stringify(credentialRecord.parse(record)));

@@ -60,7 +60,7 @@ describe('secret-watcher against real NATS and Postgres', () => {
     credentialMaterial.parse(
       JSON.parse(
         keyring
-          .open(record.material, credentialAssociatedData(record.namespace, record.name))
+          .open(record.material, credentialAssociatedData(record.namespace, record.name, record.revision))
           .toString('utf8'),
       ),
     );
@@ -182,12 +182,16 @@ describe('secret-watcher against real NATS and Postgres', () => {
     await waitFor(() => bucket.last(key)?.leafFingerprint === l3.fingerprint, { what: 'atomic rename' });
     await service.runtime.directory!.settled();
 
+    const lastServed = bucket.last(key)!;
     fs.rmSync(path.join(dir, 'file-cred.yaml'));
     await waitFor(() => bucket.last(key)?.state === 'deleted', { what: 'file deleted' });
     const deleted = bucket.last(key)!;
     expect(deleted.serveUntil).toBeDefined();
     expect(new Date(deleted.serveUntil!).getTime()).toBeGreaterThan(Date.now() + 3000_000);
-    expect(digest(open(deleted).privateKey)).toBe(digest(l3.key)); // still served during the grace period
+    // Still served during the grace period: the deletion keeps the envelope of the version it deletes,
+    // which opens only under that version's revision.
+    expect(() => open(deleted)).toThrow(/authentication failed/);
+    expect(digest(open({ ...deleted, revision: lastServed.revision }).privateKey)).toBe(digest(l3.key));
 
     const rows = await auditRows('file-cred');
     expect(rows.map((r) => `${r.revision} ${r.action} ${r.source}`)).toEqual([

@@ -3,7 +3,7 @@ import { isoTime, k8sName, k8sNamespace, schemaVersion, sealedEnvelope, sha256He
 
 /**
  * Value of `keyway-credentials` at `<namespace>.<sdsName>`. Consumers that need no key read the clear
- * fields; `material` opens (associated data `<namespace>/<sdsName>`) to `CredentialMaterial`.
+ * fields; `material` opens (associated data `<namespace>/<sdsName>#<revision>`) to `CredentialMaterial`.
  */
 export const credentialRecord = z.object({
   schemaVersion,
@@ -32,6 +32,11 @@ export const credentialMaterial = z.object({
 });
 export type CredentialMaterial = z.infer<typeof credentialMaterial>;
 
-export function credentialAssociatedData(namespace: string, sdsName: string): string {
-  return `${namespace}/${sdsName}`;
+/**
+ * The associated data a credential's material is sealed with: namespace, name and revision, so an
+ * envelope opens only in the record it was made for (an older envelope replayed under a newer
+ * revision, or into another credential, does not open).
+ */
+export function credentialAssociatedData(namespace: string, sdsName: string, revision: number): string {
+  return `${namespace}/${sdsName}#${revision}`;
 }
