@@ -221,6 +221,15 @@ describe('compose interpolation', () => {
     expect(interpolate('a ${X:-1} b ${Y-2} $$Z ${W} $V')).toEqual({
       value: 'a 1 b 2 $Z  ',
       unset: ['W', 'V'],
+      required: [],
+    });
+  });
+
+  it('takes required variables (${VAR:?message}) from the .env values and lists them', () => {
+    expect(interpolate('k=${K:?set K} p=${P?set P}', { K: 'key' })).toEqual({
+      value: 'k=key p=',
+      unset: [],
+      required: ['K', 'P'],
     });
   });
 });

@@ -1,3 +1,7 @@
+// @ts-expect-error: a plain .mjs script, no declarations
+import { writeComposeEnv } from '../../scripts/compose-env.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import {
@@ -41,9 +45,29 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('every ${VAR} has a default, so `docker compose up` works without a .env file', () => {
+  it('keys, passwords and the admin token have no fallback: compose requires them, and compose-env.mjs writes each', () => {
     const unset = strings(compose).flatMap((s) => interpolate(s.value).unset.map((v) => `${s.path}: ${v}`));
     expect(unset).toEqual([]);
+    const required = new Set(strings(compose).flatMap((s) => interpolate(s.value).required));
+    expect([...required].sort()).toEqual([
+      'KEYWAY_ADMIN_TOKEN',
+      'KEYWAY_CA_MASTER_KEYS',
+      'KEYWAY_DATA_KEYS',
+      'KEYWAY_NATS_PASSWORD',
+      'KEYWAY_POSTGRES_PASSWORD',
+    ]);
+    expect(readText('docker-compose.yml')).not.toMatch(/keyway-dev-|dev-1:|dev-ca-1:/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-compose-env-'));
+    try {
+      const file = path.join(dir, '.env');
+      expect(writeComposeEnv(file).sort()).toEqual([...required].sort());
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      const first = fs.readFileSync(file, 'utf8');
+      expect(writeComposeEnv(file)).toEqual([]);
+      expect(fs.readFileSync(file, 'utf8')).toBe(first);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keyway services share one image built from the Dockerfile, one command each', () => {

@@ -22,6 +22,9 @@ export interface ComposeFile {
   networks?: Record<string, any>;
 }
 
+// @ts-expect-error: a plain .mjs script, no declarations
+import { composeSecrets } from '../../../scripts/compose-env.mjs';
+
 export const COMPOSE_FILE = 'docker-compose.yml';
 
 /** The compose file as Compose reads it: YAML merge keys (`<<`) applied, `x-` fields kept. */
@@ -31,12 +34,17 @@ export function readCompose(): ComposeFile {
 
 /**
  * Compose's interpolation: `${VAR:-default}` and `${VAR-default}` use the default, `$$` is a literal
- * `$`; `${VAR}` with no default is returned in `unset` (Compose would substitute an empty string).
+ * `$`; `${VAR:?message}` requires VAR (from `env`, as compose reads .env; listed in `required`);
+ * `${VAR}` with no default is returned in `unset` (Compose would substitute an empty string).
  */
-export function interpolate(text: string): { value: string; unset: string[] } {
+export function interpolate(
+  text: string,
+  env: Record<string, string> = {},
+): { value: string; unset: string[]; required: string[] } {
   const unset: string[] = [];
+  const required: string[] = [];
   const value = text.replace(
-    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
     (
       whole,
       braced: string | undefined,
@@ -45,12 +53,16 @@ export function interpolate(text: string): { value: string; unset: string[] } {
       bare: string | undefined,
     ) => {
       if (whole === '$$') return '$';
+      if (op?.endsWith('?')) {
+        required.push(braced!);
+        return env[braced!] ?? '';
+      }
       if (op !== undefined) return fallback ?? '';
       unset.push(braced ?? bare ?? whole);
       return '';
     },
   );
-  return { value, unset };
+  return { value, unset, required };
 }
 
 /** Every string in a parsed document, with its path. */
@@ -73,8 +85,11 @@ export function parseVolume(spec: string): { source: string; target: string; rea
   return { source, target, readOnly: mode === 'ro' };
 }
 
+/** What scripts/compose-env.mjs writes to .env: the values compose requires, made once per test run. */
+const COMPOSE_ENV: Record<string, string> = composeSecrets();
+
 export function environmentOf(s: ComposeService): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(s.environment ?? {}).map(([k, v]) => [k, interpolate(String(v ?? '')).value]),
+    Object.entries(s.environment ?? {}).map(([k, v]) => [k, interpolate(String(v ?? ''), COMPOSE_ENV).value]),
   );
 }
