@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TypeUrl } from '#keyway/envoy-api';
-import { waitFor } from '#keyway/testing';
+import { runProgram, waitFor } from '#keyway/testing';
 import { AdsClient, buildNode, istioRouterNodeId } from '#keyway/xds-client';
 import { startWalkthroughSuite, type WalkthroughSuite } from './support.js';
 
@@ -509,5 +509,64 @@ describe('keyway audit verify', () => {
     expect(out.stdout).toMatch(
       /^OK: audit chain intact \(\d+ credentials, \d+ rows\); matches signed checkpoint \d+ \(\S+\)\n$/,
     );
+  });
+});
+
+describe('keyway audit log', () => {
+  const admin = (method: string, url: string, body: unknown) =>
+    fetch(`${s.suite.apiUrl}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${s.suite.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
+  const tokens: Record<string, string> = {};
+  const as = (team: string, args: string[], stdin?: string) =>
+    runProgram(process.execPath, [path.resolve('bin/keyway.mjs'), ...args], {
+      env: { ...s.suite.cliEnv, KEYWAY_TOKEN: tokens[team] },
+      stdin,
+      cwd: s.workDir,
+    });
+
+  beforeAll(async () => {
+    for (const team of ['alpha', 'beta']) {
+      expect((await admin('POST', '/v1/teams', { name: team, namespaces: [team] })).status).toBe(201);
+      const t = await admin('POST', '/v1/tokens', { name: `${team}-ci`, team, verbs: ['read', 'write'] });
+      tokens[team] = t.body.token;
+    }
+    for (const [team, days] of [
+      ['alpha', 40],
+      ['alpha', 50],
+      ['beta', 60],
+    ] as const) {
+      const out = await as(
+        team,
+        ['apply', '-f', '-'],
+        secretYaml(team, 'site', selfSigned(`site.${team}.example.com`, days)),
+      );
+      expect(out.code).toBe(0);
+    }
+  });
+
+  it('what did team alpha change: its versions and its requests, nothing of beta', async () => {
+    const out = await s.keyway(['audit', 'log', '--team', 'alpha', '--since', '1h']);
+    expect(out.code).toBe(0);
+    const [header, ...rows] = out.stdout.trim().split('\n');
+    expect(header.split(/\s{2,}/)).toEqual(['TIME', 'KIND', 'RESOURCE', 'ACTION', 'ACTOR', 'DETAIL']);
+    const versions = rows.filter((r) => /\scredential-version\s/.test(r));
+    expect(versions).toHaveLength(2);
+    expect(versions[0]).toMatch(/alpha\/site\s+updated\s+user:alpha-ci \(team alpha\)\s+serial [0-9a-f]+/);
+    expect(versions[1]).toMatch(/alpha\/site\s+created\s/);
+    expect(rows.some((r) => /\sapi-request\s.*POST \/v1\/apply\s+token:alpha-ci\s+200/.test(r))).toBe(true);
+    expect(out.stdout).not.toMatch(/beta/);
+  });
+
+  it("a team token sees its own namespaces and requests only, and is refused another team's namespace", async () => {
+    const mine = await as('alpha', ['audit', 'log', '--kind', 'credential-version', '-o', 'json']);
+    expect(mine.code).toBe(0);
+    const items = JSON.parse(mine.stdout).items as Array<{ namespace: string }>;
+    expect(items.length).toBeGreaterThan(0);
+    expect(new Set(items.map((i) => i.namespace))).toEqual(new Set(['alpha']));
+    const theirs = await as('alpha', ['audit', 'log', '-n', 'beta']);
+    expect(theirs.code).toBe(4);
   });
 });

@@ -26,6 +26,7 @@ import { LocalSuiteController } from './local-suite/local-suite.controller.js';
 import { ApiSchema1764200000000 } from './migrations/1764200000000-api-schema.js';
 import { ObjectCreators1765100000000 } from './migrations/1765100000000-object-creators.js';
 import { TeamDomains1764900000000 } from './migrations/1764900000000-team-domains.js';
+import { AuditEventsController } from './audit/audit-events.controller.js';
 import { AnalysisService } from './resources/analysis-service.js';
 import { CreatorGuard } from './resources/creator-guard.js';
 import { ResourceService } from './resources/resource-service.js';
@@ -102,6 +103,7 @@ export class AppModule {
       // Credentials first: its paths would otherwise match the resources' `:plural` routes.
       controllers: [
         ObserveController,
+        AuditEventsController,
         ResourcesController,
         CaController,
         LocalSuiteController,

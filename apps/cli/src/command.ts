@@ -37,7 +37,7 @@ export const COMMAND_WORDS: Record<string, string[]> = {
   logs: [],
   cert: ['issue', 'revoke'],
   history: [],
-  audit: ['verify'],
+  audit: ['verify', 'log'],
   'proxy-status': [],
   status: [],
   completion: ['bash', 'zsh'],
@@ -102,6 +102,7 @@ export type Command = Common &
     | { verb: 'cert-revoke'; serial: string; reason?: string }
     | { verb: 'history'; name: string }
     | { verb: 'audit-verify' }
+    | { verb: 'audit-log'; query: Record<string, string> }
     | { verb: 'proxy-status' }
     | { verb: 'status'; resource?: ManagedResource; name?: string }
     | { verb: 'completion'; shell: 'bash' | 'zsh' }
@@ -255,9 +256,14 @@ export function parseCommand(argv: string[]): Command {
     case 'history':
       if (!rest[0]) throw new UsageError('history: a NAME is required');
       return { ...common, verb: 'history', name: rest[0] };
-    case 'audit':
-      if (rest[0] !== 'verify') throw new UsageError('audit: use `audit verify`');
-      return { ...common, verb: 'audit-verify' };
+    case 'audit': {
+      if (rest[0] === 'verify') return { ...common, verb: 'audit-verify' };
+      if (rest[0] !== 'log') throw new UsageError('audit: use `audit verify` or `audit log`');
+      const query: Record<string, string> = {};
+      for (const key of ['since', 'until', 'actor', 'team', 'kind', 'limit'] as const)
+        if (p.values[key] !== undefined) query[key] = p.values[key];
+      return { ...common, verb: 'audit-log', query };
+    }
     case 'proxy-status':
       return { ...common, verb: 'proxy-status' };
     case 'describe': {
@@ -322,6 +328,7 @@ export const HELP = `keyway: kubectl-style client for the keyway api
   keyway get service|pod [NAME] -n istio-system [-l istio=ingressgateway] [-o jsonpath=...]
   keyway logs -n istio-system POD -c istio-proxy|ingress-sds     keyway logs SERVICE [--tail N]
   keyway cert issue HOST --out DIR [--issuer CA] [--team T] [--no-client]   keyway cert revoke SERIAL [--reason R]
+  keyway audit log [--since 24h|7d|ISO] [--until ...] [--actor NAME] [--team T] [--kind credential-version,rejected-version,api-request] [-n NS] [--limit N]
   keyway history NAME -n NS      keyway audit verify      keyway proxy-status      keyway status [KIND [NAME]]
   keyway describe secret|gateway|virtualservice|certificate|proxy NAME [-n NS]
   keyway proxy-config secret PROXY [-n NS]   (pc): the secrets a proxy holds, at which version, stale or not

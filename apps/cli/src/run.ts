@@ -4,7 +4,7 @@ import { certIssue } from './cert-issue.js';
 import { formatFinding, hasErrors, type Finding } from '#keyway/analysis';
 import { formatLogText } from '#keyway/observability';
 import { completionScript } from './completion.js';
-import { auditVerifyText } from './audit-verify.js';
+import { auditLogView, auditVerifyText } from './audit-views.js';
 import { proxyConfigView, proxySecretsView } from './proxy-config.js';
 import {
   describeCertificate,
@@ -130,6 +130,20 @@ export class Runner {
         const items: Obj[] = r.items ?? [];
         if (items.length === 0) this.io.err(`No history for ${ns}/${cmd.name}.\n`);
         else this.#table(historyView(items));
+        return 0;
+      }
+      case 'audit-log': {
+        const q = new URLSearchParams({
+          ...cmd.query,
+          ...(cmd.namespace ? { namespace: cmd.namespace } : {}),
+        });
+        const r = await this.api.request<Obj>('GET', `/v1/audit/events${q.size ? `?${q}` : ''}`);
+        if (this.#structured(r, cmd.output)) return 0;
+        const items = (r.items ?? []) as Obj[];
+        if (items.length === 0) this.io.err('No audit events.\n');
+        else this.#table(auditLogView(items, cmd.output.kind === 'wide'));
+        if (r.metadata?.continue)
+          this.io.err('More events are older: narrow --since/--until or raise --limit.\n');
         return 0;
       }
       case 'audit-verify': {

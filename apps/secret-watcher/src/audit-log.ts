@@ -1,5 +1,6 @@
 import type { SealedEnvelope } from '#keyway/key-material';
 import type { DataSource, EntityManager } from '#keyway/persistence';
+import type { AuditEvent, AuditEventsFilter } from '#keyway/contracts';
 import type { ChainedAuditRow } from '#keyway/secrets';
 
 /** A change to the API source's stored Secrets, committed in the same transaction as its audit rows. */
@@ -33,6 +34,8 @@ export interface AuditStore {
   /** Rows in chain order (per credential by revision), optionally for one namespace or credential. */
   rows(namespace?: string, name?: string): Promise<ChainedAuditRow[]>;
   apiSecrets(): Promise<StoredApiSecret[]>;
+  /** Credential versions and rejections as audit events, newest first (GET /v1/audit/events). */
+  events?(filter: AuditEventsFilter): Promise<AuditEvent[]>;
 }
 
 const COLUMNS = `namespace, name, revision, action, source, actor, leaf_serial, subject, sans, issuer, not_before,
@@ -210,6 +213,60 @@ export class PostgresAuditStore implements AuditStore {
       [namespace ?? null, name ?? null],
     );
     return rows.map(fromDb);
+  }
+
+  async events(f: AuditEventsFilter): Promise<AuditEvent[]> {
+    const kinds = f.kinds ?? ['credential-version', 'rejected-version'];
+    const actions = [
+      ...(kinds.includes('credential-version') ? ['created', 'updated', 'deleted'] : []),
+      ...(kinds.includes('rejected-version') ? ['rejected'] : []),
+    ];
+    if (actions.length === 0) return [];
+    // Event ids are zero-padded so that, within one timestamp, text order is row order.
+    const rows: Array<DbRow & { event_id: string }> = await this.ds.query(
+      `SELECT 'sw:' || lpad(id::text, 20, '0') AS event_id, namespace, name, revision, action, actor, leaf_serial,
+         reason, recorded_at
+       FROM audit_log
+       WHERE action = ANY($1)
+         AND ($2::text IS NULL OR recorded_at >= $2) AND ($3::text IS NULL OR recorded_at < $3)
+         AND ($4::text IS NULL OR actor = $4 OR left(actor, length($4) + 7) = $4 || ' (team ')
+         AND ($5::text IS NULL OR right(actor, length($5) + 7) = '(team ' || $5 || ')')
+         AND ($6::text IS NULL OR namespace = $6) AND ($7::text IS NULL OR name = $7)
+         AND ($8::text[] IS NULL OR namespace = ANY($8))
+         AND ($9::text IS NULL OR recorded_at < $9
+              OR (recorded_at = $9 AND 'sw:' || lpad(id::text, 20, '0') < $10))
+       ORDER BY recorded_at DESC, id DESC LIMIT $11`,
+      [
+        actions,
+        f.since ?? null,
+        f.until ?? null,
+        f.actor ?? null,
+        f.team ?? null,
+        f.namespace ?? null,
+        f.name ?? null,
+        f.namespaces ?? null,
+        f.before?.at ?? null,
+        f.before?.id ?? null,
+        f.limit,
+      ],
+    );
+    return rows.map((r) => {
+      const actor = String(r.actor);
+      const team = /\(team ([^)]+)\)$/.exec(actor)?.[1];
+      return {
+        id: r.event_id,
+        at: String(r.recorded_at),
+        kind: r.action === 'rejected' ? 'rejected-version' : 'credential-version',
+        actor,
+        ...(team ? { team } : {}),
+        namespace: String(r.namespace),
+        name: String(r.name),
+        action: String(r.action),
+        revision: Number(r.revision),
+        ...(r.leaf_serial ? { serial: String(r.leaf_serial) } : {}),
+        ...(r.reason ? { detail: String(r.reason) } : {}),
+      };
+    });
   }
 
   async apiSecrets(): Promise<StoredApiSecret[]> {

@@ -9,6 +9,8 @@ import {
   type AnalyzeSecretResult,
   type ApplySecretRequest,
   type ApplySecretResult,
+  type AuditEvent,
+  type AuditEventsFilter,
   type AuditVerifyResult,
   type CommandReply,
   type DeleteSecretRequest,
@@ -245,6 +247,12 @@ export class SecretService {
         updatedAt: r.recordedAt,
       })),
     });
+  }
+
+  /** Credential versions and rejections as audit events (`keyway.audit.events`). */
+  async events(filter: AuditEventsFilter): Promise<CommandReply<{ items: AuditEvent[] }>> {
+    if (!this.store.events) return errorReply('unavailable', 'this store keeps no event index');
+    return okReply({ items: await this.store.events(filter) });
   }
 
   async verify(namespace?: string, name?: string): Promise<CommandReply<AuditVerifyResult>> {

@@ -4,6 +4,7 @@ import {
   Subjects,
   analyzeSecretRequest,
   applySecretRequest,
+  auditEventsRequest,
   auditVerifyRequest,
   credentialHistoryRequest,
   credentialListRequest,
@@ -47,6 +48,11 @@ export class SecretsHandler {
   @MessagePattern(Subjects.secrets.analyze)
   analyze(@Payload() p: unknown) {
     return this.#run(analyzeSecretRequest, p, (v) => this.service.analyze(v));
+  }
+
+  @MessagePattern(Subjects.audit.events)
+  events(@Payload() p: unknown) {
+    return this.#run(auditEventsRequest, p, (v) => this.service.events(v));
   }
 
   @MessagePattern(Subjects.secrets.delete)

@@ -17,6 +17,7 @@ export const Subjects = {
   },
   audit: {
     verify: 'keyway.audit.verify',
+    events: 'keyway.audit.events',
   },
   routing: {
     apply: 'keyway.routing.apply',

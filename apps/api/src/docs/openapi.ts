@@ -142,6 +142,28 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/v1/audit/events',
+    summary:
+      'The audit record across credentials (versions, rejections) and api requests, newest first; a team sees its namespaces and its own requests',
+    tag: 'audit',
+    verb: 'read',
+    query: [
+      { name: 'since', description: 'a duration back from now (24h, 7d, 30m) or an ISO time' },
+      { name: 'until', description: 'same forms as since; events before it' },
+      {
+        name: 'actor',
+        description: 'a token or user name (matches user:NAME and token:NAME), or a full actor',
+      },
+      { name: 'team', description: 'events by this team' },
+      { name: 'namespace', description: 'namespace' },
+      { name: 'name', description: 'a credential name (credential events only)' },
+      { name: 'kind', description: 'credential-version, rejected-version, api-request (comma separated)' },
+      { name: 'limit', description: 'page size (1-1000, default 100)' },
+      { name: 'cursor', description: "the previous page's `metadata.continue`" },
+    ],
+  },
+  {
+    method: 'get',
     path: '/v1/proxies',
     summary: 'Connected proxies and their sync status',
     tag: 'proxies',

@@ -81,3 +81,43 @@ export const auditVerifyResult = z.object({
     .optional(),
 });
 export type AuditVerifyResult = z.infer<typeof auditVerifyResult>;
+
+/** What `GET /v1/audit/events` and `keyway audit log` list; each source answers its own kinds. */
+export const AUDIT_EVENT_KINDS = ['credential-version', 'rejected-version', 'api-request'] as const;
+export const auditEventKind = z.enum(AUDIT_EVENT_KINDS);
+
+/** One event of the audit record, newest first; never key material. */
+export const auditEvent = z.object({
+  /** `<source>:<row id>`: unique, and with `at` the cursor position. */
+  id: z.string(),
+  at: z.string(),
+  kind: auditEventKind,
+  actor: z.string(),
+  team: z.string().optional(),
+  namespace: z.string().optional(),
+  name: z.string().optional(),
+  /** created, updated, deleted, rejected; for an api request its method and path. */
+  action: z.string(),
+  revision: z.number().int().optional(),
+  serial: z.string().optional(),
+  /** Why a version was rejected; an api request's status. */
+  detail: z.string().optional(),
+});
+export type AuditEvent = z.infer<typeof auditEvent>;
+
+/** Filters every source applies; `namespaces` is what the caller may read (absent: all). */
+export const auditEventsFilter = z.object({
+  since: z.string().optional(),
+  until: z.string().optional(),
+  actor: z.string().max(256).optional(),
+  team: z.string().max(63).optional(),
+  namespace: k8sNamespace.optional(),
+  name: k8sName.optional(),
+  kinds: z.array(auditEventKind).optional(),
+  namespaces: z.array(k8sNamespace).max(1000).optional(),
+  /** Events strictly older than this position (the previous page's last event). */
+  before: z.object({ at: z.string(), id: z.string() }).optional(),
+  limit: z.number().int().min(1).max(1000).default(100),
+});
+export type AuditEventsFilter = z.infer<typeof auditEventsFilter>;
+export const auditEventsRequest = auditEventsFilter.extend({ schemaVersion });

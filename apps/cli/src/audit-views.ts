@@ -36,3 +36,24 @@ export function auditVerifyText(r: Obj, paint: Paint): string {
   }
   return lines.map((l) => `${l}\n`).join('');
 }
+
+/** `keyway audit log`: one row per event, newest first; `-o wide` adds revision and event id. */
+export function auditLogView(items: Obj[], wide: boolean): { headers: string[]; rows: string[][] } {
+  const headers = ['TIME', 'KIND', 'RESOURCE', 'ACTION', 'ACTOR', 'DETAIL'];
+  const rows = items.map((e) => {
+    const resource = e.name ? `${e.namespace}/${e.name}` : (e.namespace ?? '-');
+    const detail = e.serial ? `serial ${e.serial}` : (e.detail ?? '-');
+    const row = [
+      String(e.at),
+      String(e.kind),
+      resource,
+      String(e.action),
+      String(e.actor),
+      clip(String(detail)),
+    ];
+    return wide ? [...row, e.revision === undefined ? '-' : String(e.revision), String(e.id)] : row;
+  });
+  return { headers: wide ? [...headers, 'REVISION', 'ID'] : headers, rows };
+}
+
+const clip = (s: string) => (s.length > 80 ? `${s.slice(0, 77)}...` : s);

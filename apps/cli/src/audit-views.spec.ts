@@ -1,4 +1,4 @@
-import { auditVerifyText } from './audit-verify.js';
+import { auditVerifyText } from './audit-views.js';
 
 const plain = (word: string) => word;
 

@@ -1,0 +1,107 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import {
+  AUDIT_EVENT_KINDS,
+  k8sName,
+  k8sNamespace,
+  Subjects,
+  validatePayload,
+  type AuditEvent,
+} from '#keyway/contracts';
+import { clientText } from '#keyway/observability';
+import { Caller, requireAllowed } from '../auth/caller.js';
+import { readableNamespaces, type Principal } from '../auth/principal.js';
+import type { TokenStore } from '../auth/token-store.js';
+import { forward, type CommandSender } from '../forwarder.js';
+import { ApiError } from '../http-errors.js';
+import { COMMANDS, TOKEN_STORE } from '../tokens.js';
+import { decodeCursor, encodeCursor, mergePage, timeBound } from './event-page.js';
+
+type Kind = (typeof AUDIT_EVENT_KINDS)[number];
+
+/**
+ * `GET /v1/audit/events`: the audit record across credentials and the api's requests, newest first,
+ * filtered and paged, as `keyway audit log` shows it. A team sees its own namespaces' credential events
+ * and its own tokens' requests; admin sees everything.
+ */
+@Controller()
+export class AuditEventsController {
+  constructor(
+    @Inject(COMMANDS) private readonly commands: CommandSender,
+    @Inject(TOKEN_STORE) private readonly tokens: TokenStore,
+  ) {}
+
+  @Get('v1/audit/events')
+  async events(
+    @Caller() caller: Principal,
+    @Query() q: Record<string, string | undefined>,
+  ): Promise<{ items: AuditEvent[]; metadata: { continue?: string } }> {
+    requireAllowed(caller, 'read');
+    const now = new Date();
+    const bound = (key: 'since' | 'until') => {
+      const v = q[key];
+      if (v === undefined) return undefined;
+      const iso = timeBound(v, now);
+      if (!iso)
+        throw ApiError.invalid(
+          `${key}: ${JSON.stringify(clientText(v))} is not a duration (24h, 7d) or an ISO time`,
+        );
+      return iso;
+    };
+    const checked = (key: 'namespace' | 'name', schema: typeof k8sNamespace | typeof k8sName) => {
+      const v = q[key];
+      if (v === undefined) return undefined;
+      if (!validatePayload(schema, v).ok)
+        throw ApiError.invalid(`${key}: ${JSON.stringify(clientText(v))} is not a valid name`);
+      return v;
+    };
+    const kinds = q.kind?.split(',').map((k) => k.trim());
+    const unknown = kinds?.find((k) => !(AUDIT_EVENT_KINDS as readonly string[]).includes(k));
+    if (unknown)
+      throw ApiError.invalid(
+        `kind: ${JSON.stringify(clientText(unknown))}: one of ${AUDIT_EVENT_KINDS.join(', ')}`,
+      );
+    const limit = q.limit === undefined ? 100 : Number(q.limit);
+    if (!(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) throw ApiError.invalid('limit: 1 to 1000');
+    const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (q.cursor !== undefined && !before) throw ApiError.invalid('cursor: not a cursor this api gave');
+    if (q.actor !== undefined && q.actor.length > 256)
+      throw ApiError.invalid('actor: at most 256 characters');
+    if (q.team !== undefined && !validatePayload(k8sName, q.team).ok)
+      throw ApiError.invalid('team: not a team name');
+
+    const namespace = checked('namespace', k8sNamespace);
+    if (namespace) requireAllowed(caller, 'read', namespace);
+    const name = checked('name', k8sName);
+    const allowed = readableNamespaces(caller);
+    const wants = (k: Kind) => !kinds || kinds.includes(k);
+    const common = { since: bound('since'), until: bound('until'), before, limit };
+    // Actors as each record spells them: `user:<name> (team t)` in the credential log, `token:<name>` in
+    // the request log; a bare name matches both.
+    const actor = q.actor;
+    const [credentials, requests] = await Promise.all([
+      wants('credential-version') || wants('rejected-version')
+        ? forward<{ items: AuditEvent[] }>(this.commands, Subjects.audit.events, {
+            schemaVersion: 1,
+            ...common,
+            ...(actor ? { actor: actor.includes(':') ? actor : `user:${actor}` } : {}),
+            ...(q.team ? { team: q.team } : {}),
+            ...(namespace ? { namespace } : {}),
+            ...(name ? { name } : {}),
+            ...(allowed ? { namespaces: allowed } : {}),
+            kinds: (kinds ?? AUDIT_EVENT_KINDS).filter((k) => k !== 'api-request'),
+          }).then((r) => r.items)
+        : Promise.resolve([]),
+      wants('api-request') && !name
+        ? this.tokens.requestEvents({
+            ...common,
+            ...(actor ? { actor: actor.includes(':') || actor === 'admin' ? actor : `token:${actor}` } : {}),
+            // A team reads its own requests only.
+            team: caller.kind === 'admin' ? q.team : caller.team,
+            ...(namespace ? { namespace } : {}),
+          })
+        : Promise.resolve([]),
+    ]);
+    const page = mergePage([credentials, requests], limit);
+    return { items: page.items, metadata: page.next ? { continue: encodeCursor(page.next) } : {} };
+  }
+}
