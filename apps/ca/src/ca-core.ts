@@ -1,3 +1,4 @@
+import type { LeaderFence } from '#keyway/persistence';
 import type { Keyring } from '#keyway/key-material';
 import type { DataSource } from '#keyway/persistence';
 import { AuthorityService } from './authorities.js';
@@ -21,6 +22,8 @@ export interface CaCoreOptions {
   record?: boolean;
   /** Metrics; the app creates it with its registry once the authorities exist. */
   telemetry?: (authorities: AuthorityService) => CaTelemetry;
+  /** Active-standby: the leader's fencing token, checked by every record and CRL write. */
+  fence?: LeaderFence;
 }
 
 /** Every ca use case wired together, in one visible place; Nest, tests and the bench all use this. */
@@ -39,7 +42,7 @@ export function createCaCore(o: CaCoreOptions): CaCore {
   const authorities = new AuthorityService(o.ds, o.masterKeys, o.dataKeys, clock);
   const telemetry = o.telemetry?.(authorities);
   const policies = new PolicyStore(o.ds);
-  const recorder = new IssuanceRecorder(o.ds);
+  const recorder = new IssuanceRecorder(o.ds, undefined, o.fence);
   const issuance = new IssuanceService(
     authorities,
     policies,
@@ -51,7 +54,7 @@ export function createCaCore(o: CaCoreOptions): CaCore {
       telemetry,
     },
   );
-  const revocation = new RevocationService(o.ds, authorities, o.crlValiditySeconds ?? 86_400, clock);
+  const revocation = new RevocationService(o.ds, authorities, o.crlValiditySeconds ?? 86_400, clock, o.fence);
   const credentials = new CredentialWriter(o.ds, o.secrets, revocation, o.dataKeys);
   const certificates = new CertificateResources(o.ds, issuance, credentials, clock, telemetry);
   return { authorities, policies, recorder, issuance, revocation, credentials, certificates };

@@ -1,3 +1,4 @@
+import type { LeaderFence } from '#keyway/persistence';
 import {
   Inject,
   Module,
@@ -74,7 +75,13 @@ class CaLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({})
 export class CaModule {
   /** `transport` is the NATS server the app is created with (`{ strategy: transport }`). */
-  static register(config: CaConfig, logger: Logger, transport: ServerNats): DynamicModule {
+  /** `fence`: the leader's fencing token (main.ts, active-standby), checked by every record write. */
+  static register(
+    config: CaConfig,
+    logger: Logger,
+    transport: ServerNats,
+    fence?: LeaderFence,
+  ): DynamicModule {
     return {
       module: CaModule,
       controllers: [CaHandler],
@@ -117,6 +124,7 @@ export class CaModule {
               crlValiditySeconds: config.CA_CRL_VALIDITY_SECONDS,
               backdateSeconds: config.CA_BACKDATE_SECONDS,
               telemetry: (authorities) => new CaTelemetry(metrics, authorities),
+              fence,
             }),
         },
         CaLifecycle,

@@ -1,4 +1,4 @@
-import type { DataSource } from '#keyway/persistence';
+import { checkLeaderFence, type DataSource, type LeaderFence } from '#keyway/persistence';
 
 /** One policy decision: who asked, for what, and why it was allowed or refused. Never key material. */
 export interface DecisionRecord {
@@ -60,6 +60,8 @@ export class IssuanceRecorder {
   constructor(
     private readonly ds: DataSource,
     private readonly maxBatch = 1000,
+    /** Active-standby: every commit checks this replica still leads (libs/persistence leader-fence.ts). */
+    private readonly fence?: LeaderFence,
   ) {}
 
   record(decision: DecisionRecord, certificate?: CertificateRecord): Promise<void> {
@@ -97,6 +99,7 @@ export class IssuanceRecorder {
     const d = batch.map((p) => p.decision);
     const c = batch.flatMap((p) => (p.certificate ? [p.certificate] : []));
     await this.ds.transaction(async (m) => {
+      if (this.fence) await checkLeaderFence(m, this.fence);
       await m.query(INSERT_DECISIONS, [
         d.map((x) => x.id),
         d.map((x) => x.at.toISOString()),

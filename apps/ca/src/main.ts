@@ -17,10 +17,15 @@ await runAsLeader({
   replicaId: config.REPLICA_ID,
   logger,
   ops: { port: config.HTTP_PORT, host: config.OPS_HOST },
-  start: async () => {
+  start: async (leadership) => {
+    const fence = {
+      role: 'ca',
+      token: leadership.token,
+      onFenced: () => leadership.abandon('a newer leader wrote the ca records'),
+    };
     // Created here and handed to the module too, so readiness asks the connection commands arrive on.
     const transport = natsTransportServer({ ...nats, queue: 'ca' });
-    const app = await NestFactory.createMicroservice(CaModule.register(config, logger, transport), {
+    const app = await NestFactory.createMicroservice(CaModule.register(config, logger, transport, fence), {
       strategy: transport,
       logger: new PinoNestLogger(logger),
     });

@@ -1,5 +1,5 @@
 import type { Actor, CrlResult, RevocationReasonName } from '#keyway/contracts';
-import type { DataSource } from '#keyway/persistence';
+import { checkLeaderFence, type DataSource, type LeaderFence } from '#keyway/persistence';
 import { createCrl, normalizeSerialHex, type RevocationReason } from '#keyway/pki';
 import type { AuthorityService } from './authorities.js';
 import { CaError, returnedRows } from './errors.js';
@@ -37,6 +37,7 @@ export class RevocationService {
     private readonly authorities: AuthorityService,
     private readonly crlValiditySeconds: number,
     private readonly clock: () => Date = () => new Date(),
+    private readonly fence?: LeaderFence,
   ) {}
 
   /** Called after every new CRL is committed (to refresh `-cacert` Secrets); errors are the listener's to report. */
@@ -52,12 +53,15 @@ export class RevocationService {
     // Another team's serial reads as unknown: its existence is not the caller's business.
     const team = req.actor.team ?? null;
     const rows = returnedRows<{ issuer: string }>(
-      await this.ds.query(
-        `UPDATE issued_certificates SET revoked_at = $2, revocation_reason = $3, revoked_by = $4
-       WHERE serial = $1 AND revoked_at IS NULL AND ($5::text IS NULL OR requested_by->>'team' = $5)
-       RETURNING issuer`,
-        [serial, at.toISOString(), req.reason, JSON.stringify(req.actor), team],
-      ),
+      await this.ds.transaction(async (m) => {
+        if (this.fence) await checkLeaderFence(m, this.fence);
+        return m.query(
+          `UPDATE issued_certificates SET revoked_at = $2, revocation_reason = $3, revoked_by = $4
+         WHERE serial = $1 AND revoked_at IS NULL AND ($5::text IS NULL OR requested_by->>'team' = $5)
+         RETURNING issuer`,
+          [serial, at.toISOString(), req.reason, JSON.stringify(req.actor), team],
+        );
+      }),
     );
     if (rows.length === 0) {
       const existing: Array<{ revoked_at: Date | null }> = await this.ds.query(
@@ -112,6 +116,7 @@ export class RevocationService {
   async regenerate(issuer: string): Promise<CrlResult> {
     const authority = await this.authorities.get(issuer);
     const result = await this.ds.transaction(async (m): Promise<CrlResult> => {
+      if (this.fence) await checkLeaderFence(m, this.fence);
       const locked: Array<{ crl_number: string }> = await m.query(
         'SELECT crl_number FROM authorities WHERE name = $1 FOR UPDATE',
         [issuer],

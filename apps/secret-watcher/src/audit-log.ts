@@ -1,5 +1,11 @@
 import type { SealedEnvelope } from '#keyway/key-material';
-import type { DataSource, EntityManager } from '#keyway/persistence';
+import {
+  checkLeaderFence,
+  FencedError,
+  type DataSource,
+  type EntityManager,
+  type LeaderFence,
+} from '#keyway/persistence';
 import type { AuditEvent, AuditEventsFilter } from '#keyway/contracts';
 import type { ChainedAuditRow } from '#keyway/secrets';
 
@@ -96,21 +102,9 @@ function toParams(r: ChainedAuditRow): unknown[] {
 
 const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
 
-/** This replica's fencing token (its lease revision) and what to do when a newer leader has written. */
-export interface AuditFence {
-  role: string;
-  token: number;
-  onFenced(): void;
-}
-
-export class FencedError extends Error {
-  constructor(role: string, token: number) {
-    super(
-      `${role}: a leader newer than this replica (token ${token}) writes the audit log: this replica stops`,
-    );
-    this.name = 'FencedError';
-  }
-}
+/** This replica's fencing token and what to do when a newer leader has written (#keyway/persistence). */
+export type AuditFence = LeaderFence;
+export { FencedError };
 
 export class PostgresAuditStore implements AuditStore {
   constructor(
@@ -120,7 +114,7 @@ export class PostgresAuditStore implements AuditStore {
 
   async commit(rows: readonly ChainedAuditRow[], apiChanges: readonly ApiSecretChange[] = []): Promise<void> {
     await this.ds.transaction(async (m: EntityManager) => {
-      if (this.fence) await this.#checkFence(m, this.fence);
+      if (this.fence) await checkLeaderFence(m, this.fence);
       // Multi-row inserts: a group of a few hundred rows is a handful of statements.
       for (let i = 0; i < rows.length; i += 100) {
         const chunk = rows.slice(i, i + 100);
@@ -148,23 +142,6 @@ export class PostgresAuditStore implements AuditStore {
         }
       }
     });
-  }
-
-  /**
-   * Raises the role's token to ours, or finds a greater one: then a newer leader writes this record,
-   * and this commit (and this replica) stops. The row lock orders commits of two replicas.
-   */
-  async #checkFence(m: EntityManager, fence: AuditFence): Promise<void> {
-    const rows: unknown[] = await m.query(
-      `INSERT INTO leader_fence (role, token) VALUES ($1, $2)
-       ON CONFLICT (role) DO UPDATE SET token = EXCLUDED.token WHERE leader_fence.token <= EXCLUDED.token
-       RETURNING token`,
-      [fence.role, fence.token],
-    );
-    if (rows.length === 0) {
-      fence.onFenced();
-      throw new FencedError(fence.role, fence.token);
-    }
   }
 
   async heads(): Promise<ChainedAuditRow[]> {

@@ -9,3 +9,4 @@ export {
   CreateDateColumn,
 } from 'typeorm';
 export type { MigrationInterface, QueryRunner, EntityManager, Repository } from 'typeorm';
+export * from './leader-fence.js';

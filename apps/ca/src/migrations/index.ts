@@ -1,4 +1,5 @@
 import { CaSchema1764000000000 } from './1764000000000-ca-schema.js';
+import { LeaderFence1765200000000 } from './1765200000000-leader-fence.js';
 
 /** The ca schema's migrations, in order. */
-export const CA_MIGRATIONS = [CaSchema1764000000000];
+export const CA_MIGRATIONS = [CaSchema1764000000000, LeaderFence1765200000000];

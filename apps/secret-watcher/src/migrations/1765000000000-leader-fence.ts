@@ -1,4 +1,4 @@
-import type { MigrationInterface, QueryRunner } from '#keyway/persistence';
+import { LEADER_FENCE_TABLE, type MigrationInterface, type QueryRunner } from '#keyway/persistence';
 
 /**
  * The fencing token of the replica that last wrote the audit log (its lease revision, see
@@ -9,7 +9,7 @@ export class LeaderFence1765000000000 implements MigrationInterface {
   name = 'LeaderFence1765000000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE leader_fence (role text PRIMARY KEY, token bigint NOT NULL)`);
+    await q.query(LEADER_FENCE_TABLE);
   }
 
   async down(q: QueryRunner): Promise<void> {
