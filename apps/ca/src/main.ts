@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { natsTransportServer, runAsLeader } from '#keyway/messaging';
+import { leaderSettings, natsTransportServer, runAsLeader } from '#keyway/messaging';
 import { PinoNestLogger, createLogger } from '#keyway/observability';
 import { CaModule } from './ca.module.js';
 import { caConfig } from './config.js';
@@ -10,13 +10,7 @@ const logger = createLogger({ service: 'ca', level: config.LOG_LEVEL, format: co
 const nats = { url: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD };
 // One ca renews and re-signs CRLs at a time: replicas beyond the first wait as standbys.
 await runAsLeader({
-  role: 'ca',
-  nats: { ...nats, name: 'ca' },
-  kvReplicas: config.NATS_KV_REPLICAS,
-  ttlMs: config.LEADER_LEASE_MS,
-  replicaId: config.REPLICA_ID,
-  logger,
-  ops: { port: config.HTTP_PORT, host: config.OPS_HOST },
+  ...leaderSettings('ca', config, logger),
   start: async (leadership) => {
     const fence = {
       role: 'ca',

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { natsTransport, runAsLeader } from '#keyway/messaging';
+import { leaderSettings, natsTransport, runAsLeader } from '#keyway/messaging';
 import { PinoNestLogger, createLogger } from '#keyway/observability';
 import { secretWatcherConfig } from './config.js';
 import { SecretWatcherModule } from './secret-watcher.module.js';
@@ -14,13 +14,7 @@ const logger = createLogger({
 const nats = { url: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD };
 // One writer of the audit log at a time: replicas beyond the first wait as standbys.
 await runAsLeader({
-  role: 'secret-watcher',
-  nats: { ...nats, name: 'secret-watcher' },
-  kvReplicas: config.NATS_KV_REPLICAS,
-  ttlMs: config.LEADER_LEASE_MS,
-  replicaId: config.REPLICA_ID,
-  logger,
-  ops: { port: config.HTTP_PORT, host: config.OPS_HOST },
+  ...leaderSettings('secret-watcher', config, logger),
   start: async (leadership) => {
     const fence = {
       role: 'secret-watcher',

@@ -23,6 +23,32 @@ export interface RunAsLeaderOptions {
   start(leadership: Leadership): Promise<{ close(): Promise<void> }>;
 }
 
+/** The settings every active-standby service passes the same way, from its own config. */
+export function leaderSettings(
+  role: string,
+  config: {
+    NATS_URL: string;
+    NATS_USER?: string;
+    NATS_PASSWORD?: string;
+    NATS_KV_REPLICAS: number;
+    LEADER_LEASE_MS: number;
+    REPLICA_ID?: string;
+    HTTP_PORT: number;
+    OPS_HOST?: string;
+  },
+  logger: Logger,
+): Omit<RunAsLeaderOptions, 'start'> {
+  return {
+    role,
+    nats: { url: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD, name: role },
+    kvReplicas: config.NATS_KV_REPLICAS,
+    ttlMs: config.LEADER_LEASE_MS,
+    replicaId: config.REPLICA_ID,
+    logger,
+    ops: { port: config.HTTP_PORT, host: config.OPS_HOST },
+  };
+}
+
 /**
  * Active-standby for a service that must have one writer: the process waits as a standby (serving only
  * health) until it holds the role's lease, starts the service, and exits when the lease is lost so that
