@@ -400,3 +400,159 @@ spec:
     );
   }, 30_000);
 });
+
+describe("a team's Gateway uses another namespace's credential only where a ReferenceGrant lets it", () => {
+  const api = (path: string, init: RequestInit = {}) => fetch(`${w.suite.apiUrl}${path}`, init);
+  const yaml = (token: string, body: string) =>
+    api('/v1/apply', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' },
+      body,
+    });
+  let green: string;
+  const b64 = (t: string) => Buffer.from(t).toString('base64');
+  /** A self-signed certificate for `cn`, made by openssl in the suite's work folder. */
+  const selfSigned = (file: string, cn: string) => {
+    const cert = `${w.workDir}/${file}.crt`;
+    const key = `${w.workDir}/${file}.key`;
+    return run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '30',
+      '-subj',
+      `/CN=${cn}`,
+      '-addext',
+      `subjectAltName=DNS:${cn}`,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]).then(() => ({ cert: fs.readFileSync(cert, 'utf8'), key: fs.readFileSync(key, 'utf8') }));
+  };
+  const secret = (name: string, pair: { cert: string; key: string }) => `apiVersion: v1
+kind: Secret
+metadata: {name: ${name}, namespace: istio-system}
+type: kubernetes.io/tls
+data: {tls.crt: ${b64(pair.cert)}, tls.key: ${b64(pair.key)}}
+`;
+  const gateway = (name: string, host: string, credential: string) => `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: ${name}, namespace: green}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https-${name}, protocol: HTTPS}
+    tls: {mode: SIMPLE, credentialName: ${credential}}
+    hosts: ["${host}"]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ${name}, namespace: green}
+spec:
+  hosts: ["${host}"]
+  gateways: [${name}]
+  http:
+  - route: [{destination: {host: httpbin.default.svc.cluster.local, port: {number: 8000}}}]
+`;
+  const grant = (name: string, secretName: string) => `apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata: {name: ${name}, namespace: istio-system}
+spec:
+  from: [{group: networking.istio.io, kind: Gateway, namespace: green}]
+  to: [{group: "", kind: Secret, name: ${secretName}}]
+`;
+  /** An HTTPS request for `host` through the gateway (any certificate): the status, 0 when TLS fails. */
+  const https = async (host: string) => {
+    const port = w.suite.ports.gatewayHttps;
+    const r = await run('curl', [
+      '-sk',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '--max-time',
+      '5',
+      '--resolve',
+      `${host}:${port}:127.0.0.1`,
+      `https://${host}:${port}/status/418`,
+    ]);
+    return Number(r.stdout || 0);
+  };
+
+  beforeAll(async () => {
+    const admin = { authorization: `Bearer ${w.suite.adminToken}`, 'content-type': 'application/json' };
+    expect(
+      (
+        await api('/v1/teams', {
+          method: 'POST',
+          headers: admin,
+          body: JSON.stringify({
+            name: 'green',
+            namespaces: ['green', 'istio-system'],
+            domains: ['*.green.example.com'],
+          }),
+        })
+      ).status,
+    ).toBe(201);
+    const t = await api('/v1/tokens', {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ name: 'green-writer', team: 'green', verbs: ['read', 'write'] }),
+    });
+    green = ((await t.json()) as { token: string }).token;
+    // The platform's wildcard credential, kept where Istio keeps gateway credentials.
+    expect(
+      (
+        await yaml(
+          w.suite.adminToken,
+          secret('platform-wild', await selfSigned('wild', '*.green.example.com')),
+        )
+      ).status,
+    ).toBe(200);
+  });
+
+  it("the platform's credential, named by a team's Gateway without a grant: not served, refused with the rule", async () => {
+    expect((await yaml(green, gateway('borrow', 'www.green.example.com', 'platform-wild'))).status).toBe(200);
+    const status = await waitFor(
+      async () => {
+        const s = await w.keyway(['status', '-n', 'green']);
+        return /Gateway\/green\/borrow/.test(s.stdout) ? s.stdout : undefined;
+      },
+      { what: 'the Gateway status', timeoutMs: 10_000 },
+    );
+    expect(status).toMatch(/Gateway\/green\/borrow\s+false\s+.*ReferenceGrant.*\(credential-not-granted\)/);
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(await https('www.green.example.com')).toBe(0);
+  }, 30_000);
+
+  it('a team may not grant what it did not create', async () => {
+    const r = await yaml(green, grant('take-wild', 'platform-wild'));
+    expect(r.status).toBe(403);
+    expect(JSON.stringify(await r.json())).toMatch(
+      /Secret istio-system\/platform-wild is the platform's: only the team that created it may grant its use/,
+    );
+  });
+
+  it('its own credential, with its own grant, serves; the platform granting its credential serves too', async () => {
+    expect(
+      (await yaml(green, secret('green-cert', await selfSigned('green', 'own.green.example.com')))).status,
+    ).toBe(200);
+    expect((await yaml(green, grant('green-own', 'green-cert'))).status).toBe(200);
+    expect((await yaml(green, gateway('own', 'own.green.example.com', 'green-cert'))).status).toBe(200);
+    await waitFor(async () => ((await https('own.green.example.com')) === 418 ? true : undefined), {
+      what: "green's own credential served",
+      timeoutMs: 15_000,
+    });
+    expect((await yaml(w.suite.adminToken, grant('lend-wild', 'platform-wild'))).status).toBe(200);
+    await waitFor(async () => ((await https('www.green.example.com')) === 418 ? true : undefined), {
+      what: 'the granted platform credential served',
+      timeoutMs: 15_000,
+    });
+  }, 45_000);
+});

@@ -16,6 +16,9 @@ const RESOURCE_ALIASES: Record<string, string> = {
   certificate: 'certificates',
   certificates: 'certificates',
   cert: 'certificates',
+  referencegrant: 'referencegrants',
+  referencegrants: 'referencegrants',
+  refgrant: 'referencegrants',
   service: 'services',
   services: 'services',
   svc: 'services',
@@ -58,6 +61,7 @@ export const MANAGED_RESOURCES = [
   'virtualservices',
   'serviceentries',
   'certificates',
+  'referencegrants',
 ] as const;
 export type ManagedResource = (typeof MANAGED_RESOURCES)[number];
 export type Resource = ManagedResource | 'services' | 'pods';
@@ -322,7 +326,7 @@ export const HELP = `keyway: kubectl-style client for the keyway api
   keyway create [-n NS] secret tls NAME --cert=PATH --key=PATH
   keyway apply -f FILE|- [--dry-run=server]   (YAML or JSON, several documents)
   keyway analyze -f FILE|-          findings with istioctl's codes (IST0101...) and KW codes; exit 1 on an Error
-  keyway delete secret|gateway|virtualservice|serviceentry|certificate NAME... [-n NS] [--ignore-not-found]
+  keyway delete secret|gateway|virtualservice|serviceentry|certificate|referencegrant NAME... [-n NS] [--ignore-not-found]
   keyway delete -f FILE|-
   keyway get secrets|gateways|virtualservices|serviceentries|certificates [NAME] [-n NS|-A] [-o json|yaml|name|jsonpath=...]
   keyway get service|pod [NAME] -n istio-system [-l istio=ingressgateway] [-o jsonpath=...]

@@ -28,6 +28,7 @@ const SINGULAR: Record<ManagedResource, { name: string; group: string }> = {
   virtualservices: { name: 'virtualservice', group: 'networking.istio.io' },
   serviceentries: { name: 'serviceentry', group: 'networking.istio.io' },
   certificates: { name: 'certificate', group: 'cert-manager.io' },
+  referencegrants: { name: 'referencegrant', group: 'gateway.networking.k8s.io' },
 };
 const PLURAL_OF_KIND: Record<string, ManagedResource> = {
   Secret: 'secrets',
@@ -35,6 +36,7 @@ const PLURAL_OF_KIND: Record<string, ManagedResource> = {
   VirtualService: 'virtualservices',
   ServiceEntry: 'serviceentries',
   Certificate: 'certificates',
+  ReferenceGrant: 'referencegrants',
 };
 const OUTCOME_WORD: Record<string, string> = {
   created: 'created',
@@ -170,9 +172,12 @@ export class Runner {
         if (cmd.resource && cmd.resource !== 'secrets' && cmd.resource !== 'certificates')
           params.set(
             'kind',
-            { gateways: 'Gateway', virtualservices: 'VirtualService', serviceentries: 'ServiceEntry' }[
-              cmd.resource
-            ],
+            {
+              gateways: 'Gateway',
+              virtualservices: 'VirtualService',
+              serviceentries: 'ServiceEntry',
+              referencegrants: 'ReferenceGrant',
+            }[cmd.resource],
           );
         if (cmd.name) params.set('name', cmd.name);
         const r = await this.api.request<Obj>('GET', `/v1/status?${params}`);

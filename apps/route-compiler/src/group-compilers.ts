@@ -31,6 +31,8 @@ export class GroupCompilers {
     inputs: RoutingInputs,
     groups: readonly KnownGroup[],
     knownCredentials?: (namespace: string) => ReadonlySet<string> | undefined,
+    /** The Gateways one group may use (credential grants depend on the proxies' namespace). */
+    gatewaysFor?: (group: KnownGroup) => RoutingInputs['gateways'],
   ): CompileRound {
     const outputs: GroupOutput[] = [];
     const live = new Set<string>();
@@ -44,6 +46,7 @@ export class GroupCompilers {
       }
       const result = entry.compiler.compile({
         ...inputs,
+        ...(gatewaysFor ? { gateways: gatewaysFor(group) } : {}),
         group: { namespace: group.namespace, labels: group.labels },
         knownCredentials: knownCredentials?.(group.namespace),
       });

@@ -4,6 +4,7 @@ import {
   type FieldError,
   type Gateway,
   type KubeService,
+  type ReferenceGrant,
   type RoutingResource,
   type ServiceEntry,
   type VirtualService,
@@ -24,6 +25,7 @@ export interface RoutingInputs {
   serviceEntries: readonly ServiceEntry[];
   services: readonly KubeService[];
   endpointSlices: readonly EndpointSlice[];
+  referenceGrants: readonly ReferenceGrant[];
 }
 
 type Kind = RoutingResource['kind'];
@@ -33,6 +35,7 @@ const LIST_OF: Record<Kind, keyof RoutingInputs> = {
   ServiceEntry: 'serviceEntries',
   Service: 'services',
   EndpointSlice: 'endpointSlices',
+  ReferenceGrant: 'referenceGrants',
 };
 
 /**
@@ -48,6 +51,7 @@ export class ResourceStore {
     serviceEntries: [],
     services: [],
     endpointSlices: [],
+    referenceGrants: [],
   };
 
   apply(

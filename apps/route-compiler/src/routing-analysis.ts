@@ -7,7 +7,7 @@ import {
   type Finding,
 } from '#keyway/analysis';
 import type { HostOwnership } from '#keyway/tenancy';
-import { claimableInputs } from '#keyway/tenancy';
+import { claimableInputs, grantedGateways } from '#keyway/tenancy';
 import { RouteCompiler } from '#keyway/xds';
 import { mergeStatuses, withOwnershipConditions } from './group-compilers.js';
 import type { KnownGroup } from './proxy-groups.js';
@@ -58,17 +58,27 @@ export function analyzeRouting(inputs: RoutingAnalysisInputs): AnalyzeRoutingRes
   };
   const all = store.inputs();
   const claimable = claimableInputs(all, inputs.ownership);
-  const perGroup = inputs.groups.map(
-    (group) =>
-      new RouteCompiler().compile({
-        ...all,
-        gateways: claimable.gateways,
-        virtualServices: claimable.virtualServices,
-        group: { namespace: group.namespace, labels: group.labels },
-        knownCredentials: known(group.namespace),
-      }).statuses,
-  );
-  const statuses = withOwnershipConditions(mergeStatuses(perGroup), claimable.conditions);
+  const grantConditions: typeof claimable.conditions = [];
+  const perGroup = inputs.groups.map((group) => {
+    const granted = grantedGateways(
+      claimable.gateways,
+      all.referenceGrants,
+      group.namespace,
+      inputs.ownership,
+    );
+    grantConditions.push(...granted.conditions);
+    return new RouteCompiler().compile({
+      ...all,
+      gateways: granted.gateways,
+      virtualServices: claimable.virtualServices,
+      group: { namespace: group.namespace, labels: group.labels },
+      knownCredentials: known(group.namespace),
+    }).statuses;
+  });
+  const statuses = withOwnershipConditions(mergeStatuses(perGroup), [
+    ...claimable.conditions,
+    ...grantConditions,
+  ]);
   for (const s of statuses) {
     const manifest = manifestOf.get(s.resource);
     if (manifest !== undefined) findings.push(...conditionFindings(s, manifest));

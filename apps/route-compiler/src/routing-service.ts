@@ -20,7 +20,7 @@ import {
   type KvWatch,
 } from '#keyway/messaging';
 import type { Logger } from '#keyway/observability';
-import { claimableInputs } from '#keyway/tenancy';
+import { claimableInputs, grantedGateways } from '#keyway/tenancy';
 import { groupRecord } from '#keyway/xds';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CompileScheduler } from './compile-scheduler.js';
@@ -328,11 +328,21 @@ export class RoutingService {
     const groupRecords = this.groupRecords!;
     // Hosts a namespace may not claim never reach the compiler; each refusal becomes a condition.
     const inputs = this.store.inputs();
-    const claimable = claimableInputs(inputs, this.teams.ownership());
+    const ownership = this.teams.ownership();
+    const claimable = claimableInputs(inputs, ownership);
+    // A team's Gateway uses another namespace's credential only where a ReferenceGrant lets it.
+    const groups = this.groups.groups();
+    const granted = new Map(
+      groups.map((g) => [
+        g.groupId,
+        grantedGateways(claimable.gateways, inputs.referenceGrants, g.namespace, ownership),
+      ]),
+    );
     const round = this.compilers.compile(
       { ...inputs, gateways: claimable.gateways, virtualServices: claimable.virtualServices },
-      this.groups.groups(),
+      groups,
       (namespace) => this.credentials.names(namespace),
+      (group) => granted.get(group.groupId)!.gateways,
     );
     for (const out of round.outputs) {
       for (const p of out.changes.puts) await snapshots.put(p.key, p.value);
@@ -352,10 +362,16 @@ export class RoutingService {
       for (const key of gone.keys) await snapshots.delete(key);
       await groupRecords.delete(gone.groupId);
     }
-    const statuses = withOwnershipConditions(
-      mergeStatuses(round.outputs.map((o) => o.result.statuses)),
-      claimable.conditions,
-    );
+    // Groups of one namespace refuse the same servers: each refusal is reported once.
+    const grantConditions = [
+      ...new Map(
+        [...granted.values()].flatMap((g) => g.conditions).map((c) => [JSON.stringify(c), c] as const),
+      ).values(),
+    ];
+    const statuses = withOwnershipConditions(mergeStatuses(round.outputs.map((o) => o.result.statuses)), [
+      ...claimable.conditions,
+      ...grantConditions,
+    ]);
     for (const s of statuses) {
       const before = this.statuses.find((x) => x.resource === s.resource);
       if (!s.accepted && JSON.stringify(before) !== JSON.stringify(s)) {

@@ -34,6 +34,7 @@ export const Findings = {
   ignoredCipherSuite: kind('KW0204', 'IgnoredCipherSuite', 'Warning'),
   hostNotOwned: kind('KW0205', 'HostNotOwnedByTeam', 'Error'),
   unmanagedKind: kind('KW0206', 'UnmanagedKind', 'Error'),
+  credentialNotGranted: kind('KW0207', 'CredentialNotGranted', 'Error'),
   notServed: kind('KW0299', 'NotServed', 'Error'),
 } as const;
 

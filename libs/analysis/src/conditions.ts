@@ -55,6 +55,8 @@ function conditionFinding(resource: string, c: IrCondition, manifest: unknown): 
       return finding(Findings.unsupportedField, resource, c.message, c.field, severityOf(c));
     case 'ignored-cipher-suite':
       return finding(Findings.ignoredCipherSuite, resource, c.message, c.field, severityOf(c));
+    case 'credential-not-granted':
+      return finding(Findings.credentialNotGranted, resource, c.message, c.field);
     case 'host-owned-by-another-team':
     case 'host-outside-team-domains':
       return finding(Findings.hostNotOwned, resource, `${c.message} (${c.code})`, c.field);

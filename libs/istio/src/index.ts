@@ -11,5 +11,6 @@ export * from './gateway.js';
 export * from './http-route.js';
 export * from './virtual-service.js';
 export * from './service-entry.js';
+export * from './reference-grant.js';
 export * from './kubernetes-service.js';
 export * from './parse.js';

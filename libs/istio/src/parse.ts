@@ -7,6 +7,7 @@ import {
   type KubeService,
 } from './kubernetes-service.js';
 import { FieldReader, isObject } from './reader.js';
+import { readReferenceGrant, REFERENCE_GRANT_API_VERSIONS, type ReferenceGrant } from './reference-grant.js';
 import { readServiceEntry, type ServiceEntry } from './service-entry.js';
 import { readVirtualService, type VirtualService } from './virtual-service.js';
 
@@ -16,7 +17,8 @@ export const ISTIO_API_VERSIONS = [
   'networking.istio.io/v1alpha3',
 ] as const;
 
-export type RoutingResource = Gateway | VirtualService | ServiceEntry | KubeService | EndpointSlice;
+export type RoutingResource =
+  Gateway | VirtualService | ServiceEntry | KubeService | EndpointSlice | ReferenceGrant;
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
@@ -29,6 +31,7 @@ const READERS: Record<string, { apiVersions: readonly string[]; read: Reader }> 
   ServiceEntry: { apiVersions: ISTIO_API_VERSIONS, read: readServiceEntry },
   Service: { apiVersions: ['v1'], read: readKubeService },
   EndpointSlice: { apiVersions: ['discovery.k8s.io/v1'], read: readEndpointSlice },
+  ReferenceGrant: { apiVersions: REFERENCE_GRANT_API_VERSIONS, read: readReferenceGrant },
 };
 
 export const ROUTING_RESOURCE_KINDS: readonly string[] = Object.keys(READERS);

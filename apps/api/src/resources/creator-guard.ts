@@ -37,6 +37,35 @@ export class CreatorGuard {
     if (!d.ok) throw ApiError.forbidden(d.message);
   }
 
+  /**
+   * A ReferenceGrant lends Secrets to other namespaces' Gateways: only admin, or the team that created
+   * each Secret it names (which must exist), may grant them. A grant of every Secret is admin's.
+   */
+  async checkGrant(caller: Principal, namespace: string, manifest: Record<string, unknown>): Promise<void> {
+    if (caller.kind === 'admin') return;
+    const grant = `ReferenceGrant/${namespace}/${String((manifest.metadata as Record<string, unknown>)?.name ?? '?')}`;
+    const to = ((manifest.spec as Record<string, unknown> | undefined)?.to ?? []) as Array<
+      Record<string, unknown>
+    >;
+    for (const t of Array.isArray(to) ? to : []) {
+      if (typeof t.name !== 'string')
+        throw ApiError.forbidden(
+          `${grant}: a grant of every Secret in namespace ${namespace} is the platform's (admin) to make`,
+        );
+      const creator = await this.#creators.creatorOf('Secret', namespace, t.name);
+      if (creator !== caller.team)
+        throw ApiError.forbidden(
+          `${grant}: Secret ${namespace}/${t.name} ${
+            creator === undefined
+              ? 'has no recorded creator'
+              : creator === null
+                ? "is the platform's"
+                : `belongs to team ${creator}`
+          }: only the team that created it may grant its use`,
+        );
+    }
+  }
+
   async applied(
     caller: Principal,
     kind: string,

@@ -10,6 +10,7 @@ export const RESOURCE_KINDS = {
   virtualservices: { kind: 'VirtualService', owner: 'routing' },
   serviceentries: { kind: 'ServiceEntry', owner: 'routing' },
   certificates: { kind: 'Certificate', owner: 'certificates' },
+  referencegrants: { kind: 'ReferenceGrant', owner: 'routing' },
 } as const;
 export type Plural = keyof typeof RESOURCE_KINDS;
 export type ManagedKind = (typeof RESOURCE_KINDS)[Plural]['kind'];

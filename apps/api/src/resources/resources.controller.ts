@@ -125,6 +125,7 @@ export class ResourcesController {
         if (p === 'certificates') requireAllowed(caller, 'issue', namespace(ns));
         const name = String(((object.metadata ?? {}) as Obj).name ?? '');
         await this.creators.check(caller, RESOURCE_KINDS[p].kind, ns, name);
+        if (p === 'referencegrants') await this.creators.checkGrant(caller, ns, object);
         if (dryRun) allowed.push({ namespace: ns, object });
         else {
           const applied = await this.resources.apply(p, ns, object, actorOf(caller));
@@ -259,6 +260,7 @@ export class ResourcesController {
     if (pluralOfKind(String(manifest.kind)) !== kind)
       throw ApiError.invalid(`kind ${JSON.stringify(manifest.kind)} does not belong under ${kind}`);
     await this.creators.check(caller, RESOURCE_KINDS[kind].kind, ns, name);
+    if (kind === 'referencegrants') await this.creators.checkGrant(caller, ns, manifest);
     const applied = await this.resources.apply(kind, ns, manifest, actorOf(caller));
     await this.creators.applied(caller, applied.kind, ns, name, applied.outcome);
     return applied;

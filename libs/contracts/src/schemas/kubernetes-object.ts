@@ -33,16 +33,30 @@ export const secretManifest = kubernetesObject.extend({
 });
 export type SecretManifest = z.infer<typeof secretManifest>;
 
-export const ROUTING_KINDS = ['Gateway', 'VirtualService', 'ServiceEntry'] as const;
+export const ROUTING_KINDS = ['Gateway', 'VirtualService', 'ServiceEntry', 'ReferenceGrant'] as const;
 export const ISTIO_NETWORKING_VERSIONS = [
   'networking.istio.io/v1',
   'networking.istio.io/v1beta1',
   'networking.istio.io/v1alpha3',
 ] as const;
 
-export const routingManifest = kubernetesObject.extend({
-  apiVersion: z.enum(ISTIO_NETWORKING_VERSIONS),
-  kind: z.enum(ROUTING_KINDS),
-  spec: z.record(z.string(), z.unknown()),
-});
+/** Gateway API's versions, for ReferenceGrant (a Gateway's use of another namespace's Secret). */
+export const GATEWAY_API_VERSIONS = [
+  'gateway.networking.k8s.io/v1beta1',
+  'gateway.networking.k8s.io/v1',
+] as const;
+
+export const routingManifest = kubernetesObject
+  .extend({
+    apiVersion: z.enum([...ISTIO_NETWORKING_VERSIONS, ...GATEWAY_API_VERSIONS]),
+    kind: z.enum(ROUTING_KINDS),
+    spec: z.record(z.string(), z.unknown()),
+  })
+  .refine(
+    (m) =>
+      m.kind === 'ReferenceGrant'
+        ? (GATEWAY_API_VERSIONS as readonly string[]).includes(m.apiVersion)
+        : (ISTIO_NETWORKING_VERSIONS as readonly string[]).includes(m.apiVersion),
+    { message: 'apiVersion does not match the kind', path: ['apiVersion'] },
+  );
 export type RoutingManifest = z.infer<typeof routingManifest>;
