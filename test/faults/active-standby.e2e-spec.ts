@@ -5,6 +5,7 @@
  * as the standby; stopped gracefully, a leader hands over at once. Prints the failover times.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { SECRET_APPLY_AAD, Subjects } from '#keyway/contracts';
@@ -217,5 +218,118 @@ describe.each<{ app: string; env: Record<string, string>; command: { subject: st
     process.stdout.write(`${app} failover after SIGKILL: ${Math.round(took)} ms\n`);
     expect(took).toBeLessThan(5000);
     expect(b.log()).toMatch(/"msg":"leading"/);
+  });
+});
+
+/**
+ * The leader cut off from Postgres (its connections go through a proxy the test closes) while the
+ * standby still reaches it: the leader hands over, the standby leads and writes within 5 s.
+ */
+describe('secret-watcher leader partitioned from Postgres', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-ha-pg-'));
+  const dataKeys = testDataKeys();
+  const keyring = Keyring.parse(dataKeys);
+  let nats: { url: string; stop(): Promise<void> };
+  let db: ThrowawayDatabase;
+  let commands: CommandClient;
+  const procs: ServiceProcess[] = [];
+  let proxy: net.Server;
+  const piped = new Set<net.Socket>();
+
+  /** A TCP proxy to Postgres: closing it is a partition for whoever connects through it. */
+  async function startProxy(target: URL): Promise<number> {
+    proxy = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port || 5432), target.hostname);
+      for (const s of [client, upstream]) {
+        piped.add(s);
+        s.on('error', () => undefined);
+        s.on('close', () => piped.delete(s));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    const port = await freePort();
+    await new Promise<void>((r) => proxy.listen(port, '127.0.0.1', r));
+    return port;
+  }
+  const cut = () => {
+    proxy.close();
+    for (const s of piped) s.destroy();
+  };
+
+  const start = async (id: string, databaseUrl: string) => {
+    const port = await freePort();
+    const proc = startServiceProcess(
+      'secret-watcher',
+      {
+        NATS_URL: nats.url,
+        DATABASE_URL: databaseUrl,
+        KEYWAY_DATA_KEYS: dataKeys,
+        HTTP_PORT: String(port),
+        REPLICA_ID: id,
+      },
+      path.join(work, id),
+    );
+    procs.push(proc);
+    return { proc, port, log: () => fs.readFileSync(proc.logFile, 'utf8') };
+  };
+
+  beforeAll(async () => {
+    nats = await privateNats();
+    db = await createThrowawayDatabase('keyway_ha_pg');
+    commands = new CommandClient({ url: nats.url, timeoutMs: 1000 });
+  }, 60_000);
+  afterAll(async () => {
+    for (const p of procs) await p.stop();
+    proxy?.close();
+    await commands?.close();
+    await nats?.stop();
+    await db?.drop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }, 60_000);
+
+  it('hands over to the standby, which then records new versions', async () => {
+    const direct = new URL(db.url);
+    const viaProxy = new URL(db.url);
+    viaProxy.port = String(await startProxy(direct));
+    const a = await start('replica-a', viaProxy.toString());
+    await waitReady(a.proc, `http://127.0.0.1:${a.port}/readyz`);
+    const b = await start('replica-b', direct.toString());
+    await waitFor(async () => b.log().includes('standby: another replica leads') || undefined, {
+      timeoutMs: 15_000,
+      what: 'replica-b waiting as standby',
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    const since = performance.now();
+    cut();
+    await waitFor(async () => /"msg":"leading"/.test(b.log()) || undefined, {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+      what: 'replica-b leading',
+    });
+    const took = performance.now() - since;
+    process.stdout.write(`hand-over after the leader lost Postgres: ${Math.round(took)} ms\n`);
+    expect(took).toBeLessThan(5000);
+    expect(a.log()).toMatch(/cannot reach its store while a standby can/);
+    const leaf = makeLeaf(makeRoot('ha pg root'), { dns: ['pg.example.com'] });
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    const manifest = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'after', namespace: 'ha' },
+      type: 'kubernetes.io/tls',
+      data: { 'tls.crt': b64(leaf.pem), 'tls.key': b64(leaf.keyPem) },
+    };
+    const applied = await waitFor(
+      async () => {
+        const r = await commands.send(Subjects.secrets.apply, {
+          schemaVersion: 1,
+          sealedManifest: keyring.seal(JSON.stringify(manifest), SECRET_APPLY_AAD),
+          actor: { kind: 'user', name: 'ha-test' },
+        });
+        return r.ok ? r : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 200, what: 'an apply recorded by the new leader' },
+    );
+    expect(applied.ok).toBe(true);
   });
 });

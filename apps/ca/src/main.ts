@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { leaderSettings, natsTransportServer, runAsLeader } from '#keyway/messaging';
 import { PinoNestLogger, createLogger } from '#keyway/observability';
+import { postgresReachable } from '#keyway/persistence';
 import { CaModule } from './ca.module.js';
 import { caConfig } from './config.js';
 
@@ -11,6 +12,7 @@ const nats = { url: config.NATS_URL, user: config.NATS_USER, password: config.NA
 // One ca renews and re-signs CRLs at a time: replicas beyond the first wait as standbys.
 await runAsLeader({
   ...leaderSettings('ca', config, logger),
+  probe: postgresReachable(config.DATABASE_URL),
   start: async (leadership) => {
     const fence = {
       role: 'ca',

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { leaderSettings, natsTransport, runAsLeader } from '#keyway/messaging';
 import { PinoNestLogger, createLogger } from '#keyway/observability';
+import { postgresReachable } from '#keyway/persistence';
 import { secretWatcherConfig } from './config.js';
 import { SecretWatcherModule } from './secret-watcher.module.js';
 
@@ -15,6 +16,7 @@ const nats = { url: config.NATS_URL, user: config.NATS_USER, password: config.NA
 // One writer of the audit log at a time: replicas beyond the first wait as standbys.
 await runAsLeader({
   ...leaderSettings('secret-watcher', config, logger),
+  probe: postgresReachable(config.DATABASE_URL),
   start: async (leadership) => {
     const fence = {
       role: 'secret-watcher',

@@ -23,13 +23,14 @@ describe('leader lease on real NATS', () => {
     opened.push(own);
     return { kv: await provisionBucket(own, bucketName, settings, 1), nc: own };
   }
-  const acquire = async (holder: string, key: string, r?: { kv: KV }) => {
+  const acquire = async (holder: string, key: string, r?: { kv: KV }, probe?: () => Promise<boolean>) => {
     const l = await acquireLeadership({
       bucket: (r ?? (await replica(holder))).kv,
       key,
       holder,
       ttlMs,
       logger,
+      probe,
     });
     held.push(l);
     return l;
@@ -91,5 +92,33 @@ describe('leader lease on real NATS', () => {
     const again = await acquire('same', 'restart');
     expect(performance.now() - since).toBeLessThan(ttlMs / 2);
     expect(again.token).toBeGreaterThan(first.token);
+  });
+
+  it('a leader that cannot reach its store hands over to a standby that can, within the ttl', async () => {
+    let aReaches = true;
+    const a = await acquire('a', 'store', undefined, async () => aReaches);
+    const b = acquire('b', 'store', undefined, async () => true);
+    await new Promise((r) => setTimeout(r, ttlMs));
+    const since = performance.now();
+    aReaches = false;
+    expect(await a.lost).toMatch(/cannot reach its store while a standby can/);
+    const lb = await b;
+    process.stdout.write(
+      `hand-over after the leader lost its store: ${Math.round(performance.now() - since)} ms (ttl ${ttlMs} ms)\n`,
+    );
+    expect(performance.now() - since).toBeLessThan(ttlMs * 2);
+    expect(lb.token).toBeGreaterThan(a.token);
+  });
+
+  it('when no replica can reach the store, the leader keeps its lease (no taking turns)', async () => {
+    const a = await acquire('a', 'outage', undefined, async () => false);
+    let bLeads = false;
+    const b = acquire('b', 'outage', undefined, async () => false).then((l) => ((bLeads = true), l));
+    let lost = false;
+    void a.lost.then(() => (lost = true));
+    await new Promise((r) => setTimeout(r, ttlMs * 3));
+    expect({ lost, bLeads }).toEqual({ lost: false, bLeads: false });
+    await a.release();
+    await b;
   });
 });

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import {
   decideLease,
   leaseWritten,
+  renewIntervalMs,
+  shouldHandOver,
   type LeaseObservation,
   type LeaseOptions,
   type LeaseRecord,
@@ -30,6 +32,11 @@ export interface LeaderLeaseOptions extends LeaseOptions {
   pollMs?: number;
   /** Called once, when this replica first finds another leading (it is a standby from then on). */
   onStandby?: (holder: string) => void;
+  /**
+   * Can this replica reach what the role writes to (Postgres)? Standbys that can report it; a leader
+   * that cannot hands over to one that can (lease-rules.ts shouldHandOver).
+   */
+  probe?: () => Promise<boolean>;
 }
 
 const now = () => performance.now();
@@ -52,6 +59,44 @@ export async function acquireLeadership(o: LeaderLeaseOptions): Promise<Leadersh
   const record: LeaseRecord = { holder: o.holder };
   let state: LeaseState = { role: 'standby' };
   let loggedWaiting = false;
+  // Store reachability (o.probe): this replica's, and when a standby's report was last seen to change.
+  const healthPrefix = `${o.key}.health.`;
+  const ownHealthKey = `${healthPrefix}${Buffer.from(o.holder).toString('base64url')}`;
+  const health: { unhealthySince?: number; standbyHealthySeenAt?: number } = {};
+  const seenReports = new Map<string, number>();
+  let probedAt = -Infinity;
+  const probeNow = async (): Promise<boolean | undefined> => {
+    if (!o.probe || now() - probedAt < renewIntervalMs(o)) return undefined;
+    probedAt = now();
+    return Promise.race([
+      o.probe().catch(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(false), renewIntervalMs(o)).unref()),
+    ]);
+  };
+  /** Standby: report that this replica could take over. */
+  const reportHealth = async () => {
+    if ((await probeNow()) === true)
+      await o.bucket.put(ownHealthKey, JSON.stringify({ holder: o.holder })).catch(() => 0);
+  };
+  /** Leader: track its own reachability and the standbys' reports; true when it should hand over. */
+  const checkHandOver = async (): Promise<boolean> => {
+    const ok = await probeNow();
+    if (ok === undefined) return shouldHandOver(now(), o, health);
+    if (ok) health.unhealthySince = undefined;
+    else health.unhealthySince ??= now();
+    if (!ok) {
+      const keys = await o.bucket.keys(`${healthPrefix}>`).catch(() => undefined);
+      for await (const k of keys ?? []) {
+        if (k === ownHealthKey) continue;
+        const e = await o.bucket.get(k).catch(() => null);
+        if (e && e.revision !== seenReports.get(k)) {
+          if (seenReports.has(k)) health.standbyHealthySeenAt = now();
+          seenReports.set(k, e.revision);
+        }
+      }
+    }
+    return shouldHandOver(now(), o, health);
+  };
 
   const observe = async (): Promise<LeaseObservation> => {
     try {
@@ -100,7 +145,10 @@ export async function acquireLeadership(o: LeaderLeaseOptions): Promise<Leadersh
   for (let s = current(); s.role !== 'leader'; s = current()) {
     const reason = await round();
     if (reason) throw new Error(`lease ${o.key}: ${reason}`);
-    if (current().role !== 'leader') await sleep(poll);
+    if (current().role !== 'leader') {
+      await reportHealth();
+      await sleep(poll);
+    }
   }
   const leading = current();
   const token = leading.role === 'leader' ? leading.token : 0;
@@ -118,6 +166,14 @@ export async function acquireLeadership(o: LeaderLeaseOptions): Promise<Leadersh
         stopped = true;
         o.logger.error({ lease: o.key, token, reason }, 'leadership lost: stopping');
         resolveLost(reason);
+      } else if (await checkHandOver()) {
+        stopped = true;
+        const last = current();
+        if (last.role === 'leader')
+          await o.bucket.delete(o.key, { previousSeq: last.revision }).catch(() => undefined);
+        const why = 'cannot reach its store while a standby can: handing over';
+        o.logger.error({ lease: o.key, token, reason: why }, 'leadership handed over: stopping');
+        resolveLost(why);
       }
     }
   })();

@@ -1,4 +1,10 @@
-import { decideLease, leaseWritten, type LeaseObservation, type LeaseState } from './lease-rules.js';
+import {
+  decideLease,
+  leaseWritten,
+  shouldHandOver,
+  type LeaseObservation,
+  type LeaseState,
+} from './lease-rules.js';
 
 const o = { holder: 'b', ttlMs: 3000 };
 const other = (revision: number): LeaseObservation => ({ revision, record: { holder: 'a' } });
@@ -127,5 +133,25 @@ describe('lease rules: writes', () => {
   it('a refused renewal is a lost lease; a refused take-over leaves a standby waiting', () => {
     expect(leaseWritten(leader(0), { ok: false })).toMatchObject({ role: 'stepped-down' });
     expect(leaseWritten(standby, { ok: false })).toEqual(standby);
+  });
+});
+
+describe('lease rules: handing over when the leader cannot reach its store', () => {
+  it.each([
+    ['healthy leader', {}, false],
+    ['unhealthy for a moment only', { unhealthySince: 9000, standbyHealthySeenAt: 9900 }, false],
+    [
+      'unhealthy for half the ttl, a standby healthy just now',
+      { unhealthySince: 8500, standbyHealthySeenAt: 9900 },
+      true,
+    ],
+    [
+      'unhealthy, but no standby has been healthy lately (an outage for all)',
+      { unhealthySince: 0, standbyHealthySeenAt: 6000 },
+      false,
+    ],
+    ['unhealthy, no standby at all', { unhealthySince: 0 }, false],
+  ] as const)('%s', (_what, health, handOver) => {
+    expect(shouldHandOver(10_000, o, health)).toBe(handOver);
   });
 });

@@ -92,3 +92,19 @@ export function leaseWritten(
 function stepDown(reason: string): { state: LeaseState; action: LeaseAction } {
   return { state: { role: 'stepped-down', reason }, action: { kind: 'step-down', reason } };
 }
+
+/**
+ * A leader that can reach NATS but not what it writes to (Postgres) keeps its lease, and new versions
+ * wait. It hands over when that has lasted half the ttl and a standby has shown, within the last ttl
+ * (on this replica's clock, from when it saw the standby's report change), that it can reach it:
+ * then a standby would serve, while the leader cannot. With no healthy standby it stays: a restart
+ * would not help, and an outage for everyone must not make the replicas take turns.
+ */
+export function shouldHandOver(
+  now: number,
+  o: LeaseOptions,
+  health: { unhealthySince?: number; standbyHealthySeenAt?: number },
+): boolean {
+  if (health.unhealthySince === undefined || health.standbyHealthySeenAt === undefined) return false;
+  return now - health.unhealthySince >= o.ttlMs / 2 && now - health.standbyHealthySeenAt < o.ttlMs;
+}

@@ -19,6 +19,8 @@ export interface RunAsLeaderOptions {
    * standby is ready to take over; a rollout must not wait on it forever).
    */
   ops: { port: number; host?: string };
+  /** Can this replica reach the role's store? A leader that cannot hands over to a standby that can. */
+  probe?: () => Promise<boolean>;
   /** Starts the service once this replica leads; `close` stops it. */
   start(leadership: Leadership): Promise<{ close(): Promise<void> }>;
 }
@@ -93,6 +95,7 @@ export async function runAsLeader(o: RunAsLeaderOptions): Promise<void> {
     holder,
     ttlMs: o.ttlMs,
     logger,
+    probe: o.probe,
     // Only a replica that finds another leading serves health as a standby; the first one goes
     // straight to the service, so a single-replica start never answers ready before it is.
     onStandby: (current) => {

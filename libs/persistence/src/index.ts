@@ -10,3 +10,4 @@ export {
 } from 'typeorm';
 export type { MigrationInterface, QueryRunner, EntityManager, Repository } from 'typeorm';
 export * from './leader-fence.js';
+export * from './reachability.js';
