@@ -8,7 +8,7 @@ import path from 'node:path';
 import { TypeUrl } from '#keyway/envoy-api';
 import { runProgram, waitFor } from '#keyway/testing';
 import { AdsClient, buildNode, istioRouterNodeId } from '#keyway/xds-client';
-import { startWalkthroughSuite, type WalkthroughSuite } from './support.js';
+import { selfSignedPair, startWalkthroughSuite, type WalkthroughSuite } from './support.js';
 
 let s: WalkthroughSuite;
 
@@ -21,26 +21,7 @@ afterAll(async () => {
 });
 
 /** A self-signed certificate for HOST valid DAYS days, made by openssl in the suite's work folder. */
-function selfSigned(host: string, days: number): { cert: string; key: string } {
-  const cert = path.join(s.workDir, `${host}.crt`);
-  const key = path.join(s.workDir, `${host}.key`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      String(days),
-    ].concat(['-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-keyout', key, '-out', cert]),
-    { stdio: 'ignore' },
-  );
-  return { cert: fs.readFileSync(cert, 'utf8'), key: fs.readFileSync(key, 'utf8') };
-}
+const selfSigned = (host: string, days: number) => selfSignedPair(s.workDir, host, days);
 
 function secretYaml(namespace: string, name: string, pair: { cert: string; key: string }): string {
   const b64 = (t: string) => Buffer.from(t).toString('base64');

@@ -4,7 +4,13 @@
  */
 import fs from 'node:fs';
 import { waitFor } from '#keyway/testing';
-import { run, startWalkthroughSuite, type CommandResult, type WalkthroughSuite } from './support.js';
+import {
+  run,
+  selfSignedPair,
+  startWalkthroughSuite,
+  type CommandResult,
+  type WalkthroughSuite,
+} from './support.js';
 
 let w: WalkthroughSuite;
 let httpPort: number;
@@ -412,29 +418,7 @@ describe("a team's Gateway uses another namespace's credential only where a Refe
   let green: string;
   const b64 = (t: string) => Buffer.from(t).toString('base64');
   /** A self-signed certificate for `cn`, made by openssl in the suite's work folder. */
-  const selfSigned = (file: string, cn: string) => {
-    const cert = `${w.workDir}/${file}.crt`;
-    const key = `${w.workDir}/${file}.key`;
-    return run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '30',
-      '-subj',
-      `/CN=${cn}`,
-      '-addext',
-      `subjectAltName=DNS:${cn}`,
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ]).then(() => ({ cert: fs.readFileSync(cert, 'utf8'), key: fs.readFileSync(key, 'utf8') }));
-  };
+  const selfSigned = async (_file: string, cn: string) => selfSignedPair(w.workDir, cn);
   const secret = (name: string, pair: { cert: string; key: string }) => `apiVersion: v1
 kind: Secret
 metadata: {name: ${name}, namespace: istio-system}
