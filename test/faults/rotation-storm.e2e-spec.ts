@@ -253,14 +253,21 @@ spec:
     const converged = probes.find((p) => p.at >= sentAt && p.serial === last)!.at - sentAt;
     clearInterval(probing);
 
-    const history = (
-      await api('GET', '/v1/namespaces/istio-system/credentials/storm-cred/history?limit=1000')
-    ).body.items as Array<{
-      revision: number;
-      leafSerial: string | null;
-      recordedAt: string;
-      action: string;
-    }>;
+    // Reads may answer 503 for a moment after the outages (a pool reconnecting): they are retried.
+    const history = await waitFor(
+      async () => {
+        const r = await api('GET', '/v1/namespaces/istio-system/credentials/storm-cred/history?limit=1000');
+        return r.status === 200
+          ? (r.body.items as Array<{
+              revision: number;
+              leafSerial: string | null;
+              recordedAt: string;
+              action: string;
+            }>)
+          : undefined;
+      },
+      { what: 'the credential history', timeoutMs: 20_000, intervalMs: 250 },
+    );
     const audited = new Map<string, number>();
     for (const h of history)
       if (h.leafSerial) audited.set(h.leafSerial.toLowerCase().replace(/^0+/, ''), Date.parse(h.recordedAt));
@@ -293,8 +300,14 @@ spec:
     // Audited (committed, then published) before any client saw it; recordedAt is this machine's clock.
     const servedBeforeAudit = [...served].filter(([serial, at]) => !(audited.get(serial)! <= at));
     expect(servedBeforeAudit).toEqual([]);
-    const verify = await api('POST', '/v1/audit/verify', '{}');
-    expect(verify.body.ok).toBe(true);
+    const verify = await waitFor(
+      async () => {
+        const r = await api('POST', '/v1/audit/verify', '{}');
+        return r.status === 200 ? r.body : undefined;
+      },
+      { what: 'audit verify', timeoutMs: 20_000, intervalMs: 250 },
+    );
+    expect(verify.ok).toBe(true);
     expect(converged).toBeLessThan(5000);
   }, 60_000);
 });
