@@ -7,11 +7,11 @@ import {
   type Finding,
 } from '#keyway/analysis';
 import type { HostOwnership } from '#keyway/tenancy';
-import { claimableInputs, grantedGateways } from '#keyway/tenancy';
 import { RouteCompiler } from '#keyway/xds';
 import { mergeStatuses, withOwnershipConditions } from './group-compilers.js';
 import type { KnownGroup } from './proxy-groups.js';
 import type { ResourceStore } from './resource-store.js';
+import { tenantInputs } from './tenant-inputs.js';
 
 export interface RoutingAnalysisInputs {
   /** What the compiler holds now; left untouched (the analysis works on a copy). */
@@ -57,28 +57,17 @@ export function analyzeRouting(inputs: RoutingAnalysisInputs): AnalyzeRoutingRes
     return more ? new Set([...have, ...more]) : have;
   };
   const all = store.inputs();
-  const claimable = claimableInputs(all, inputs.ownership);
-  const grantConditions: typeof claimable.conditions = [];
-  const perGroup = inputs.groups.map((group) => {
-    const granted = grantedGateways(
-      claimable.gateways,
-      all.referenceGrants,
-      group.namespace,
-      inputs.ownership,
-    );
-    grantConditions.push(...granted.conditions);
-    return new RouteCompiler().compile({
-      ...all,
-      gateways: granted.gateways,
-      virtualServices: claimable.virtualServices,
-      group: { namespace: group.namespace, labels: group.labels },
-      knownCredentials: known(group.namespace),
-    }).statuses;
-  });
-  const statuses = withOwnershipConditions(mergeStatuses(perGroup), [
-    ...claimable.conditions,
-    ...grantConditions,
-  ]);
+  const tenant = tenantInputs(all, inputs.groups, inputs.ownership);
+  const perGroup = inputs.groups.map(
+    (group) =>
+      new RouteCompiler().compile({
+        ...tenant.inputs,
+        gateways: tenant.gatewaysFor(group),
+        group: { namespace: group.namespace, labels: group.labels },
+        knownCredentials: known(group.namespace),
+      }).statuses,
+  );
+  const statuses = withOwnershipConditions(mergeStatuses(perGroup), tenant.conditions);
   for (const s of statuses) {
     const manifest = manifestOf.get(s.resource);
     if (manifest !== undefined) findings.push(...conditionFindings(s, manifest));

@@ -20,7 +20,6 @@ import {
   type KvWatch,
 } from '#keyway/messaging';
 import type { Logger } from '#keyway/observability';
-import { claimableInputs, grantedGateways } from '#keyway/tenancy';
 import { groupRecord } from '#keyway/xds';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CompileScheduler } from './compile-scheduler.js';
@@ -31,6 +30,7 @@ import { readManifestDirectory, watchDirectory } from './directory-source.js';
 import { GroupCompilers, mergeStatuses, withOwnershipConditions } from './group-compilers.js';
 import { ProxyGroups } from './proxy-groups.js';
 import { ResourceStore } from './resource-store.js';
+import { tenantInputs } from './tenant-inputs.js';
 import { analyzeRouting } from './routing-analysis.js';
 import type { RoutingRepository, SaveOutcome } from './routing-repository.js';
 
@@ -326,23 +326,14 @@ export class RoutingService {
   private async publish(): Promise<void> {
     const snapshots = this.snapshots!;
     const groupRecords = this.groupRecords!;
-    // Hosts a namespace may not claim never reach the compiler; each refusal becomes a condition.
-    const inputs = this.store.inputs();
-    const ownership = this.teams.ownership();
-    const claimable = claimableInputs(inputs, ownership);
-    // A team's Gateway uses another namespace's credential only where a ReferenceGrant lets it.
+    // Hosts a namespace may not claim, and credentials it was not granted, never reach the compiler.
     const groups = this.groups.groups();
-    const granted = new Map(
-      groups.map((g) => [
-        g.groupId,
-        grantedGateways(claimable.gateways, inputs.referenceGrants, g.namespace, ownership),
-      ]),
-    );
+    const tenant = tenantInputs(this.store.inputs(), groups, this.teams.ownership());
     const round = this.compilers.compile(
-      { ...inputs, gateways: claimable.gateways, virtualServices: claimable.virtualServices },
+      tenant.inputs,
       groups,
       (namespace) => this.credentials.names(namespace),
-      (group) => granted.get(group.groupId)!.gateways,
+      (group) => tenant.gatewaysFor(group),
     );
     for (const out of round.outputs) {
       for (const p of out.changes.puts) await snapshots.put(p.key, p.value);
@@ -362,16 +353,10 @@ export class RoutingService {
       for (const key of gone.keys) await snapshots.delete(key);
       await groupRecords.delete(gone.groupId);
     }
-    // Groups of one namespace refuse the same servers: each refusal is reported once.
-    const grantConditions = [
-      ...new Map(
-        [...granted.values()].flatMap((g) => g.conditions).map((c) => [JSON.stringify(c), c] as const),
-      ).values(),
-    ];
-    const statuses = withOwnershipConditions(mergeStatuses(round.outputs.map((o) => o.result.statuses)), [
-      ...claimable.conditions,
-      ...grantConditions,
-    ]);
+    const statuses = withOwnershipConditions(
+      mergeStatuses(round.outputs.map((o) => o.result.statuses)),
+      tenant.conditions,
+    );
     for (const s of statuses) {
       const before = this.statuses.find((x) => x.resource === s.resource);
       if (!s.accepted && JSON.stringify(before) !== JSON.stringify(s)) {

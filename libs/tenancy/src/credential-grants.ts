@@ -73,18 +73,16 @@ function filterGateway(
 }
 
 type Key = { grants: readonly ReferenceGrant[]; proxyNamespace: string; ownership: HostOwnership };
-const memo = new WeakMap<Gateway, { key: Key; result: ReturnType<typeof filterGateway> }>();
+type Filtered = ReturnType<typeof filterGateway>;
+/** Per Gateway, per proxies' namespace: groups of several namespaces do not evict each other's results. */
+const memo = new WeakMap<Gateway, Map<string, { key: Key; result: Filtered }>>();
 
-function cached(gw: Gateway, key: Key, compute: () => ReturnType<typeof filterGateway>) {
-  const hit = memo.get(gw);
-  if (
-    hit &&
-    hit.key.grants === key.grants &&
-    hit.key.proxyNamespace === key.proxyNamespace &&
-    hit.key.ownership === key.ownership
-  )
-    return hit.result;
+function cached(gw: Gateway, key: Key, compute: () => Filtered): Filtered {
+  let byNamespace = memo.get(gw);
+  if (!byNamespace) memo.set(gw, (byNamespace = new Map()));
+  const hit = byNamespace.get(key.proxyNamespace);
+  if (hit && hit.key.grants === key.grants && hit.key.ownership === key.ownership) return hit.result;
   const result = compute();
-  memo.set(gw, { key, result });
+  byNamespace.set(key.proxyNamespace, { key, result });
   return result;
 }

@@ -13,6 +13,7 @@ import { readableNamespaces, type Principal } from '../auth/principal.js';
 import type { TokenStore } from '../auth/token-store.js';
 import { forward, type CommandSender } from '../forwarder.js';
 import { ApiError } from '../http-errors.js';
+import { checkedParam } from '../path-params.js';
 import { COMMANDS, TOKEN_STORE } from '../tokens.js';
 import { decodeCursor, encodeCursor, mergePage, timeBound } from './event-page.js';
 
@@ -47,13 +48,8 @@ export class AuditEventsController {
         );
       return iso;
     };
-    const checked = (key: 'namespace' | 'name', schema: typeof k8sNamespace | typeof k8sName) => {
-      const v = q[key];
-      if (v === undefined) return undefined;
-      if (!validatePayload(schema, v).ok)
-        throw ApiError.invalid(`${key}: ${JSON.stringify(clientText(v))} is not a valid name`);
-      return v;
-    };
+    const checked = (key: 'namespace' | 'name', schema: typeof k8sNamespace | typeof k8sName) =>
+      q[key] === undefined ? undefined : checkedParam(q[key], schema, key);
     const kinds = q.kind?.split(',').map((k) => k.trim());
     const unknown = kinds?.find((k) => !(AUDIT_EVENT_KINDS as readonly string[]).includes(k));
     if (unknown)

@@ -1,29 +1,17 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import {
-  k8sName,
-  k8sNamespace,
-  PROXY_CONFIG_TYPES,
-  ROUTING_KINDS,
-  Subjects,
-  validatePayload,
-} from '#keyway/contracts';
+import { k8sName, k8sNamespace, PROXY_CONFIG_TYPES, ROUTING_KINDS, Subjects } from '#keyway/contracts';
 import { clientText } from '#keyway/observability';
 import { Caller, requireAllowed } from '../auth/caller.js';
 import { readableNamespaces, type Principal } from '../auth/principal.js';
 import { forward, type CommandSender } from '../forwarder.js';
 import { ApiError } from '../http-errors.js';
+import { checkedParam } from '../path-params.js';
 import { itemsOf } from '../resources/kinds.js';
 import { listObject } from '../resources/resources.controller.js';
 import { COMMANDS } from '../tokens.js';
 
 type Obj = Record<string, unknown>;
 const V = { schemaVersion: 1 as const };
-
-function checked(value: string, schema: typeof k8sName | typeof k8sNamespace, what: string): string {
-  const v = validatePayload(schema, value);
-  if (!v.ok) throw ApiError.invalid(`${what} ${JSON.stringify(value)}: ${v.errors[0].message}`);
-  return value;
-}
 
 /** Credential history and versions, audit verification, proxy status and compile status. */
 @Controller()
@@ -32,7 +20,7 @@ export class ObserveController {
 
   @Get('v1/namespaces/:namespace/credentials')
   async credentials(@Caller() caller: Principal, @Param('namespace') ns: string): Promise<Obj> {
-    requireAllowed(caller, 'read', checked(ns, k8sNamespace, 'namespace'));
+    requireAllowed(caller, 'read', checkedParam(ns, k8sNamespace, 'namespace'));
     const r = await forward(this.commands, Subjects.credentials.list, { ...V, namespace: ns });
     return { items: itemsOf(r) };
   }
@@ -44,8 +32,8 @@ export class ObserveController {
     @Param('name') name: string,
     @Query() query: Obj,
   ): Promise<Obj> {
-    requireAllowed(caller, 'read', checked(ns, k8sNamespace, 'namespace'));
-    checked(name, k8sName, 'name');
+    requireAllowed(caller, 'read', checkedParam(ns, k8sNamespace, 'namespace'));
+    checkedParam(name, k8sName, 'name');
     const r = await forward(this.commands, Subjects.credentials.history, {
       ...V,
       namespace: ns,
@@ -67,14 +55,14 @@ export class ObserveController {
     @Param('name') name: string,
     @Param('revision') revision: string,
   ): Promise<unknown> {
-    requireAllowed(caller, 'read', checked(ns, k8sNamespace, 'namespace'));
+    requireAllowed(caller, 'read', checkedParam(ns, k8sNamespace, 'namespace'));
     const n = Number(revision);
     if (!Number.isInteger(n) || n < 1)
       throw ApiError.invalid(`revision ${JSON.stringify(revision)}: must be a whole number from 1`);
     return forward(this.commands, Subjects.credentials.version, {
       ...V,
       namespace: ns,
-      name: checked(name, k8sName, 'name'),
+      name: checkedParam(name, k8sName, 'name'),
       revision: n,
     });
   }
@@ -84,8 +72,10 @@ export class ObserveController {
   @HttpCode(200)
   async verify(@Caller() caller: Principal, @Body() body: Obj | undefined): Promise<unknown> {
     const ns =
-      typeof body?.namespace === 'string' ? checked(body.namespace, k8sNamespace, 'namespace') : undefined;
-    const name = typeof body?.name === 'string' ? checked(body.name, k8sName, 'name') : undefined;
+      typeof body?.namespace === 'string'
+        ? checkedParam(body.namespace, k8sNamespace, 'namespace')
+        : undefined;
+    const name = typeof body?.name === 'string' ? checkedParam(body.name, k8sName, 'name') : undefined;
     if (ns === undefined && caller.kind !== 'admin')
       throw ApiError.forbidden('verifying every namespace needs the admin token; give a namespace');
     requireAllowed(caller, 'read', ns);
@@ -98,7 +88,7 @@ export class ObserveController {
 
   @Get('v1/proxies')
   async proxies(@Caller() caller: Principal, @Query('namespace') ns: string | undefined): Promise<Obj> {
-    if (ns !== undefined) checked(ns, k8sNamespace, 'namespace');
+    if (ns !== undefined) checkedParam(ns, k8sNamespace, 'namespace');
     requireAllowed(caller, 'read', ns);
     const allowed = readableNamespaces(caller);
     const items = itemsOf(await forward(this.commands, Subjects.proxies.status, ns ? { namespace: ns } : {}));
@@ -116,7 +106,7 @@ export class ObserveController {
     @Param('type') type: string,
     @Query('limit') limit: string | undefined,
   ): Promise<Obj> {
-    requireAllowed(caller, 'read', checked(ns, k8sNamespace, 'namespace'));
+    requireAllowed(caller, 'read', checkedParam(ns, k8sNamespace, 'namespace'));
     if (!(PROXY_CONFIG_TYPES as readonly string[]).includes(type))
       throw ApiError.invalid(
         `type ${JSON.stringify(clientText(type))}: one of ${PROXY_CONFIG_TYPES.join(', ')}`,
@@ -139,7 +129,7 @@ export class ObserveController {
     @Query('kind') kind: string | undefined,
     @Query('name') name: string | undefined,
   ): Promise<Obj> {
-    if (ns !== undefined) checked(ns, k8sNamespace, 'namespace');
+    if (ns !== undefined) checkedParam(ns, k8sNamespace, 'namespace');
     if (kind !== undefined && !(ROUTING_KINDS as readonly string[]).includes(kind))
       throw ApiError.invalid(`kind ${JSON.stringify(kind)}: one of ${ROUTING_KINDS.join(', ')}`);
     requireAllowed(caller, 'read', ns);

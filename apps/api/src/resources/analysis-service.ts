@@ -1,11 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  certificateResource,
-  routingManifest,
   SECRET_APPLY_AAD,
-  secretManifest,
   Subjects,
-  validatePayload,
   type AnalyzeRoutingResult,
   type AnalyzeSecretResult,
 } from '#keyway/contracts';
@@ -21,7 +17,7 @@ import type { Keyring } from '#keyway/key-material';
 import { forward, type CommandSender } from '../forwarder.js';
 import { ApiError } from '../http-errors.js';
 import { COMMANDS, KEYRING } from '../tokens.js';
-import { certificateResourceOf, placeInNamespace, pluralOfKind, RESOURCE_KINDS } from './kinds.js';
+import { checkManifest, pluralOfKind, RESOURCE_KINDS } from './kinds.js';
 
 type Obj = Record<string, unknown>;
 
@@ -84,19 +80,19 @@ export class AnalysisService {
         ]);
         continue;
       }
-      const placed = placeInNamespace(object, namespace, resource);
-      if (!placed.ok) {
-        reject(schemaFindings(resource, placed.errors));
+      const owner = RESOURCE_KINDS[plural].owner;
+      const checked = checkManifest(plural, namespace, object, resource);
+      if (!checked.ok) {
+        // A Secret's shape is part of its validation (KW0105); anything else is a schema error.
+        reject(
+          owner === 'secrets' && checked.stage === 'schema'
+            ? credentialFindings(resource, { errors: checked.errors, warnings: [] })
+            : schemaFindings(resource, checked.errors),
+        );
         continue;
       }
-      const owner = RESOURCE_KINDS[plural].owner;
       if (owner === 'secrets') {
-        const v = validatePayload(secretManifest, placed.manifest, resource);
-        if (!v.ok) {
-          reject(credentialFindings(resource, { errors: v.errors, warnings: [] }));
-          continue;
-        }
-        const sealedManifest = this.keyring.seal(JSON.stringify(v.value), SECRET_APPLY_AAD);
+        const sealedManifest = this.keyring.seal(JSON.stringify(checked.value), SECRET_APPLY_AAD);
         const r = await forward<AnalyzeSecretResult>(this.commands, Subjects.secrets.analyze, {
           ...V,
           sealedManifest,
@@ -106,19 +102,8 @@ export class AnalysisService {
           findings.push(...r.findings);
           credentials.push({ namespace, name });
         } else reject(r.findings);
-      } else if (owner === 'routing') {
-        const v = validatePayload(routingManifest, placed.manifest, resource);
-        if (!v.ok) reject(schemaFindings(resource, v.errors));
-        else routing.push({ manifest: v.value, at: analyzed.length - 1 });
-      } else {
-        const v = validatePayload(
-          certificateResource,
-          certificateResourceOf(placed.manifest, namespace),
-          resource,
-        );
-        if (!v.ok) reject(schemaFindings(resource, v.errors));
-        else doc.exists = await this.#certificateExists(namespace, name);
-      }
+      } else if (owner === 'routing') routing.push({ manifest: checked.value, at: analyzed.length - 1 });
+      else doc.exists = await this.#certificateExists(namespace, name);
     }
     if (routing.length > 0 || credentials.length > 0) {
       const r = await forward<AnalyzeRoutingResult>(this.commands, Subjects.routing.analyze, {

@@ -1,4 +1,10 @@
-import type { FieldError } from '#keyway/contracts';
+import {
+  certificateResource,
+  routingManifest,
+  secretManifest,
+  validatePayload,
+  type FieldError,
+} from '#keyway/contracts';
 
 /**
  * The namespaced resources the api manages, by REST plural, and which service owns each.
@@ -164,4 +170,27 @@ export function certificateObject(result: Obj): Obj {
     },
     ...(status ? { status: { ...status, namespace: undefined, name: undefined } } : {}),
   };
+}
+
+/**
+ * The checks an apply makes of one document before its owning service sees it, in one place for the
+ * apply and the dry run: placed in its namespace, then the owner's payload shape (a Certificate as
+ * the ca's certificate resource). `stage` says which failed.
+ */
+export function checkManifest(
+  plural: Plural,
+  namespace: string,
+  manifest: Obj,
+  resource: string,
+): { ok: true; value: Obj } | { ok: false; stage: 'namespace' | 'schema'; errors: FieldError[] } {
+  const placed = placeInNamespace(manifest, namespace, resource);
+  if (!placed.ok) return { ok: false, stage: 'namespace', errors: placed.errors };
+  const owner = RESOURCE_KINDS[plural].owner;
+  const v =
+    owner === 'secrets'
+      ? validatePayload(secretManifest, placed.manifest, resource)
+      : owner === 'routing'
+        ? validatePayload(routingManifest, placed.manifest, resource)
+        : validatePayload(certificateResource, certificateResourceOf(placed.manifest, namespace), resource);
+  return v.ok ? { ok: true, value: v.value as Obj } : { ok: false, stage: 'schema', errors: v.errors };
 }

@@ -1,22 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  certificateResource,
-  routingManifest,
-  SECRET_APPLY_AAD,
-  secretManifest,
-  Subjects,
-  validatePayload,
-  type Actor,
-} from '#keyway/contracts';
+import { SECRET_APPLY_AAD, Subjects, type Actor } from '#keyway/contracts';
 import type { Keyring } from '#keyway/key-material';
 import { forward, type CommandSender } from '../forwarder.js';
 import { ApiError } from '../http-errors.js';
 import { COMMANDS, KEYRING } from '../tokens.js';
 import {
   certificateObject,
-  certificateResourceOf,
+  checkManifest,
   itemsOf,
-  placeInNamespace,
   RESOURCE_KINDS,
   routingObject,
   secretObject,
@@ -50,12 +41,10 @@ export class ResourceService {
     const { kind, owner } = RESOURCE_KINDS[plural];
     const name = String((manifest.metadata as Obj | undefined)?.name ?? '');
     const resource = `${kind}/${namespace}/${name || '?'}`;
-    const placed = placeInNamespace(manifest, namespace, resource);
-    if (!placed.ok) throw ApiError.invalid(`${resource}: invalid`, placed.errors);
+    const checked = checkManifest(plural, namespace, manifest, resource);
+    if (!checked.ok) throw ApiError.invalid(`${resource}: invalid`, checked.errors);
     if (owner === 'secrets') {
-      const v = validatePayload(secretManifest, placed.manifest, resource);
-      if (!v.ok) throw ApiError.invalid(`${resource}: invalid`, v.errors);
-      const sealedManifest = this.keyring.seal(JSON.stringify(v.value), SECRET_APPLY_AAD);
+      const sealedManifest = this.keyring.seal(JSON.stringify(checked.value), SECRET_APPLY_AAD);
       const r = await forward<Obj>(this.commands, Subjects.secrets.apply, { ...V, sealedManifest, actor });
       return {
         kind,
@@ -66,9 +55,11 @@ export class ResourceService {
       };
     }
     if (owner === 'routing') {
-      const v = validatePayload(routingManifest, placed.manifest, resource);
-      if (!v.ok) throw ApiError.invalid(`${resource}: invalid`, v.errors);
-      const r = await forward<Obj>(this.commands, Subjects.routing.apply, { ...V, manifest: v.value, actor });
+      const r = await forward<Obj>(this.commands, Subjects.routing.apply, {
+        ...V,
+        manifest: checked.value,
+        actor,
+      });
       return {
         kind,
         namespace,
@@ -77,15 +68,9 @@ export class ResourceService {
         ...(r?.status ? { status: r.status } : {}),
       };
     }
-    const v = validatePayload(
-      certificateResource,
-      certificateResourceOf(placed.manifest, namespace),
-      resource,
-    );
-    if (!v.ok) throw ApiError.invalid(`${resource}: invalid`, v.errors);
     const r = await forward<Obj>(this.commands, Subjects.ca.certificates.apply, {
       ...V,
-      certificate: v.value,
+      certificate: checked.value,
       actor,
     });
     return { kind, namespace, name, outcome: String(r?.outcome ?? 'configured') };

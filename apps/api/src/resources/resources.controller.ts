@@ -11,12 +11,13 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { k8sNamespace, validatePayload } from '#keyway/contracts';
+import { k8sNamespace } from '#keyway/contracts';
 import { clientText } from '#keyway/observability';
 import { Caller, requireAllowed } from '../auth/caller.js';
 import { actorOf, readableNamespaces, type Principal } from '../auth/principal.js';
 import type { ApiConfig } from '../config.js';
 import { ApiError } from '../http-errors.js';
+import { checkedParam } from '../path-params.js';
 import { describeObject, parseManifests } from '../manifests.js';
 import { CursorError, paginate, parseLimit } from '../pagination.js';
 import { CONFIG } from '../tokens.js';
@@ -33,11 +34,7 @@ function plural(p: string): Plural {
   return p;
 }
 
-function namespace(ns: string): string {
-  const v = validatePayload(k8sNamespace, ns);
-  if (!v.ok) throw ApiError.invalid(`namespace ${JSON.stringify(ns)}: ${v.errors[0].message}`);
-  return ns;
-}
+const namespace = (ns: string): string => checkedParam(ns, k8sNamespace, 'namespace');
 
 function namespaceOf(object: Obj, fallback: string): string {
   const meta = (object.metadata ?? {}) as Obj;
