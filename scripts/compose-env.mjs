@@ -10,7 +10,12 @@ import { fileURLToPath } from 'node:url';
 export function composeSecrets() {
   const b64 = (n) => randomBytes(n).toString('base64');
   return {
-    KEYWAY_NATS_PASSWORD: randomBytes(24).toString('base64url'),
+    // One NATS user per service (deploy/nats/authorization.conf).
+    KEYWAY_NATS_API_PASSWORD: randomBytes(24).toString('base64url'),
+    KEYWAY_NATS_CA_PASSWORD: randomBytes(24).toString('base64url'),
+    KEYWAY_NATS_SECRET_WATCHER_PASSWORD: randomBytes(24).toString('base64url'),
+    KEYWAY_NATS_ROUTE_COMPILER_PASSWORD: randomBytes(24).toString('base64url'),
+    KEYWAY_NATS_SDS_SERVER_PASSWORD: randomBytes(24).toString('base64url'),
     // Written into DATABASE_URL too: hex is URL-safe.
     KEYWAY_POSTGRES_PASSWORD: randomBytes(24).toString('hex'),
     KEYWAY_DATA_KEYS: `data-1:${b64(32)}`,

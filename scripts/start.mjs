@@ -15,6 +15,8 @@ const infra = await ensureInfrastructure({
   stateDir: '.keyway',
   report: say,
   supervise: true,
+  // A NATS started here admits each service as its own user, with only its permissions.
+  natsUsersPerService: true,
 });
 
 let suite;
@@ -39,6 +41,7 @@ try {
     root: process.cwd(),
     report: say,
     supervise: true,
+    natsUsers: infra.natsUsers,
   });
 } catch (e) {
   console.error(`keyway: the suite did not start: ${e.message}`);

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { BUS_USERS, natsPasswordVariable, type BusUser } from '#keyway/contracts';
 import {
   commandOf,
   environmentOf,
@@ -53,7 +54,11 @@ describe('docker-compose.yml', () => {
       'KEYWAY_ADMIN_TOKEN',
       'KEYWAY_CA_MASTER_KEYS',
       'KEYWAY_DATA_KEYS',
-      'KEYWAY_NATS_PASSWORD',
+      'KEYWAY_NATS_API_PASSWORD',
+      'KEYWAY_NATS_CA_PASSWORD',
+      'KEYWAY_NATS_ROUTE_COMPILER_PASSWORD',
+      'KEYWAY_NATS_SDS_SERVER_PASSWORD',
+      'KEYWAY_NATS_SECRET_WATCHER_PASSWORD',
       'KEYWAY_POSTGRES_PASSWORD',
     ]);
     expect(readText('docker-compose.yml')).not.toMatch(/keyway-dev-|dev-1:|dev-ca-1:/);
@@ -89,23 +94,24 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('NATS has JetStream on a volume and user/password auth from the environment', () => {
+  it('NATS has JetStream on a volume and one user per service, each password from the environment', () => {
     const nats = services.nats;
     const conf = readText('deploy/nats/nats.conf');
     const mounts = (nats.volumes ?? []).map(parseVolume);
-    const confMount = mounts.find((m) => m.target === commandOf(nats)[1]);
-    expect(confMount?.source).toBe('./deploy/nats/nats.conf');
+    const confMount = mounts.find((m) => commandOf(nats)[1].startsWith(m.target + '/'));
+    expect(confMount?.source).toBe('./deploy/nats');
     const storeDir = /store_dir:\s*(\S+)/.exec(conf)?.[1];
     expect(storeDir).toBeDefined();
     const dataMount = mounts.find((m) => storeDir!.startsWith(m.target + '/'));
     expect(compose.volumes).toHaveProperty(dataMount!.source);
-    expect(conf).toMatch(/user:\s*\$NATS_USER,\s*password:\s*\$NATS_PASSWORD/);
-    expect(Object.keys(environmentOf(nats)).sort()).toEqual(['NATS_PASSWORD', 'NATS_USER']);
-    // The services log in as the user the server knows, with the same password.
+    expect(conf).toMatch(/^include \.\/authorization\.conf$/m);
+    expect(Object.keys(environmentOf(nats)).sort()).toEqual(BUS_USERS.map(natsPasswordVariable).sort());
+    // Each service logs in as its own user, with the password the server resolves for that user.
     for (const name of KEYWAY_SERVICES) {
       const env = environmentOf(services[name]);
-      expect(env.NATS_USER).toBe(environmentOf(nats).NATS_USER);
-      expect(env.NATS_PASSWORD).toBe(environmentOf(nats).NATS_PASSWORD);
+      const variable = natsPasswordVariable(name as BusUser);
+      expect({ name, user: env.NATS_USER }).toEqual({ name, user: name });
+      expect(env.NATS_PASSWORD).toBe(environmentOf(nats)[variable]);
       expect(env.NATS_URL).toBe('nats://nats:4222');
     }
   });

@@ -1,3 +1,4 @@
+import { BUS_USERS, natsPasswordVariable } from '#keyway/contracts';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { checkCluster, grantsOf } from './lib/k8s-checks.js';
@@ -367,7 +368,29 @@ renderable.each(OVERLAYS)('rendered overlay %s (kubectl kustomize)', (dir) => {
     )!;
     const conf: string = config.data['nats.conf'];
     expect(conf).toMatch(/jetstream\s*\{[^}]*store_dir:\s*\/data\/jetstream/);
-    expect(conf).toMatch(/user:\s*\$NATS_USER,\s*password:\s*\$NATS_PASSWORD/);
+    expect(conf).toMatch(/^include \.\/authorization\.conf$/m);
+    // One user per service, each password from the Secret key the service itself reads.
+    expect(config.data['authorization.conf']).toBe(readText('k8s/base/nats/authorization.conf'));
+    const natsEnv = podSpec(nats).containers[0].env as any[];
+    expect(
+      natsEnv
+        .filter((e) => /^KEYWAY_NATS_/.test(e.name))
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(BUS_USERS.map(natsPasswordVariable).sort());
+    for (const user of BUS_USERS) {
+      const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === user)!;
+      const env = Object.fromEntries(
+        (podSpec(deployment).containers[0].env as any[]).map((e) => [e.name, e.value ?? e.valueFrom]),
+      );
+      expect({ user, NATS_USER: env.NATS_USER }).toEqual({ user, NATS_USER: user });
+      // The same Secret as the server's (kustomize may suffix its name with a hash).
+      const serverSecret = natsEnv.find((e) => e.name === natsPasswordVariable(user)).valueFrom.secretKeyRef;
+      expect(env.NATS_PASSWORD).toEqual({
+        secretKeyRef: { name: serverSecret.name, key: natsPasswordVariable(user) },
+      });
+      expect(serverSecret.name).toMatch(/^keyway-nats(-\w+)?$/);
+    }
     expect(nats.spec.volumeClaimTemplates.map((t: any) => t.metadata.name)).toEqual(['data']);
     const replicas = nats.spec.replicas;
     // A JetStream cluster needs its routes to name every replica; one server needs no cluster block.

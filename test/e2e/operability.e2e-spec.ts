@@ -551,3 +551,9 @@ describe('keyway audit log', () => {
     expect(theirs.code).toBe(4);
   });
 });
+
+describe('least privilege on the bus (#13.7)', () => {
+  it('every service did all of the above as its own NATS user: the server refused nothing', () => {
+    expect(s.busViolations()).toEqual([]);
+  });
+});

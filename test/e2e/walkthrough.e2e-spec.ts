@@ -314,6 +314,10 @@ describe('the secure-gateway walkthrough', () => {
       ),
     ).toBe(true);
   });
+
+  it('every service did all of the above as its own NATS user: the server refused nothing (#13.7)', () => {
+    expect(w.busViolations()).toEqual([]);
+  });
 });
 
 /** Splits a command line on spaces, as a shell would for these lines (no quoting needed in them). */

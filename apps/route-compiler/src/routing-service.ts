@@ -13,6 +13,7 @@ import {
 import type { IrStatus } from '#keyway/ir';
 import { resourceId, type RoutingResource } from '#keyway/istio';
 import {
+  openKeywayBucket,
   provisionKeywayBucket,
   TypedBucket,
   watchBucket,
@@ -145,7 +146,7 @@ export class RoutingService {
       this.kubernetes.start();
     }
     // Which credentials exist (keys only: the values are sealed key material this service never needs).
-    const credentials = await provisionKeywayBucket(nc, Buckets.credentials, this.options.kvReplicas);
+    const credentials = await openKeywayBucket(nc, Buckets.credentials, this.options.kvReplicas);
     this.credentialsWatch = await watchBucketKeys(
       credentials,
       { onEvent: (e) => void (this.credentials.apply(e) && this.scheduler.schedule()) },
@@ -154,13 +155,13 @@ export class RoutingService {
     await this.credentialsWatch.ready;
     // Which team owns which hosts (the api keeps teams and their domains in this bucket).
     this.teamsWatch = await watchBucket(
-      await provisionKeywayBucket(nc, Buckets.teams, this.options.kvReplicas),
+      await openKeywayBucket(nc, Buckets.teams, this.options.kvReplicas),
       teamRecord,
       { onEvent: (e) => void (this.teams.apply(e) && this.scheduler.schedule()) },
       { logger },
     );
     await this.teamsWatch.ready;
-    const proxies = await provisionKeywayBucket(nc, Buckets.proxies, this.options.kvReplicas);
+    const proxies = await openKeywayBucket(nc, Buckets.proxies, this.options.kvReplicas);
     this.proxiesWatch = await watchBucket(
       proxies,
       proxyRecord,

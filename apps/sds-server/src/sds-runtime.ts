@@ -11,7 +11,14 @@ import {
   type ProxyRecord,
 } from '#keyway/contracts';
 import { Keyring } from '#keyway/key-material';
-import { natsHealth, provisionKeywayBucket, TypedBucket, watchBucket, type KvWatch } from '#keyway/messaging';
+import {
+  natsHealth,
+  openKeywayBucket,
+  provisionKeywayBucket,
+  TypedBucket,
+  watchBucket,
+  type KvWatch,
+} from '#keyway/messaging';
 import { HealthRegistry, OpsServer, type Logger } from '#keyway/observability';
 import { parseBootstrapTokens, plainGrpcPort, type SdsConfig } from './config.js';
 import { CredentialFeed, type CredentialEvent } from './credential-feed.js';
@@ -68,8 +75,8 @@ export class SdsRuntime {
     const { config, logger, nc, metrics } = this.options;
     const replica = config.REPLICA_ID ?? `sds-${process.pid}`;
     const [credentialsKv, snapshotsKv, proxiesKv] = await Promise.all([
-      provisionKeywayBucket(nc, Buckets.credentials, config.NATS_KV_REPLICAS),
-      provisionKeywayBucket(nc, Buckets.xdsSnapshots, config.NATS_KV_REPLICAS),
+      openKeywayBucket(nc, Buckets.credentials, config.NATS_KV_REPLICAS),
+      openKeywayBucket(nc, Buckets.xdsSnapshots, config.NATS_KV_REPLICAS),
       provisionKeywayBucket(nc, Buckets.proxies, config.NATS_KV_REPLICAS),
     ]);
     this.proxies = new TypedBucket(proxiesKv, proxyRecord);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { Streams } from '#keyway/contracts';
 import type { Logger } from '#keyway/observability';
 import {
   checkpointHash,
@@ -12,8 +13,8 @@ import {
   type SignedCheckpoint,
 } from '#keyway/secrets';
 
-export const CHECKPOINT_STREAM = 'KEYWAY_AUDIT_CHECKPOINTS';
-export const CHECKPOINT_SUBJECT = 'keyway.audit.checkpoints';
+const CHECKPOINT_STREAM = Streams.auditCheckpoints.name;
+export const CHECKPOINT_SUBJECT = Streams.auditCheckpoints.subject;
 
 export interface CheckpointOptions {
   /** PEM of the Ed25519 private key (AUDIT_CHECKPOINT_KEY_FILE): never stored in Postgres. */

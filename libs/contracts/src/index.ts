@@ -2,6 +2,8 @@ export * from './errors.js';
 export * from './validate.js';
 export * from './subjects.js';
 export * from './buckets.js';
+export * from './streams.js';
+export * from './nats-permissions.js';
 export * from './schemas/common.js';
 export * from './schemas/kubernetes-object.js';
 export * from './schemas/credential.js';

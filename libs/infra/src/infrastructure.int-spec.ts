@@ -56,6 +56,28 @@ describe('infrastructure bring-up from nothing', () => {
     expect(await isListening({ host: '127.0.0.1', port: pgPort })).toBe(false);
   }, 120_000);
 
+  it('with natsUsersPerService (npm start), a NATS it starts admits only the services, each as its own user', async () => {
+    const natsUrl = `nats://127.0.0.1:${await freePort()}`;
+    const infra = await ensureInfrastructure({
+      natsUrl,
+      databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      stateDir,
+      natsUsersPerService: true,
+    });
+    try {
+      const servers = natsUrl.slice('nats://'.length);
+      await expect(connect({ servers, reconnect: false })).rejects.toThrow(/authoriz/i);
+      const api = infra.natsUsers!.api;
+      expect(api.user).toBe('api');
+      const nc = await connect({ servers, user: api.user, pass: api.password, inboxPrefix: '_INBOX.api' });
+      await nc.close();
+      // The passwords stay with the state folder (mode 0600), so a restarted NATS admits the services.
+      expect(fs.statSync(path.join(stateDir, 'nats-users.json')).mode & 0o777).toBe(0o600);
+    } finally {
+      await infra.stop();
+    }
+  }, 120_000);
+
   it('creates the database DATABASE_URL names on a server it reuses, when the role may', async () => {
     const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
     const name = `keyway_missing_${process.pid}`;

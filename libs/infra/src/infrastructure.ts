@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ensureNats } from './nats-server.js';
+import { ensureNats, localNatsUsers, type NatsUsers } from './nats-server.js';
 import { ensurePostgres } from './postgres-server.js';
 import { RestartPolicy } from './restart-policy.js';
 import type { Report, RunningService } from './running-service.js';
@@ -15,10 +15,17 @@ export interface InfrastructureOptions {
    * (npm start); the same backoff as the services (RestartPolicy). Servers found running are not ours.
    */
   supervise?: boolean;
+  /**
+   * A NATS started here admits only keyway's services, each as its own user with its permissions
+   * (libs/contracts nats-permissions.ts). A NATS found running keeps its own configuration.
+   */
+  natsUsersPerService?: boolean;
 }
 
 export interface Infrastructure {
   nats: RunningService;
+  /** The services' NATS users when this bring-up started NATS with them (for startSuite). */
+  natsUsers?: NatsUsers;
   postgres: RunningService;
   /** Stops what this bring-up started, never what it found running. */
   stop(): Promise<void>;
@@ -27,7 +34,8 @@ export interface Infrastructure {
 export async function ensureInfrastructure(options: InfrastructureOptions): Promise<Infrastructure> {
   const report = options.report ?? (() => undefined);
   const stateDir = path.resolve(options.stateDir);
-  const natsStart = () => ensureNats(options.natsUrl, stateDir, report);
+  const users = options.natsUsersPerService ? localNatsUsers(stateDir) : undefined;
+  const natsStart = () => ensureNats(options.natsUrl, stateDir, report, { users });
   const pgStart = () => ensurePostgres(options.databaseUrl, stateDir, report);
   const nats = options.supervise ? await supervised('NATS', natsStart, report) : await natsStart();
   let postgres: RunningService;
@@ -39,6 +47,7 @@ export async function ensureInfrastructure(options: InfrastructureOptions): Prom
   }
   return {
     nats,
+    natsUsers: nats.started ? users : undefined,
     postgres,
     async stop() {
       await postgres.stop();

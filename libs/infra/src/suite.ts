@@ -1,7 +1,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { BusUser } from '#keyway/contracts';
 import { freePort } from './endpoint.js';
+import type { NatsUsers } from './nats-server.js';
 import { startServiceProcess, waitReady, type ServiceProcess } from './service-process.js';
 
 /** Ports of one running suite; `npm start` uses the documented defaults, tests pick free ones. */
@@ -53,6 +55,8 @@ export interface SuiteOptions {
   report?: (line: string) => void;
   /** Restart services that exit on their own (npm start), recording restarts in logs/supervisor.json. */
   supervise?: boolean;
+  /** Each service connects as its own NATS user (a NATS started with these users). */
+  natsUsers?: NatsUsers;
 }
 
 export interface RunningSuite {
@@ -115,11 +119,16 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
     LOG_FORMAT: options.logFormat ?? 'json',
     LOG_LEVEL: 'info',
   };
+  const natsUser = (app: BusUser): Record<string, string> => {
+    const u = options.natsUsers?.[app];
+    return u ? { NATS_USER: u.user, NATS_PASSWORD: u.password } : {};
+  };
   const plan: Array<{ app: string; env: Record<string, string>; ready: string }> = [
     {
       app: 'secret-watcher',
       env: {
         ...common,
+        ...natsUser('secret-watcher'),
         HTTP_PORT: String(p.secretWatcherOps),
         // The lease holder's name: a supervised restart takes its own lease back at once.
         REPLICA_ID: `local-secret-watcher-${p.secretWatcherOps}`,
@@ -134,6 +143,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       app: 'ca',
       env: {
         ...common,
+        ...natsUser('ca'),
         HTTP_PORT: String(p.caOps),
         // The lease holder's name: a supervised restart takes its own lease back at once.
         REPLICA_ID: `local-ca-${p.caOps}`,
@@ -149,6 +159,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       app: 'route-compiler',
       env: {
         ...common,
+        ...natsUser('route-compiler'),
         HTTP_PORT: String(p.routeCompilerOps),
         // The lease holder's name: a supervised restart takes its own lease back at once.
         REPLICA_ID: `local-route-compiler-${p.routeCompilerOps}`,
@@ -160,6 +171,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       app: 'sds-server',
       env: {
         ...common,
+        ...natsUser('sds-server'),
         HTTP_PORT: String(p.sdsOps),
         XDS_GRPC_PORT: String(p.sdsGrpc),
         XDS_TLS_PORT: '0',
@@ -171,6 +183,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       app: 'api',
       env: {
         ...common,
+        ...natsUser('api'),
         HTTP_PORT: String(p.apiHttp),
         OPS_PORT: String(p.apiOps),
         KEYWAY_ADMIN_TOKEN: adminToken,

@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ClientProxyFactory, ServerNats, Transport, type ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
-import { CommandFailedError, type CommandReply } from '#keyway/contracts';
+import { CommandFailedError, inboxPrefixOf, type CommandReply } from '#keyway/contracts';
 import { natsHealth } from './nats-connection.js';
 
 export interface CommandClientOptions {
@@ -24,6 +24,8 @@ export function natsTransport(options: { url: string; user?: string; password?: 
       user: options.user,
       pass: options.password,
       queue: options.queue,
+      // Each service's NATS user may read only its own replies (libs/contracts nats-permissions.ts).
+      inboxPrefix: options.user ? inboxPrefixOf(options.user) : undefined,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       reconnectJitter: 250,

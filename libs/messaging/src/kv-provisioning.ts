@@ -13,6 +13,7 @@ export async function provisionBucket(
   name: string,
   settings: BucketSettings,
   replicas = 1,
+  converge = true,
 ): Promise<KV> {
   const jsm = await jetstreamManager(nc);
   const stream = `KV_${name}`;
@@ -33,6 +34,8 @@ export async function provisionBucket(
     if (!/already in use|exists/i.test(message)) throw e;
     kv = await kvm.open(name);
   }
+  // Only the bucket's writer may change its settings (a reader's NATS user may not: nats-permissions.ts).
+  if (!converge) return kv;
   const info = await jsm.streams.info(stream);
   const wantAgeNs = settings.ttlMs * 1_000_000;
   if (
@@ -67,4 +70,12 @@ function replicaError(bucket: string, replicas: number, reason: string): Error {
 /** Provisions one of keyway's declared buckets with its declared settings and replica count. */
 export function provisionKeywayBucket(nc: NatsConnection, bucket: BucketName, replicas = 1): Promise<KV> {
   return provisionBucket(nc, bucket, BUCKET_SETTINGS[bucket], replicas);
+}
+
+/**
+ * Opens a bucket this service only reads: created with the declared settings when missing, never
+ * converged (its writer does that; a reader's NATS user may not update the stream).
+ */
+export function openKeywayBucket(nc: NatsConnection, bucket: BucketName, replicas = 1): Promise<KV> {
+  return provisionBucket(nc, bucket, BUCKET_SETTINGS[bucket], replicas, false);
 }

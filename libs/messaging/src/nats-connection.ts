@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { inboxPrefixOf } from '#keyway/contracts';
 
 export interface NatsSettings {
   url: string;
@@ -19,6 +20,8 @@ export async function connectNats(settings: NatsSettings, logger?: Logger): Prom
     user: settings.user,
     pass: settings.password,
     name: settings.name,
+    // Each service's NATS user may read only its own replies (libs/contracts nats-permissions.ts).
+    inboxPrefix: settings.user ? inboxPrefixOf(settings.user) : undefined,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     reconnectJitter: 250,

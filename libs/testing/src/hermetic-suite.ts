@@ -33,6 +33,10 @@ export function runProgram(
 
 export interface HermeticSuite {
   suite: RunningSuite;
+  /** The suite's NATS (one user per service, no anonymous access). */
+  nats: PrivateNats;
+  /** The NATS server's refusals so far (each a Publish or Subscription Violation line of its log). */
+  busViolations(): string[];
   /** A scratch folder the CLI runs in (certificates, manifests). */
   workDir: string;
   /** `keyway ...` as a user types it, against this suite. */
@@ -52,8 +56,9 @@ export async function startHermeticSuite(prefix = 'keyway-suite'): Promise<Herme
   let nats: PrivateNats | undefined;
   let db: ThrowawayDatabase | undefined;
   try {
-    nats = await privateNats(`${prefix}-nats`);
-    const natsUrl = nats.url;
+    // As in production: each service is its own NATS user, with only its permissions.
+    const bus = (nats = await privateNats(`${prefix}-nats`, { usersPerService: true }));
+    const natsUrl = bus.url;
     db = await createThrowawayDatabase(prefix.replace(/[^a-z0-9]+/g, '_'));
     const suite = await startSuite({
       natsUrl,
@@ -61,10 +66,17 @@ export async function startHermeticSuite(prefix = 'keyway-suite'): Promise<Herme
       stateDir,
       ports: await freeSuitePorts(),
       root: process.cwd(),
+      natsUsers: bus.users,
     });
     const bin = path.resolve('bin/keyway.mjs');
     return {
       suite,
+      nats: bus,
+      busViolations: () =>
+        fs
+          .readFileSync(bus.logFile, 'utf8')
+          .split('\n')
+          .filter((l) => / Violation - /.test(l)),
       workDir,
       keyway: (args, stdin) =>
         runProgram(process.execPath, [bin, ...args], { env: suite.cliEnv, stdin, cwd: workDir }),
