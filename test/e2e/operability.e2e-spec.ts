@@ -457,6 +457,23 @@ spec:
     expect(await s.keyway(['analyze', '-f', '-'], clean)).toMatchObject({ code: 0, stdout: '', stderr: '' });
   });
 
+  it("a certificate that does not name the server's host: a KW0108 warning, exit 0 (#13.1)", async () => {
+    const other = selfSigned('named.analyze.example.com', 300);
+    const manifests = [
+      // A stored credential (its certificate names conflict.analyze.example.com) ...
+      gw('unnamed-gw', 'unnamed.analyze.example.com', 'analyze-cred'),
+      // ... and one of the same request.
+      secretYaml('istio-system', 'named-cred', other),
+      gw('named-gw', 'elsewhere.analyze.example.com', 'named-cred'),
+    ].join('---\n');
+    const out = await s.keyway(['analyze', '-f', '-'], manifests);
+    expect(out.code).toBe(0);
+    expect(out.stdout.trim().split('\n')).toEqual([
+      'Warning [KW0108] (Gateway istio-system/named-gw) spec.servers[0].hosts: host "elsewhere.analyze.example.com" is not among the names of the certificate in credential istio-system/named-cred: clients that check the name will refuse the handshake',
+      'Warning [KW0108] (Gateway istio-system/unnamed-gw) spec.servers[0].hosts: host "unnamed.analyze.example.com" is not among the names of the certificate in credential istio-system/analyze-cred: clients that check the name will refuse the handshake',
+    ]);
+  });
+
   it('apply --dry-run=server: says what it would do, with the findings as warnings, and changes nothing', async () => {
     const dry = await s.keyway(
       ['apply', '--dry-run=server', '-f', '-'],

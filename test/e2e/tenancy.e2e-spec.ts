@@ -107,6 +107,20 @@ describe('regexes have one meaning: RE2, in linear time', () => {
     expect(ready.status).toBe(200);
   }, 60_000);
 
+  it("a pattern above Envoy's RE2 program size limit is refused on its VirtualService: Envoy would NACK the shared routes", async () => {
+    const manifest = plainHost('bigre', 'bigre.example.com', '{regex: "/status/.{1000}x"}');
+    const analyzed = await w.keyway(['analyze', '-f', '-'], manifest);
+    expect(analyzed.code).toBe(1);
+    expect(analyzed.stdout).toMatch(
+      /^Error \[KW0201\] \(VirtualService default\/bigre\) spec\.http\[0\]\.match\[0\]\.uri\.regex: "\/status\/\.\{1000\}x" is too large for Envoy: its RE2 program size at least 1\d{3} is above 100/m,
+    );
+    ok(await w.keyway(['apply', '-f', '-'], manifest));
+    // The route is not compiled: a path it would match finds no route, and everyone else is served.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await get('bigre.example.com', `/status/${'a'.repeat(1000)}x`)).code).toBe(404);
+    expect((await get('victim.example.com', '/status/418')).code).toBe(418);
+  }, 60_000);
+
   it('a pattern RE2 accepts is accepted by the gateway too: no NACK holds back another team', async () => {
     ok(
       await w.keyway(

@@ -130,4 +130,33 @@ describe('analyzeRouting: a dry-run apply of routing manifests', () => {
     const r = analyze(store, [gateway('grab', 'web-cred', 'pay.example.com', 'shop')], { teams });
     expect(codes(r)).toContain('KW0205 Gateway/shop/grab spec.servers[0].hosts[0]');
   });
+
+  it("names each analyzed TLS server's credential where the proxies look it up (for the certificate-name check)", () => {
+    const store = stored(serviceEntry, gateway('web', 'web-cred', 'web.example.com'));
+    // A Gateway of team namespace `shop` selecting the istio-system proxies: looked up in istio-system.
+    const r = analyze(store, [gateway('shop', 'shop-cred', 'shop.example.com', 'shop')], {
+      known: ['web-cred', 'shop-cred'],
+    });
+    expect(r.credentialUses).toEqual([
+      {
+        gateway: 'Gateway/shop/shop',
+        server: 0,
+        namespace: 'istio-system',
+        credentialName: 'shop-cred',
+        hosts: ['shop.example.com'],
+      },
+    ]);
+    // Stored Gateways are not analyzed; a Gateway no connected proxy gets: its own namespace.
+    const lonely = analyzeRouting({
+      store,
+      manifests: [gateway('alone', 'alone-cred', 'alone.example.com', 'shop')],
+      groups: [],
+      ownership: new HostOwnership([]),
+      knownCredentials: () => new Set(),
+      credentials: [],
+    });
+    expect(lonely.credentialUses?.map((u) => `${u.namespace}/${u.credentialName}`)).toEqual([
+      'shop/alone-cred',
+    ]);
+  });
 });

@@ -1,4 +1,6 @@
 import type { AnalyzeRoutingResult } from '#keyway/contracts';
+import { gatewaySelects } from '#keyway/ir';
+import type { Gateway } from '#keyway/istio';
 import {
   conditionFindings,
   referenceFindings,
@@ -81,7 +83,44 @@ export function analyzeRouting(inputs: RoutingAnalysisInputs): AnalyzeRoutingRes
       credentials: inputs.credentials,
     }),
   );
-  return { objects, findings: sortFindings(findings) };
+  const analyzedGateways = all.gateways.filter((g) => manifestOf.has(g.id));
+  return {
+    objects,
+    findings: sortFindings(findings),
+    credentialUses: credentialUses(analyzedGateways, inputs.groups, (group) => tenant.gatewaysFor(group)),
+  };
+}
+
+/**
+ * The credentials the analyzed Gateways' TLS servers would serve, each looked up where the compiler
+ * looks it up: the namespace of the proxies that get the server (the Gateway's own namespace when no
+ * connected proxy does).
+ */
+function credentialUses(
+  gateways: readonly Gateway[],
+  groups: readonly KnownGroup[],
+  gatewaysFor: (group: KnownGroup) => readonly Gateway[],
+): NonNullable<AnalyzeRoutingResult['credentialUses']> {
+  const out: NonNullable<AnalyzeRoutingResult['credentialUses']> = [];
+  for (const gw of gateways) {
+    const servedTo = groups.filter(
+      (g) => gatewaySelects(gw, g) && gatewaysFor(g).some((x) => x.id === gw.id),
+    );
+    const namespaces = new Set(servedTo.length > 0 ? servedTo.map((g) => g.namespace) : [gw.meta.namespace]);
+    for (const server of gw.servers) {
+      const tls = server.tls;
+      if (!tls?.credentialName || !['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL'].includes(tls.mode)) continue;
+      for (const namespace of namespaces)
+        out.push({
+          gateway: gw.id,
+          server: server.index,
+          namespace,
+          credentialName: tls.credentialName,
+          hosts: server.hosts.map((h) => h.host),
+        });
+    }
+  }
+  return out;
 }
 
 function describe(manifest: unknown): string {

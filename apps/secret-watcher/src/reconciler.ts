@@ -129,7 +129,13 @@ export class Reconciler {
   dryRun(
     source: SourceName,
     secret: DecodedSecret,
-  ): { exists: boolean; errors: FieldError[]; warnings: FieldError[]; shadowedBy?: SourceName } {
+  ): {
+    exists: boolean;
+    errors: FieldError[];
+    warnings: FieldError[];
+    validation: SecretEntry['validation'];
+    shadowedBy?: SourceName;
+  } {
     const copies = this.#state.copiesOf(secret.namespace, secret.name);
     const entry = entryFor(source, 'dry-run', secret, this.options.validation, new Date(0).toISOString());
     const others = [...copies.values()].filter((c) => c.source !== source);
@@ -138,6 +144,7 @@ export class Reconciler {
       exists: copies.has(source),
       errors: entry.validation.errors,
       warnings: entry.validation.warnings,
+      validation: entry.validation,
       ...(winner && winner !== entry ? { shadowedBy: winner.source } : {}),
     };
   }

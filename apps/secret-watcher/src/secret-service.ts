@@ -31,6 +31,7 @@ import {
 import type { KeyObject } from 'node:crypto';
 import type { AuditStore } from './audit-log.js';
 import type { Reconciler } from './reconciler.js';
+import type { SecretEntry } from './secret-entry.js';
 import type { EventOutcome } from './secret-event.js';
 
 export function actorText(actor: Actor): string {
@@ -117,7 +118,13 @@ export class SecretService {
           `source ${dry.shadowedBy} holds this Secret too and takes precedence: the applied copy would be stored but not served`,
         ),
       );
-    return okReply({ object: object(dry.exists), valid: dry.errors.length === 0, findings });
+    const hosts = certificateHosts(dry.validation);
+    return okReply({
+      object: object(dry.exists),
+      valid: dry.errors.length === 0,
+      findings,
+      ...(hosts.length > 0 ? { hosts } : {}),
+    });
   }
 
   async delete(request: DeleteSecretRequest): Promise<CommandReply<{ deleted: boolean; revision?: number }>> {
@@ -181,9 +188,7 @@ export class SecretService {
           ? {
               serial: cert.serial,
               issuer: cert.issuer,
-              hosts: v.keyPair
-                ? cert.sans.flatMap((s) => (/^(DNS|IP):/.test(s) ? [s.slice(s.indexOf(':') + 1)] : []))
-                : [],
+              hosts: certificateHosts(v),
             }
           : {}),
         sources: [entry.source, ...sources],
@@ -309,4 +314,13 @@ export class SecretService {
       clearTimeout(timer);
     }
   }
+}
+
+/** The DNS and IP names of a credential's serving certificate (none for a CA-only Secret). */
+function certificateHosts(v: SecretEntry['validation']): string[] {
+  const leaf = v.keyPair?.chain[0];
+  if (!leaf) return [];
+  return summarizeCertificate(leaf).sans.flatMap((s) =>
+    /^(DNS|IP):/.test(s) ? [s.slice(s.indexOf(':') + 1)] : [],
+  );
 }

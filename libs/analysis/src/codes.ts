@@ -27,6 +27,7 @@ export const Findings = {
   invalidCredential: kind('KW0105', 'InvalidCredential', 'Error'),
   shadowedCredential: kind('KW0106', 'ShadowedCredential', 'Warning'),
   unreferencedCredential: kind('KW0107', 'UnreferencedCredential', 'Info'),
+  certificateDoesNotCoverHost: kind('KW0108', 'CertificateDoesNotCoverHost', 'Warning'),
   // keyway's own: routing (KW02xx).
   regexNotRe2: kind('KW0201', 'RegexNotRE2', 'Error'),
   portProtocolMismatch: kind('KW0202', 'PortProtocolMismatch', 'Error'),

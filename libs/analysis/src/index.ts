@@ -4,3 +4,4 @@ export * from './field-value.js';
 export * from './conditions.js';
 export * from './credentials.js';
 export * from './references.js';
+export * from './certificate-coverage.js';

@@ -165,7 +165,7 @@ function matchProblems(m: IrMatch, httpIndex: number, matchIndex: number): IrCon
     (problems ??= []).push({
       field: `spec.http[${httpIndex}].match[${matchIndex}].${field}.regex`,
       code: StatusCodes.invalidRegex,
-      message: `"${sm.regex}" is not a valid RE2 expression: ${problem}`,
+      message: problem,
       severity: 'error',
     });
   };

@@ -4,8 +4,10 @@ import {
   Subjects,
   type AnalyzeRoutingResult,
   type AnalyzeSecretResult,
+  type SecretSummary,
 } from '#keyway/contracts';
 import {
+  coverageFindings,
   credentialFindings,
   finding,
   Findings,
@@ -63,6 +65,8 @@ export class AnalysisService {
     const analyzed: AnalyzedDocument[] = [];
     const routing: { manifest: unknown; at: number }[] = [];
     const credentials: { namespace: string; name: string }[] = [];
+    // The names of the request's own Secrets' certificates (`namespace/name`).
+    const certificateNames = new Map<string, readonly string[]>();
     for (const { namespace, object } of documents) {
       const kind = String(object.kind ?? '');
       const name = String((object.metadata as Obj | undefined)?.name ?? '');
@@ -101,6 +105,7 @@ export class AnalysisService {
         if (r.valid) {
           findings.push(...r.findings);
           credentials.push({ namespace, name });
+          if (r.hosts) certificateNames.set(`${namespace}/${name}`, r.hosts);
         } else reject(r.findings);
       } else if (owner === 'routing') routing.push({ manifest: checked.value, at: analyzed.length - 1 });
       else doc.exists = await this.#certificateExists(namespace, name);
@@ -122,8 +127,26 @@ export class AnalysisService {
           if (doc) doc.rejected = true;
         }
       }
+      const uses = r.credentialUses ?? [];
+      for (const use of uses) {
+        const key = `${use.namespace}/${use.credentialName}`;
+        if (!certificateNames.has(key))
+          certificateNames.set(key, await this.#storedCertificateNames(use.namespace, use.credentialName));
+      }
+      findings.push(...coverageFindings(uses, (ns, name) => certificateNames.get(`${ns}/${name}`)));
     }
     return { documents: analyzed, findings: sortFindings(findings) };
+  }
+
+  /** The DNS names of a stored credential's certificate; none when it is missing (reported elsewhere). */
+  async #storedCertificateNames(namespace: string, name: string): Promise<readonly string[]> {
+    try {
+      const s = await forward<SecretSummary>(this.commands, Subjects.secrets.get, { ...V, namespace, name });
+      return s.hosts ?? [];
+    } catch (e) {
+      if (e instanceof ApiError && e.getStatus() === 404) return [];
+      throw e;
+    }
   }
 
   async #certificateExists(namespace: string, name: string): Promise<boolean> {

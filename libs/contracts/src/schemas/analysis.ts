@@ -25,9 +25,19 @@ export const analyzeRoutingRequest = z.object({
   manifests: z.array(routingManifest).max(1000),
   credentials: z.array(z.object({ namespace: k8sNamespace, name: k8sName })).max(1000),
 });
+/** A Gateway server of the analyzed resources that serves a credential (for the certificate-name check). */
+export const credentialUse = z.object({
+  gateway: z.string(),
+  server: z.number().int().nonnegative(),
+  namespace: k8sNamespace,
+  credentialName: k8sName,
+  hosts: z.array(z.string()),
+});
+
 export const analyzeRoutingResult = z.object({
   objects: z.array(analyzedObject),
   findings: z.array(analysisFinding),
+  credentialUses: z.array(credentialUse).optional(),
 });
 export type AnalyzeRoutingResult = z.infer<typeof analyzeRoutingResult>;
 
@@ -39,5 +49,7 @@ export const analyzeSecretResult = z.object({
   /** False when the Secret would be rejected (its errors are among the findings). */
   valid: z.boolean(),
   findings: z.array(analysisFinding),
+  /** The DNS names of its certificate, when it holds one. */
+  hosts: z.array(z.string()).optional(),
 });
 export type AnalyzeSecretResult = z.infer<typeof analyzeSecretResult>;
