@@ -18,6 +18,11 @@ export function composeSecrets() {
     KEYWAY_NATS_SDS_SERVER_PASSWORD: randomBytes(24).toString('base64url'),
     // Written into DATABASE_URL too: hex is URL-safe.
     KEYWAY_POSTGRES_PASSWORD: randomBytes(24).toString('hex'),
+    // Each service's own Postgres role (deploy/postgres/10-keyway-roles.sh), in its DATABASE_URL.
+    KEYWAY_DB_CA_PASSWORD: randomBytes(24).toString('hex'),
+    KEYWAY_DB_SECRET_WATCHER_PASSWORD: randomBytes(24).toString('hex'),
+    KEYWAY_DB_ROUTE_COMPILER_PASSWORD: randomBytes(24).toString('hex'),
+    KEYWAY_DB_API_PASSWORD: randomBytes(24).toString('hex'),
     KEYWAY_DATA_KEYS: `data-1:${b64(32)}`,
     KEYWAY_CA_MASTER_KEYS: `ca-1:${b64(32)}`,
     KEYWAY_ADMIN_TOKEN: `kw_admin_${randomBytes(32).toString('base64url')}`,

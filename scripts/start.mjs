@@ -4,7 +4,8 @@
 import { build } from './build.mjs';
 
 if (!build({ quiet: true })) process.exit(1);
-const { ensureInfrastructure, startSuite, DEFAULT_PORTS } = await import('../dist/libs/infra/src/index.js');
+const { ensureInfrastructure, provisionDatabaseRoles, startSuite, DEFAULT_PORTS } =
+  await import('../dist/libs/infra/src/index.js');
 const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
 const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const say = (line) => console.log(`keyway: ${line}`);
@@ -18,6 +19,13 @@ const infra = await ensureInfrastructure({
   // A NATS started here admits each service as its own user, with only its permissions.
   natsUsersPerService: true,
 });
+
+// Each service logs in to Postgres as its own role (DATABASE_URL's role owns and migrates the schemas).
+const databaseRoles = await provisionDatabaseRoles(databaseUrl, 'keyway_local').catch((e) => {
+  say(`Postgres: ${e.message}; the services log in as DATABASE_URL's role instead`);
+  return undefined;
+});
+if (databaseRoles) say('Postgres: each service logs in as its own role (keyway_local_<service>)');
 
 let suite;
 let stopping = false;
@@ -42,6 +50,7 @@ try {
     report: say,
     supervise: true,
     natsUsers: infra.natsUsers,
+    databaseRoles,
   });
 } catch (e) {
   console.error(`keyway: the suite did not start: ${e.message}`);

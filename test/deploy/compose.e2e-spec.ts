@@ -28,7 +28,16 @@ const MONITORING = ['prometheus', 'grafana'];
 describe('docker-compose.yml', () => {
   it('parses with unique keys and has the infrastructure, every keyway service, Envoy and the samples', () => {
     expect(Object.keys(services).sort()).toEqual(
-      [...INFRA, ...KEYWAY_SERVICES, 'pki', 'envoy', 'httpbin', 'helloworld-v1', ...MONITORING].sort(),
+      [
+        ...INFRA,
+        ...KEYWAY_SERVICES,
+        'pki',
+        'migrate',
+        'envoy',
+        'httpbin',
+        'helloworld-v1',
+        ...MONITORING,
+      ].sort(),
     );
   });
 
@@ -54,6 +63,10 @@ describe('docker-compose.yml', () => {
       'KEYWAY_ADMIN_TOKEN',
       'KEYWAY_CA_MASTER_KEYS',
       'KEYWAY_DATA_KEYS',
+      'KEYWAY_DB_API_PASSWORD',
+      'KEYWAY_DB_CA_PASSWORD',
+      'KEYWAY_DB_ROUTE_COMPILER_PASSWORD',
+      'KEYWAY_DB_SECRET_WATCHER_PASSWORD',
       'KEYWAY_NATS_API_PASSWORD',
       'KEYWAY_NATS_CA_PASSWORD',
       'KEYWAY_NATS_ROUTE_COMPILER_PASSWORD',
@@ -86,7 +99,7 @@ describe('docker-compose.yml', () => {
 
   it('external images are pinned to a version tag', () => {
     for (const [name, s] of Object.entries(services)) {
-      if (KEYWAY_SERVICES.includes(name) || name === 'pki') continue;
+      if (KEYWAY_SERVICES.includes(name) || name === 'pki' || name === 'migrate') continue;
       expect({ name, image: s.image }).toEqual({
         name,
         image: expect.stringMatching(/^[\w./-]+:v?\d+(\.\d+)*[\w.-]*$/),
@@ -116,22 +129,43 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('Postgres keeps its data on a volume and every DATABASE_URL points at it with its credentials', () => {
+  it('Postgres keeps its data on a volume; each service logs in as its own role, the migrate job as the owner', () => {
     const pg = services.postgres;
     const data = (pg.volumes ?? []).map(parseVolume).find((m) => m.target === '/var/lib/postgresql/data');
     expect(compose.volumes).toHaveProperty(data!.source);
+    const init = (pg.volumes ?? []).map(parseVolume).find((m) => m.target === '/docker-entrypoint-initdb.d');
+    expect(init?.source).toBe('./deploy/postgres');
     const env = environmentOf(pg);
-    for (const name of KEYWAY_SERVICES) {
-      const url = environmentOf(services[name]).DATABASE_URL;
-      if (url === undefined) continue;
-      const u = new URL(url);
-      expect([u.hostname, u.port, u.username, decodeURIComponent(u.password), u.pathname]).toEqual([
+    const migrate = environmentOf(services.migrate);
+    const owner = new URL(migrate.DATABASE_MIGRATION_URL!);
+    expect([owner.hostname, owner.port, owner.username, owner.password, owner.pathname]).toEqual([
+      'postgres',
+      '5432',
+      env.POSTGRES_USER,
+      env.POSTGRES_PASSWORD,
+      `/${env.POSTGRES_DB}`,
+    ]);
+    const withDatabase = KEYWAY_SERVICES.filter((name) => environmentOf(services[name]).DATABASE_URL);
+    expect(withDatabase.sort()).toEqual(['api', 'ca', 'route-compiler', 'secret-watcher']);
+    for (const name of withDatabase) {
+      const serviceEnv = environmentOf(services[name]);
+      const key = name.toUpperCase().replace(/-/g, '_');
+      const u = new URL(serviceEnv.DATABASE_URL!);
+      // The role deploy/postgres/10-keyway-roles.sh creates, with the password it gives it.
+      expect([u.hostname, u.username, u.password, u.pathname]).toEqual([
         'postgres',
-        '5432',
-        env.POSTGRES_USER,
-        env.POSTGRES_PASSWORD,
+        `keyway_${key.toLowerCase()}`,
+        env[`KEYWAY_DB_${key}_PASSWORD`],
         `/${env.POSTGRES_DB}`,
       ]);
+      expect(serviceEnv.DATABASE_MIGRATIONS).toBe('verify');
+      expect(serviceEnv.DATABASE_MIGRATION_URL).toBeUndefined();
+      // The migrate job grants this role, and the service waits for it.
+      expect(migrate[`${key}_DATABASE_URL`]).toBe(serviceEnv.DATABASE_URL);
+      expect(commandOf(services.migrate).join(' ')).toContain(
+        `DATABASE_URL="$$${key}_DATABASE_URL" node dist/apps/${name}/src/migrate.js`,
+      );
+      expect(services[name].depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
     }
   });
 

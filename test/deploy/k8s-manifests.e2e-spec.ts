@@ -360,6 +360,38 @@ renderable.each(OVERLAYS)('rendered overlay %s (kubectl kustomize)', (dir) => {
     ]);
   });
 
+  it('a service with a database is migrated by its own init container as the owner, then runs as its role', () => {
+    const envOf = (c: any) =>
+      Object.fromEntries((c.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    const withDatabase = objects.filter(
+      (o) => o.kind === 'Deployment' && envOf(podSpec(o).containers[0]).DATABASE_URL !== undefined,
+    );
+    expect(withDatabase.map((d) => d.metadata.name).sort()).toEqual([
+      'api',
+      'ca',
+      'route-compiler',
+      'secret-watcher',
+    ]);
+    for (const d of withDatabase) {
+      const name = d.metadata.name;
+      const main = envOf(podSpec(d).containers[0]);
+      const init = podSpec(d).initContainers?.find((c: any) => c.name === 'migrate');
+      expect({ name, command: init?.command }).toEqual({
+        name,
+        command: ['node', `dist/apps/${name}/src/migrate.js`],
+      });
+      const initEnv = envOf(init);
+      expect(initEnv.DATABASE_URL).toEqual(main.DATABASE_URL);
+      expect(initEnv.DATABASE_MIGRATION_URL?.secretKeyRef?.key).toBe('DATABASE_MIGRATION_URL');
+      expect(main.DATABASE_MIGRATION_URL).toBeUndefined();
+      expect(main.DATABASE_MIGRATIONS).toBe('verify');
+      expect(init.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+      });
+    }
+  });
+
   it('NATS runs JetStream from the generated config, with persistent storage', () => {
     const nats = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'nats')!;
     const volumes = Object.fromEntries(podSpec(nats).volumes.map((v: any) => [v.name, v]));

@@ -309,7 +309,11 @@ describe('secret-watcher leader partitioned from Postgres', () => {
     const took = performance.now() - since;
     process.stdout.write(`hand-over after the leader lost Postgres: ${Math.round(took)} ms\n`);
     expect(took).toBeLessThan(5000);
-    expect(a.log()).toMatch(/cannot reach its store while a standby can/);
+    // The old leader says why it stepped down (its log may reach the file a moment after b leads).
+    await waitFor(async () => /cannot reach its store while a standby can/.test(a.log()) || undefined, {
+      timeoutMs: 5000,
+      what: 'replica-a saying it handed over for lack of its store',
+    });
     const leaf = makeLeaf(makeRoot('ha pg root'), { dns: ['pg.example.com'] });
     const b64 = (t: string) => Buffer.from(t).toString('base64');
     const manifest = {

@@ -23,9 +23,7 @@ import type { ApiConfig } from './config.js';
 import { ObserveController } from './credentials/observe.controller.js';
 import { DocsController } from './docs/docs.controller.js';
 import { LocalSuiteController } from './local-suite/local-suite.controller.js';
-import { ApiSchema1764200000000 } from './migrations/1764200000000-api-schema.js';
-import { ObjectCreators1765100000000 } from './migrations/1765100000000-object-creators.js';
-import { TeamDomains1764900000000 } from './migrations/1764900000000-team-domains.js';
+import { API_MIGRATIONS } from './migrations/index.js';
 import { AuditEventsController } from './audit/audit-events.controller.js';
 import { AnalysisService } from './resources/analysis-service.js';
 import { CreatorGuard } from './resources/creator-guard.js';
@@ -133,7 +131,8 @@ export class AppModule {
               url: config.DATABASE_URL,
               schema: 'api',
               entities: [],
-              migrations: [ApiSchema1764200000000, TeamDomains1764900000000, ObjectCreators1765100000000],
+              migrations: API_MIGRATIONS,
+              migrate: config.DATABASE_MIGRATIONS === 'run',
             }),
         },
         {

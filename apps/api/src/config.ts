@@ -6,6 +6,7 @@ export const apiConfig = defineConfig('api', {
   NATS_USER: Variables.NATS_USER,
   NATS_PASSWORD: Variables.NATS_PASSWORD,
   DATABASE_URL: Variables.DATABASE_URL,
+  DATABASE_MIGRATIONS: Variables.DATABASE_MIGRATIONS,
   LOG_LEVEL: Variables.LOG_LEVEL,
   LOG_FORMAT: Variables.LOG_FORMAT,
   KEYWAY_DATA_KEYS: Variables.KEYWAY_DATA_KEYS,

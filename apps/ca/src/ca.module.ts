@@ -98,6 +98,7 @@ export class CaModule {
               schema: 'ca',
               entities: [],
               migrations: CA_MIGRATIONS,
+              migrate: config.DATABASE_MIGRATIONS === 'run',
             }),
         },
         {

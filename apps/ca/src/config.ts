@@ -9,6 +9,7 @@ export const caConfig = defineConfig('ca', {
   REPLICA_ID: Variables.REPLICA_ID,
   LEADER_LEASE_MS: Variables.LEADER_LEASE_MS,
   DATABASE_URL: Variables.DATABASE_URL,
+  DATABASE_MIGRATIONS: Variables.DATABASE_MIGRATIONS,
   HTTP_PORT: Variables.HTTP_PORT.default(9101),
   OPS_HOST: Variables.OPS_HOST,
   LOG_LEVEL: Variables.LOG_LEVEL,

@@ -117,6 +117,7 @@ export class RouteCompilerModule {
               schema: 'route_compiler',
               entities: [],
               migrations: ROUTE_COMPILER_MIGRATIONS,
+              migrate: config.DATABASE_MIGRATIONS === 'run',
             }),
         },
         {

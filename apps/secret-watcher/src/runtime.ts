@@ -44,6 +44,7 @@ export async function startRuntime(
     schema: 'secret_watcher',
     entities: [],
     migrations: SECRET_WATCHER_MIGRATIONS,
+    migrate: config.DATABASE_MIGRATIONS === 'run',
   });
   const nc = await connectNats(
     { url: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD, name: 'secret-watcher' },

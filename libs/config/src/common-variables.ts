@@ -37,6 +37,14 @@ export const Variables = {
    */
   NATS_KV_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/postgres'),
+  /**
+   * `run`: the service migrates its schema at start (DATABASE_URL owns it: local runs). `verify`: a
+   * one-shot migrate step did, as the schema's owner (DATABASE_MIGRATION_URL); the service's own
+   * role only checks that every migration ran (compose, k8s: least privilege, docs/audit.md).
+   */
+  DATABASE_MIGRATIONS: z.enum(['run', 'verify']).default('run'),
+  /** The migrate step's connection: the role that owns the service's schema. */
+  DATABASE_MIGRATION_URL: url(['postgres:', 'postgresql:']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   /** Health, readiness and metrics. */

@@ -5,3 +5,5 @@ export * from './postgres-server.js';
 export * from './infrastructure.js';
 export * from './service-process.js';
 export * from './suite.js';
+export * from './database-roles.js';
+export * from './os-package.js';

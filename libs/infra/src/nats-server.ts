@@ -2,9 +2,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { allEnv } from '#keyway/config';
 import { BUS_USERS, natsAuthorizationConfig, type BusUser } from '#keyway/contracts';
 import { hostPortOf, InfraError, isListening, waitUntilListening } from './endpoint.js';
+import { installOsPackage } from './os-package.js';
 import type { Report, RunningService } from './running-service.js';
 
 const CANDIDATES = [
@@ -20,17 +20,6 @@ function findNatsServer(): string | undefined {
     if (r.status === 0) return c;
   }
   return undefined;
-}
-
-/** On Debian or Ubuntu as root, the OS package provides nats-server. */
-function installNatsServer(report: Report): boolean {
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot || !fs.existsSync('/usr/bin/apt-get')) return false;
-  report('nats-server not found: installing the nats-server OS package (apt-get)');
-  const env = { ...allEnv(), DEBIAN_FRONTEND: 'noninteractive' };
-  spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
-  const r = spawnSync('apt-get', ['install', '-y', '-qq', 'nats-server'], { stdio: 'ignore', env });
-  return r.status === 0;
 }
 
 /** Each keyway service's NATS user name and password. */
@@ -72,7 +61,7 @@ export async function ensureNats(
     return { name: 'nats', url, started: false, pid: undefined, stop: async () => undefined };
   }
   let binary = findNatsServer();
-  if (!binary && installNatsServer(report)) binary = findNatsServer();
+  if (!binary && installOsPackage('nats-server', report)) binary = findNatsServer();
   if (!binary) {
     throw new InfraError(
       `NATS is not listening at ${target.host}:${target.port} and nats-server is not installed. ` +

@@ -27,6 +27,25 @@ export interface Supervision {
  * Supervised, a process that exits without being asked to is started again per RestartPolicy;
  * only stop() ends it.
  */
+/** Runs `dist/apps/<app>/src/<entry>` to completion (a one-shot step); its output is in the error if it fails. */
+export async function runOnce(
+  what: string,
+  app: string,
+  entry: string,
+  env: Record<string, string>,
+  root = process.cwd(),
+): Promise<string> {
+  const file = path.join(root, 'dist', 'apps', app, 'src', entry);
+  if (!fs.existsSync(file)) throw new InfraError(`${file} is missing: run npm run build`);
+  const child = spawn(process.execPath, [file], { env: { ...inheritedEnv(), ...env }, cwd: root });
+  let output = '';
+  child.stdout?.on('data', (c) => (output += c));
+  child.stderr?.on('data', (c) => (output += c));
+  const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 1)));
+  if (code !== 0) throw new InfraError(`${what} exited ${code}: ${output.trim().slice(0, 2000)}`);
+  return output.trim();
+}
+
 export function startServiceProcess(
   app: string,
   env: Record<string, string>,

@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { BusUser } from '#keyway/contracts';
 import { freePort } from './endpoint.js';
 import type { NatsUsers } from './nats-server.js';
+import { DATABASE_SERVICES, type DatabaseRoles, type DatabaseService } from './database-roles.js';
+import { runOnce } from './service-process.js';
 import { startServiceProcess, waitReady, type ServiceProcess } from './service-process.js';
 
 /** Ports of one running suite; `npm start` uses the documented defaults, tests pick free ones. */
@@ -57,6 +59,11 @@ export interface SuiteOptions {
   supervise?: boolean;
   /** Each service connects as its own NATS user (a NATS started with these users). */
   natsUsers?: NatsUsers;
+  /**
+   * Each service connects to Postgres as its own role; its schema is migrated first, as the owner, by
+   * its one-shot migrate step (libs/persistence migrate-step.ts).
+   */
+  databaseRoles?: Pick<DatabaseRoles, 'owner' | 'services'>;
 }
 
 export interface RunningSuite {
@@ -237,6 +244,22 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
     );
     processes.push(samples);
     for (const step of plan) {
+      const roles = options.databaseRoles;
+      if (roles && (DATABASE_SERVICES as readonly string[]).includes(step.app)) {
+        const serviceUrl = roles.services[step.app as DatabaseService];
+        await runOnce(
+          `${step.app} migrate step`,
+          step.app,
+          'migrate.js',
+          {
+            ...step.env,
+            DATABASE_URL: serviceUrl,
+            DATABASE_MIGRATION_URL: roles.owner,
+          },
+          options.root,
+        );
+        step.env = { ...step.env, DATABASE_URL: serviceUrl, DATABASE_MIGRATIONS: 'verify' };
+      }
       const proc = startServiceProcess(step.app, step.env, logDir, options.root, supervision);
       processes.push(proc);
       await waitReady(proc, step.ready);

@@ -10,6 +10,11 @@ export interface ServiceDatabaseOptions {
   migrations: MixedList<string | (new (...args: never[]) => unknown)>;
   /** Only throwaway test databases may synchronize; services always migrate. */
   synchronizeForTests?: boolean;
+  /**
+   * false: a one-shot step migrated the schema as its owner (migrateServiceSchema); this connection
+   * (the service's own role, which may not change the schema) only checks that every migration ran.
+   */
+  migrate?: boolean;
   poolSize?: number;
 }
 
@@ -27,6 +32,7 @@ export class PersistenceError extends Error {
 export async function openServiceDatabase(options: ServiceDatabaseOptions): Promise<DataSource> {
   if (!/^[a-z_][a-z0-9_]*$/.test(options.schema))
     throw new PersistenceError(`schema ${options.schema}: must be a lowercase identifier`);
+  if (options.migrate === false) return openMigrated(options);
   // One session holds an advisory lock while the schema is created and migrated, so replicas
   // starting together neither race on CREATE SCHEMA nor run a migration twice.
   const lock = new pg.Client({ connectionString: options.url });
@@ -61,6 +67,45 @@ export async function openServiceDatabase(options: ServiceDatabaseOptions): Prom
   } finally {
     await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
     await lock.end().catch(() => undefined);
+  }
+}
+
+/** The names TypeORM records for these migrations. */
+function migrationNames(migrations: ServiceDatabaseOptions['migrations']): string[] {
+  const list = Array.isArray(migrations) ? migrations : Object.values(migrations);
+  return list.map((m) => {
+    if (typeof m === 'string') return m;
+    const instance = new (m as new () => { name?: string })();
+    return instance.name ?? (m as { name: string }).name;
+  });
+}
+
+/** The service's own connection to a schema migrated by its owner: refuses to start on a stale one. */
+async function openMigrated(options: ServiceDatabaseOptions): Promise<DataSource> {
+  const ds = new DataSource({
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    entities: options.entities,
+    synchronize: false,
+    extra: { max: options.poolSize ?? 10, options: `-c search_path=${options.schema}` },
+    logging: false,
+  });
+  try {
+    await ds.initialize();
+    const rows = (await ds.query(`SELECT name FROM "${options.schema}".migrations`)) as Array<{
+      name: string;
+    }>;
+    const ran = new Set(rows.map((r) => r.name));
+    const missing = migrationNames(options.migrations).filter((n) => !ran.has(n));
+    if (missing.length > 0) throw new Error(`migrations not run yet: ${missing.join(', ')}`);
+    return ds;
+  } catch (e) {
+    await ds.destroy().catch(() => undefined);
+    throw new PersistenceError(
+      `schema ${options.schema} at ${redactUrl(options.url)}: ${(e as Error).message}; run the service's migrate step as the schema's owner first (DATABASE_MIGRATIONS=verify)`,
+      { cause: e },
+    );
   }
 }
 

@@ -11,3 +11,6 @@ export {
 export type { MigrationInterface, QueryRunner, EntityManager, Repository } from 'typeorm';
 export * from './leader-fence.js';
 export * from './reachability.js';
+export * from './service-roles.js';
+export * from './migrate-step.js';
+export * from './migrate-main.js';

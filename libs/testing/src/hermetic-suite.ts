@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { allEnv } from '#keyway/config';
-import { freeSuitePorts, startSuite, type RunningSuite } from '#keyway/infra';
+import {
+  freeSuitePorts,
+  provisionDatabaseRoles,
+  startSuite,
+  type DatabaseRoles,
+  type RunningSuite,
+} from '#keyway/infra';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './infrastructure.js';
 import { privateNats, type PrivateNats } from './private-nats.js';
 
@@ -55,11 +61,14 @@ export async function startHermeticSuite(prefix = 'keyway-suite'): Promise<Herme
   fs.mkdirSync(workDir);
   let nats: PrivateNats | undefined;
   let db: ThrowawayDatabase | undefined;
+  let roles: DatabaseRoles | undefined;
   try {
     // As in production: each service is its own NATS user, with only its permissions.
     const bus = (nats = await privateNats(`${prefix}-nats`, { usersPerService: true }));
     const natsUrl = bus.url;
     db = await createThrowawayDatabase(prefix.replace(/[^a-z0-9]+/g, '_'));
+    // As in production: each service is its own Postgres role; the schemas belong to the owner.
+    roles = await provisionDatabaseRoles(db.url, db.name);
     const suite = await startSuite({
       natsUrl,
       databaseUrl: db.url,
@@ -67,6 +76,7 @@ export async function startHermeticSuite(prefix = 'keyway-suite'): Promise<Herme
       ports: await freeSuitePorts(),
       root: process.cwd(),
       natsUsers: bus.users,
+      databaseRoles: roles,
     });
     const bin = path.resolve('bin/keyway.mjs');
     return {
@@ -84,12 +94,14 @@ export async function startHermeticSuite(prefix = 'keyway-suite'): Promise<Herme
         await suite.stop();
         await nats?.stop();
         await db?.drop();
+        await roles?.drop();
         fs.rmSync(stateDir, { recursive: true, force: true });
       },
     };
   } catch (e) {
     await nats?.stop();
     await db?.drop();
+    await roles?.drop().catch(() => undefined);
     fs.rmSync(stateDir, { recursive: true, force: true });
     throw e;
   }

@@ -3,3 +3,4 @@ export * from './wait-for.js';
 export * from './envoy-validation/index.js';
 export * from './hermetic-suite.js';
 export * from './private-nats.js';
+export * from './service-role-probe.js';

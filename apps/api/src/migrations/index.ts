@@ -1,0 +1,6 @@
+import { ApiSchema1764200000000 } from './1764200000000-api-schema.js';
+import { TeamDomains1764900000000 } from './1764900000000-team-domains.js';
+import { ObjectCreators1765100000000 } from './1765100000000-object-creators.js';
+
+/** The api schema's migrations, in order. */
+export const API_MIGRATIONS = [ApiSchema1764200000000, TeamDomains1764900000000, ObjectCreators1765100000000];
