@@ -501,11 +501,11 @@ spec:
 });
 
 describe('keyway audit verify', () => {
-  it('checks the chains and the signed checkpoints of the running suite', async () => {
+  it('checks the chains and the signed checkpoints of the running suite, and the CA record (#15.2)', async () => {
     const out = await s.keyway(['audit', 'verify']);
     expect(out).toMatchObject({ code: 0, stderr: '' });
     expect(out.stdout).toMatch(
-      /^OK: audit chain intact \(\d+ credentials, \d+ rows\); matches signed checkpoint \d+ \(\S+\)\n$/,
+      /^OK: audit chain intact \(\d+ credentials, \d+ rows\); matches signed checkpoint \d+ \(\S+\)\nOK: CA record chain intact \([1-9]\d* decisions, issuances, revocations and CRLs\)\n$/,
     );
   });
 });

@@ -1,3 +1,5 @@
+import type { CaChainVerification } from '#keyway/secrets';
+import { verifyCaRecordChain } from './ca-records.js';
 import type { LeaderFence } from '#keyway/persistence';
 import type { Keyring } from '#keyway/key-material';
 import type { DataSource } from '#keyway/persistence';
@@ -35,6 +37,8 @@ export interface CaCore {
   revocation: RevocationService;
   credentials: CredentialWriter;
   certificates: CertificateResources;
+  /** Verifies the CA's hash-chained record (ca-records.ts). */
+  verifyRecords(): Promise<CaChainVerification>;
 }
 
 export function createCaCore(o: CaCoreOptions): CaCore {
@@ -57,5 +61,14 @@ export function createCaCore(o: CaCoreOptions): CaCore {
   const revocation = new RevocationService(o.ds, authorities, o.crlValiditySeconds ?? 86_400, clock, o.fence);
   const credentials = new CredentialWriter(o.ds, o.secrets, revocation, o.dataKeys);
   const certificates = new CertificateResources(o.ds, issuance, credentials, clock, telemetry);
-  return { authorities, policies, recorder, issuance, revocation, credentials, certificates };
+  return {
+    authorities,
+    policies,
+    recorder,
+    issuance,
+    revocation,
+    credentials,
+    certificates,
+    verifyRecords: () => verifyCaRecordChain(o.ds),
+  };
 }

@@ -7,6 +7,7 @@ import {
   createIntermediateRequest,
   createRootRequest,
   crlRequest,
+  verifyCaRecordsRequest,
   deleteCertificateRequest,
   errorReply,
   getCaPolicyRequest,
@@ -99,6 +100,11 @@ export class CaHandler {
   @MessagePattern(Subjects.ca.crl)
   crl(@Payload() p: unknown) {
     return this.#run(crlRequest, p, (v) => this.core.revocation.crl(v.issuer));
+  }
+
+  @MessagePattern(Subjects.ca.verifyRecords)
+  verifyRecords(@Payload() p: unknown) {
+    return this.#run(verifyCaRecordsRequest, p, () => this.core.verifyRecords());
   }
 
   @MessagePattern(Subjects.ca.policies.apply)

@@ -1,4 +1,6 @@
 import { checkLeaderFence, type DataSource, type LeaderFence } from '#keyway/persistence';
+import type { CaRecord } from '#keyway/secrets';
+import { appendCaRecords } from './ca-records.js';
 
 /** One policy decision: who asked, for what, and why it was allowed or refused. Never key material. */
 export interface DecisionRecord {
@@ -113,21 +115,66 @@ export class IssuanceRecorder {
         d.map((x) => JSON.stringify(x.request)),
         d.map((x) => x.serial),
       ]);
-      if (c.length === 0) return;
-      await m.query(INSERT_CERTIFICATES, [
-        c.map((x) => x.serial),
-        c.map((x) => x.issuer),
-        c.map((x) => x.subject),
-        c.map((x) => JSON.stringify(x.sans)),
-        c.map((x) => x.keyType),
-        c.map((x) => x.usage),
-        c.map((x) => x.method),
-        c.map((x) => x.notBefore.toISOString()),
-        c.map((x) => x.notAfter.toISOString()),
-        c.map((x) => JSON.stringify(x.requestedBy)),
-        c.map((x) => x.decisionId),
-        c.map((x) => x.policy),
-      ]);
+      if (c.length > 0)
+        await m.query(INSERT_CERTIFICATES, [
+          c.map((x) => x.serial),
+          c.map((x) => x.issuer),
+          c.map((x) => x.subject),
+          c.map((x) => JSON.stringify(x.sans)),
+          c.map((x) => x.keyType),
+          c.map((x) => x.usage),
+          c.map((x) => x.method),
+          c.map((x) => x.notBefore.toISOString()),
+          c.map((x) => x.notAfter.toISOString()),
+          c.map((x) => JSON.stringify(x.requestedBy)),
+          c.map((x) => x.decisionId),
+          c.map((x) => x.policy),
+        ]);
+      await appendCaRecords(m, batch.flatMap(caRecordsOf));
     });
   }
+}
+
+/** A decision, and the certificate it let through, as rows of the CA's hash-chained record. */
+function caRecordsOf(p: Pending): CaRecord[] {
+  const d = p.decision;
+  const out: CaRecord[] = [
+    {
+      kind: 'decision',
+      at: d.at.toISOString(),
+      issuer: d.issuer,
+      serial: d.serial,
+      actor: d.actor,
+      detail: {
+        id: d.id,
+        action: d.action,
+        team: d.team,
+        allowed: d.allowed,
+        policy: d.policy,
+        reasons: d.reasons,
+        request: d.request,
+      },
+    },
+  ];
+  const c = p.certificate;
+  if (c)
+    out.push({
+      kind: 'issuance',
+      at: d.at.toISOString(),
+      issuer: c.issuer,
+      serial: c.serial,
+      actor: c.requestedBy,
+      detail: {
+        subject: c.subject,
+        sans: c.sans,
+        keyType: c.keyType,
+        usage: c.usage,
+        method: c.method,
+        notBefore: c.notBefore.toISOString(),
+        notAfter: c.notAfter.toISOString(),
+        decisionId: c.decisionId,
+        policy: c.policy,
+      },
+    });
+  return out;
 }

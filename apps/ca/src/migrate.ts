@@ -3,4 +3,8 @@
 import { runMigrateStep } from '#keyway/persistence';
 import { CA_MIGRATIONS } from './migrations/index.js';
 
-await runMigrateStep('ca', { schema: 'ca', migrations: CA_MIGRATIONS, appendOnly: ['policy_decisions'] });
+await runMigrateStep('ca', {
+  schema: 'ca',
+  migrations: CA_MIGRATIONS,
+  appendOnly: ['policy_decisions', 'ca_records'],
+});

@@ -1,7 +1,9 @@
 import type { Actor, CrlResult, RevocationReasonName } from '#keyway/contracts';
 import { checkLeaderFence, type DataSource, type LeaderFence } from '#keyway/persistence';
 import { createCrl, normalizeSerialHex, type RevocationReason } from '#keyway/pki';
+import { sha256Hex } from '#keyway/secrets';
 import type { AuthorityService } from './authorities.js';
+import { appendCaRecords } from './ca-records.js';
 import { CaError, returnedRows } from './errors.js';
 
 export interface RevokeInput {
@@ -55,12 +57,24 @@ export class RevocationService {
     const rows = returnedRows<{ issuer: string }>(
       await this.ds.transaction(async (m) => {
         if (this.fence) await checkLeaderFence(m, this.fence);
-        return m.query(
+        const updated: unknown = await m.query(
           `UPDATE issued_certificates SET revoked_at = $2, revocation_reason = $3, revoked_by = $4
          WHERE serial = $1 AND revoked_at IS NULL AND ($5::text IS NULL OR requested_by->>'team' = $5)
          RETURNING issuer`,
           [serial, at.toISOString(), req.reason, JSON.stringify(req.actor), team],
         );
+        for (const r of returnedRows<{ issuer: string }>(updated))
+          await appendCaRecords(m, [
+            {
+              kind: 'revocation',
+              at: at.toISOString(),
+              issuer: r.issuer,
+              serial,
+              actor: { ...req.actor },
+              detail: { reason: req.reason },
+            },
+          ]);
+        return updated;
       }),
     );
     if (rows.length === 0) {
@@ -144,6 +158,22 @@ export class RevocationService {
         `UPDATE authorities SET crl_number = $2, crl_pem = $3, crl_this_update = $4, crl_next_update = $5 WHERE name = $1`,
         [issuer, crlNumber, crlPem, thisUpdate.toISOString(), nextUpdate.toISOString()],
       );
+      await appendCaRecords(m, [
+        {
+          kind: 'crl',
+          at: thisUpdate.toISOString(),
+          issuer,
+          serial: null,
+          actor: null,
+          detail: {
+            crlNumber,
+            thisUpdate: thisUpdate.toISOString(),
+            nextUpdate: nextUpdate.toISOString(),
+            revokedCount: revoked.length,
+            sha256: sha256Hex(crlPem),
+          },
+        },
+      ]);
       return {
         issuer,
         crlPem,

@@ -19,7 +19,7 @@ beforeAll(async () => {
     serviceUrl: roles.services.ca,
     schema: 'ca',
     migrations: CA_MIGRATIONS,
-    appendOnly: ['policy_decisions'],
+    appendOnly: ['policy_decisions', 'ca_records'],
   });
 }, 60_000);
 
@@ -39,6 +39,8 @@ it("the ca's own role may add policy decisions and read them, and nothing more o
     'ALTER TABLE policy_decisions ADD COLUMN forged text',
     'DROP TABLE issued_certificates',
     'SELECT count(*) FROM issued_certificates',
+    'UPDATE ca_records SET detail = detail',
+    'DELETE FROM ca_records',
   ]);
   expect(Object.values(answers)).toEqual([
     'ok',
@@ -48,5 +50,7 @@ it("the ca's own role may add policy decisions and read them, and nothing more o
     'must be owner of table policy_decisions',
     'must be owner of table issued_certificates',
     'ok',
+    'permission denied for table ca_records',
+    'permission denied for table ca_records',
   ]);
 });

@@ -15,6 +15,25 @@ describe('keyway audit verify output', () => {
       'OK: audit chain intact (3 credentials, 9 rows); matches signed checkpoint 4 (T)\n',
     ],
     [
+      'intact, with the CA record',
+      { ok: true, checkedCredentials: 1, checkedRows: 2, ca: { ok: true, checkedRows: 7 } },
+      'OK: audit chain intact (1 credentials, 2 rows); no signed checkpoints (set AUDIT_CHECKPOINT_KEY_FILE)\nOK: CA record chain intact (7 decisions, issuances, revocations and CRLs)\n',
+    ],
+    [
+      'the CA record changed',
+      {
+        ok: false,
+        checkedCredentials: 1,
+        checkedRows: 2,
+        ca: {
+          ok: false,
+          checkedRows: 3,
+          firstBroken: { seq: 4, reason: 'the row does not hash to its rowHash (it was changed)' },
+        },
+      },
+      'BROKEN: CA record 4: the row does not hash to its rowHash (it was changed)\n',
+    ],
+    [
       'intact, no checkpoint key',
       { ok: true, checkedCredentials: 1, checkedRows: 1 },
       'OK: audit chain intact (1 credentials, 1 rows); no signed checkpoints (set AUDIT_CHECKPOINT_KEY_FILE)\n',

@@ -24,6 +24,9 @@ export function auditVerifyText(r: Obj, paint: Paint): string {
     lines.push(
       `${paint('BROKEN', 'red')}: checkpoint ${p.seq}: ${p.kind}${p.reason ? ` (${p.reason})` : ''}`,
     );
+  const ca = r.ca as Obj | undefined;
+  if (ca?.firstBroken)
+    lines.push(`${paint('BROKEN', 'red')}: CA record ${ca.firstBroken.seq}: ${ca.firstBroken.reason}`);
   if (r.ok) {
     const anchor = !cp
       ? '; no signed checkpoints (set AUDIT_CHECKPOINT_KEY_FILE)'
@@ -33,6 +36,10 @@ export function auditVerifyText(r: Obj, paint: Paint): string {
     lines.push(
       `${paint('OK', 'green')}: audit chain intact (${r.checkedCredentials} credentials, ${r.checkedRows} rows)${anchor}`,
     );
+    if (ca)
+      lines.push(
+        `${paint('OK', 'green')}: CA record chain intact (${ca.checkedRows} decisions, issuances, revocations and CRLs)`,
+      );
   }
   return lines.map((l) => `${l}\n`).join('');
 }

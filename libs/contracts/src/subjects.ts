@@ -37,6 +37,8 @@ export const Subjects = {
     crl: 'keyway.ca.crl',
     list: 'keyway.ca.list',
     issueCredential: 'keyway.ca.issue-credential',
+    /** The CA's hash-chained record of decisions, issuances, revocations and CRLs: verify it. */
+    verifyRecords: 'keyway.ca.records.verify',
     certificates: {
       apply: 'keyway.ca.certificates.apply',
       get: 'keyway.ca.certificates.get',

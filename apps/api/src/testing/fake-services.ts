@@ -359,6 +359,11 @@ class FakeHandlers {
     return okReply({ checkedCredentials: rows.length, checkedRows: rows.flat().length, ok: true });
   }
 
+  @MessagePattern(Subjects.ca.verifyRecords)
+  verifyCaRecords() {
+    return okReply({ ok: true, checkedRows: 0, headHash: null });
+  }
+
   @MessagePattern(Subjects.proxies.status)
   proxies() {
     return okReply([

@@ -91,6 +91,8 @@ export const revokeRequest = z.object({
 
 export const crlRequest = z.object({ schemaVersion, issuer: k8sName });
 
+export const verifyCaRecordsRequest = z.object({ schemaVersion });
+
 export const issueCredentialRequest = issueRequest.extend({
   namespace: k8sNamespace,
   secretName: k8sName,
