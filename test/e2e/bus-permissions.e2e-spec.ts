@@ -10,21 +10,10 @@ import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Buckets, credentialKey, inboxPrefixOf, Subjects, type BusUser } from '#keyway/contracts';
 import { waitFor } from '#keyway/testing';
-import {
-  run,
-  selfSignedPair,
-  startWalkthroughSuite,
-  type CommandResult,
-  type WalkthroughSuite,
-} from './support.js';
+import { ok, run, selfSignedPair, startWalkthroughSuite, type WalkthroughSuite } from './support.js';
 
 let w: WalkthroughSuite;
 const open: NatsConnection[] = [];
-
-const ok = (r: CommandResult) => {
-  if (r.code !== 0) throw new Error(`exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  return r;
-};
 
 async function as(user: BusUser): Promise<NatsConnection> {
   const u = w.nats.users![user];

@@ -5,16 +5,11 @@
  * before serving any request.
  */
 import { waitFor } from '#keyway/testing';
-import { run, startWalkthroughSuite, type CommandResult, type WalkthroughSuite } from './support.js';
+import { ok, run, startWalkthroughSuite, type CommandResult, type WalkthroughSuite } from './support.js';
 
 let w: WalkthroughSuite;
 let httpsPort: number;
 let httpPort: number;
-
-const ok = (r: CommandResult) => {
-  if (r.code !== 0) throw new Error(`exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  return r;
-};
 
 /** curl against the gateway: `host` resolved to 127.0.0.1 on the port the URL names. */
 function curl(url: string, host: string, port: number, extra: string[] = []): Promise<CommandResult> {

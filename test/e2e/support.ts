@@ -7,6 +7,12 @@ export type CommandResult = ProgramResult;
 export type WalkthroughSuite = HermeticSuite;
 export const run = runProgram;
 
+/** The command's result when it exited 0; otherwise an error with its output. */
+export function ok(r: CommandResult): CommandResult {
+  if (r.code !== 0) throw new Error(`exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r;
+}
+
 export function startWalkthroughSuite(): Promise<WalkthroughSuite> {
   return startHermeticSuite('keyway-e2e');
 }

@@ -4,21 +4,10 @@
  */
 import fs from 'node:fs';
 import { waitFor } from '#keyway/testing';
-import {
-  run,
-  selfSignedPair,
-  startWalkthroughSuite,
-  type CommandResult,
-  type WalkthroughSuite,
-} from './support.js';
+import { ok, run, selfSignedPair, startWalkthroughSuite, type WalkthroughSuite } from './support.js';
 
 let w: WalkthroughSuite;
 let httpPort: number;
-
-const ok = (r: CommandResult) => {
-  if (r.code !== 0) throw new Error(`exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  return r;
-};
 
 /** One plain-HTTP request through the gateway: status code and seconds taken, as curl measures. */
 async function get(host: string, path: string): Promise<{ code: number; seconds: number }> {

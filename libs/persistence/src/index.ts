@@ -14,3 +14,4 @@ export * from './reachability.js';
 export * from './service-roles.js';
 export * from './migrate-step.js';
 export * from './migrate-main.js';
+export * from './append-only.js';

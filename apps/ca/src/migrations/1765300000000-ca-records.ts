@@ -1,4 +1,4 @@
-import type { MigrationInterface, QueryRunner } from '#keyway/persistence';
+import { appendOnlyTableStatements, type MigrationInterface, type QueryRunner } from '#keyway/persistence';
 
 /**
  * The CA's record (libs/secrets ca-record-chain.ts): decisions, issuances, revocations and CRL
@@ -21,16 +21,7 @@ export class CaRecords1765300000000 implements MigrationInterface {
         row_hash text NOT NULL UNIQUE
       )`);
     await q.query(`CREATE INDEX ca_records_serial ON ca_records (serial) WHERE serial IS NOT NULL`);
-    await q.query(`
-      CREATE FUNCTION ca_records_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        RAISE EXCEPTION 'ca_records is append-only';
-      END $$`);
-    await q.query(`
-      CREATE TRIGGER ca_records_no_change BEFORE UPDATE OR DELETE ON ca_records
-      FOR EACH ROW EXECUTE FUNCTION ca_records_append_only()`);
-    await q.query(`CREATE TRIGGER ca_records_no_truncate BEFORE TRUNCATE ON ca_records
-      FOR EACH STATEMENT EXECUTE FUNCTION ca_records_append_only()`);
+    for (const sql of appendOnlyTableStatements('ca_records')) await q.query(sql);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,4 +1,4 @@
-import type { MigrationInterface, QueryRunner } from '#keyway/persistence';
+import { appendOnlyTableStatements, type MigrationInterface, type QueryRunner } from '#keyway/persistence';
 
 /** The audit log (append-only, hash-chained per credential) and the Secrets applied through the API. */
 export class SecretWatcherSchema1764300000000 implements MigrationInterface {
@@ -33,16 +33,7 @@ export class SecretWatcherSchema1764300000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX audit_log_namespace ON audit_log (namespace, name, revision DESC)`);
     // Append-only: the table refuses updates and deletes (the hash chain detects what bypasses this).
-    await q.query(`
-      CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        RAISE EXCEPTION 'audit_log is append-only';
-      END $$`);
-    await q.query(`
-      CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
-      FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`);
-    await q.query(`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-      FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`);
+    for (const sql of appendOnlyTableStatements('audit_log')) await q.query(sql);
     await q.query(`
       CREATE TABLE api_secrets (
         namespace text NOT NULL,
