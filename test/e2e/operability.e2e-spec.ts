@@ -509,6 +509,12 @@ describe('keyway audit verify', () => {
     expect(out.stdout).toMatch(
       /^OK: audit chain intact \(\d+ credentials, \d+ rows\); matches signed checkpoint \d+ \(\S+\)\nOK: CA record chain intact \([1-9]\d* decisions, issuances, revocations and CRLs\)\n$/,
     );
+    // The same record in `keyway audit log`: the issuance, and the decision that allowed it.
+    const log = await s.keyway(['audit', 'log', '--kind', 'ca-issuance,ca-decision', '-o', 'json']);
+    expect(log.code).toBe(0);
+    const events = JSON.parse(log.stdout).items as Array<{ kind: string; action: string; detail?: string }>;
+    expect(events.find((e) => e.kind === 'ca-issuance')).toMatchObject({ action: 'issued' });
+    expect(events.find((e) => e.kind === 'ca-decision')).toMatchObject({ action: 'allowed' });
   });
 });
 

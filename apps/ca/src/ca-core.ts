@@ -1,5 +1,6 @@
 import type { CaChainVerification } from '#keyway/secrets';
-import { verifyCaRecordChain } from './ca-records.js';
+import type { AuditEvent, AuditEventsFilter } from '#keyway/contracts';
+import { caRecordEvents, verifyCaRecordChain } from './ca-records.js';
 import type { LeaderFence } from '#keyway/persistence';
 import type { Keyring } from '#keyway/key-material';
 import type { DataSource } from '#keyway/persistence';
@@ -39,6 +40,8 @@ export interface CaCore {
   certificates: CertificateResources;
   /** Verifies the CA's hash-chained record (ca-records.ts). */
   verifyRecords(): Promise<CaChainVerification>;
+  /** The record as audit events (`keyway audit log`). */
+  recordEvents(filter: AuditEventsFilter): Promise<{ items: AuditEvent[] }>;
 }
 
 export function createCaCore(o: CaCoreOptions): CaCore {
@@ -70,5 +73,6 @@ export function createCaCore(o: CaCoreOptions): CaCore {
     credentials,
     certificates,
     verifyRecords: () => verifyCaRecordChain(o.ds),
+    recordEvents: async (filter) => ({ items: await caRecordEvents(o.ds, filter) }),
   };
 }

@@ -68,3 +68,34 @@ it('refuses an update as a table, and verify finds one made with the triggers of
     reason: expect.stringMatching(/was changed/),
   });
 });
+
+it('reads the record back as audit events, newest first, filtered by kind, team and actor', async () => {
+  const issued = await f.core.issuance.issue({
+    ...base,
+    sans: { ...base.sans, dns: ['events.example.com'] },
+  });
+  const { items } = await f.core.recordEvents({
+    kinds: ['ca-issuance', 'ca-decision'],
+    team: 'payments',
+    limit: 2,
+  });
+  expect(items.map((e) => [e.kind, e.action, e.serial, e.actor, e.team])).toEqual([
+    ['ca-issuance', 'issued', issued.serial, 'user:alice (team payments)', 'payments'],
+    ['ca-decision', 'allowed', issued.serial, 'user:alice (team payments)', 'payments'],
+  ]);
+  expect(items[0]!.id > items[1]!.id).toBe(true);
+  const refused = await f.core.recordEvents({ kinds: ['ca-decision'], actor: 'alice', limit: 100 });
+  expect(refused.items.some((e) => e.action === 'refused' && /evil\.com/.test(e.detail ?? ''))).toBe(true);
+  expect((await f.core.recordEvents({ kinds: ['ca-issuance'], team: 'billing', limit: 10 })).items).toEqual(
+    [],
+  );
+  expect((await f.core.recordEvents({ kinds: ['ca-crl'], namespace: 'payments', limit: 10 })).items).toEqual(
+    [],
+  );
+  const next = await f.core.recordEvents({
+    kinds: ['ca-issuance', 'ca-decision'],
+    limit: 1,
+    before: items[0]!,
+  });
+  expect(next.items[0]!.id).toBe(items[1]!.id);
+});

@@ -6,6 +6,7 @@ import {
   type ChainedCaRecord,
 } from '#keyway/secrets';
 import type { DataSource, EntityManager } from '#keyway/persistence';
+import { actorText, type Actor, type AuditEvent, type AuditEventsFilter } from '#keyway/contracts';
 
 /**
  * Appends to the CA's record inside the caller's transaction (the write it records commits with it, or
@@ -69,4 +70,66 @@ export async function verifyCaRecordChain(ds: DataSource): Promise<CaChainVerifi
     if (rows.length < PAGE) return { ok: true, checkedRows: checked, headHash: head };
     after = rows[rows.length - 1]!.seq;
   }
+}
+
+const ACTION: Record<CaRecord['kind'], (r: Record<string, unknown>) => string> = {
+  decision: (d) => (d.allowed ? 'allowed' : 'refused'),
+  issuance: () => 'issued',
+  revocation: () => 'revoked',
+  crl: () => 'published',
+};
+
+function detailText(kind: CaRecord['kind'], d: Record<string, unknown>): string {
+  if (kind === 'decision')
+    return `${String(d.action)}${Array.isArray(d.reasons) && d.reasons.length ? `: ${d.reasons.join('; ')}` : ''}`;
+  if (kind === 'issuance') return String(d.subject ?? '');
+  if (kind === 'revocation') return String(d.reason ?? '');
+  return `CRL ${String(d.crlNumber)}, ${String(d.revokedCount)} revoked`;
+}
+
+/**
+ * The CA's record as audit events, newest first, with the filters `keyway audit log` has (namespaces
+ * do not apply: CA records belong to issuers and teams). Ids `ca:<seq>` order rows within a timestamp.
+ */
+export async function caRecordEvents(ds: DataSource, f: AuditEventsFilter): Promise<AuditEvent[]> {
+  const kinds = (f.kinds ?? ['ca-decision', 'ca-issuance', 'ca-revocation', 'ca-crl'])
+    .filter((k) => k.startsWith('ca-'))
+    .map((k) => k.slice(3));
+  if (kinds.length === 0 || f.namespace || f.name) return [];
+  const rows = (await ds.query(
+    `SELECT 'ca:' || lpad(seq::text, 20, '0') AS event_id, at, kind, issuer, serial, actor, detail
+     FROM ca_records
+     WHERE kind = ANY($1)
+       AND ($2::timestamptz IS NULL OR at >= $2) AND ($3::timestamptz IS NULL OR at < $3)
+       AND ($4::text IS NULL OR actor->>'name' = $4 OR (actor->>'kind') || ':' || (actor->>'name') = $4)
+       AND ($5::text IS NULL OR actor->>'team' = $5)
+       AND ($6::timestamptz IS NULL OR at < $6
+            OR (at = $6 AND 'ca:' || lpad(seq::text, 20, '0') < $7))
+     ORDER BY at DESC, seq DESC LIMIT $8`,
+    [
+      kinds,
+      f.since ?? null,
+      f.until ?? null,
+      f.actor ? f.actor.replace(/ \(team [^)]*\)$/, '') : null,
+      f.team ?? null,
+      f.before?.at ?? null,
+      f.before?.id ?? null,
+      f.limit,
+    ],
+  )) as Array<Record<string, unknown>>;
+  return rows.map((r) => {
+    const kind = r.kind as CaRecord['kind'];
+    const detail = r.detail as Record<string, unknown>;
+    const actor = r.actor as Actor | null;
+    return {
+      id: String(r.event_id),
+      at: new Date(r.at as string).toISOString(),
+      kind: `ca-${kind}` as AuditEvent['kind'],
+      actor: actor ? actorText(actor) : 'service:ca',
+      ...(actor?.team ? { team: actor.team } : {}),
+      action: ACTION[kind](detail),
+      ...(r.serial ? { serial: String(r.serial) } : {}),
+      detail: `${String(r.issuer)}: ${detailText(kind, detail)}`.slice(0, 512),
+    };
+  });
 }

@@ -8,6 +8,7 @@ import {
   createRootRequest,
   crlRequest,
   verifyCaRecordsRequest,
+  auditEventsRequest,
   deleteCertificateRequest,
   errorReply,
   getCaPolicyRequest,
@@ -105,6 +106,11 @@ export class CaHandler {
   @MessagePattern(Subjects.ca.verifyRecords)
   verifyRecords(@Payload() p: unknown) {
     return this.#run(verifyCaRecordsRequest, p, () => this.core.verifyRecords());
+  }
+
+  @MessagePattern(Subjects.ca.recordEvents)
+  recordEvents(@Payload() p: unknown) {
+    return this.#run(auditEventsRequest, p, (v) => this.core.recordEvents(v));
   }
 
   @MessagePattern(Subjects.ca.policies.apply)

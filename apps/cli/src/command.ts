@@ -332,7 +332,7 @@ export const HELP = `keyway: kubectl-style client for the keyway api
   keyway get service|pod [NAME] -n istio-system [-l istio=ingressgateway] [-o jsonpath=...]
   keyway logs -n istio-system POD -c istio-proxy|ingress-sds     keyway logs SERVICE [--tail N]
   keyway cert issue HOST --out DIR [--issuer CA] [--team T] [--no-client]   keyway cert revoke SERIAL [--reason R]
-  keyway audit log [--since 24h|7d|ISO] [--until ...] [--actor NAME] [--team T] [--kind credential-version,rejected-version,api-request] [-n NS] [--limit N]
+  keyway audit log [--since 24h|7d|ISO] [--until ...] [--actor NAME] [--team T] [--kind credential-version,rejected-version,api-request,ca-decision,ca-issuance,ca-revocation,ca-crl] [-n NS] [--limit N]
   keyway history NAME -n NS      keyway audit verify      keyway proxy-status      keyway status [KIND [NAME]]
   keyway describe secret|gateway|virtualservice|certificate|proxy NAME [-n NS]
   keyway proxy-config secret PROXY [-n NS]   (pc): the secrets a proxy holds, at which version, stale or not

@@ -4,7 +4,7 @@ import {
   okReply,
   secretManifest,
   validatePayload,
-  type Actor,
+  actorText,
   type AnalyzeSecretRequest,
   type AnalyzeSecretResult,
   type ApplySecretRequest,
@@ -33,10 +33,6 @@ import type { AuditStore } from './audit-log.js';
 import type { Reconciler } from './reconciler.js';
 import type { SecretEntry } from './secret-entry.js';
 import type { EventOutcome } from './secret-event.js';
-
-export function actorText(actor: Actor): string {
-  return `${actor.kind}:${actor.name}${actor.team ? ` (team ${actor.team})` : ''}`;
-}
 
 const TIMED_OUT = Symbol('timed out');
 

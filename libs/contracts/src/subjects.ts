@@ -39,6 +39,8 @@ export const Subjects = {
     issueCredential: 'keyway.ca.issue-credential',
     /** The CA's hash-chained record of decisions, issuances, revocations and CRLs: verify it. */
     verifyRecords: 'keyway.ca.records.verify',
+    /** The same record as audit events (`keyway audit log`). */
+    recordEvents: 'keyway.ca.records.events',
     certificates: {
       apply: 'keyway.ca.certificates.apply',
       get: 'keyway.ca.certificates.get',

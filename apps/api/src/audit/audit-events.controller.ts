@@ -74,7 +74,8 @@ export class AuditEventsController {
     // Actors as each record spells them: `user:<name> (team t)` in the credential log, `token:<name>` in
     // the request log; a bare name matches both.
     const actor = q.actor;
-    const [credentials, requests] = await Promise.all([
+    const caKinds = (kinds ?? AUDIT_EVENT_KINDS).filter((k) => k.startsWith('ca-'));
+    const [credentials, requests, caRecords] = await Promise.all([
       wants('credential-version') || wants('rejected-version')
         ? forward<{ items: AuditEvent[] }>(this.commands, Subjects.audit.events, {
             schemaVersion: 1,
@@ -84,7 +85,7 @@ export class AuditEventsController {
             ...(namespace ? { namespace } : {}),
             ...(name ? { name } : {}),
             ...(allowed ? { namespaces: allowed } : {}),
-            kinds: (kinds ?? AUDIT_EVENT_KINDS).filter((k) => k !== 'api-request'),
+            kinds: (kinds ?? AUDIT_EVENT_KINDS).filter((k) => k !== 'api-request' && !k.startsWith('ca-')),
           }).then((r) => r.items)
         : Promise.resolve([]),
       wants('api-request') && !name
@@ -96,8 +97,18 @@ export class AuditEventsController {
             ...(namespace ? { namespace } : {}),
           })
         : Promise.resolve([]),
+      // The CA's record: issuers and teams, not namespaces; a team reads what its actors did.
+      caKinds.length > 0 && !namespace && !name
+        ? forward<{ items: AuditEvent[] }>(this.commands, Subjects.ca.recordEvents, {
+            schemaVersion: 1,
+            ...common,
+            ...(actor ? { actor } : {}),
+            ...(caller.kind === 'admin' ? (q.team ? { team: q.team } : {}) : { team: caller.team }),
+            kinds: caKinds,
+          }).then((r) => r.items)
+        : Promise.resolve([]),
     ]);
-    const page = mergePage([credentials, requests], limit);
+    const page = mergePage([credentials, requests, caRecords], limit);
     return { items: page.items, metadata: page.next ? { continue: encodeCursor(page.next) } : {} };
   }
 }

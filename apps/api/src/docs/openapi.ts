@@ -157,7 +157,11 @@ export const ROUTES: RouteDoc[] = [
       { name: 'team', description: 'events by this team' },
       { name: 'namespace', description: 'namespace' },
       { name: 'name', description: 'a credential name (credential events only)' },
-      { name: 'kind', description: 'credential-version, rejected-version, api-request (comma separated)' },
+      {
+        name: 'kind',
+        description:
+          'credential-version, rejected-version, api-request, ca-decision, ca-issuance, ca-revocation, ca-crl (comma separated)',
+      },
       { name: 'limit', description: 'page size (1-1000, default 100)' },
       { name: 'cursor', description: "the previous page's `metadata.continue`" },
     ],

@@ -29,6 +29,11 @@ export const actor = z.object({
 });
 export type Actor = z.infer<typeof actor>;
 
+/** How the audit records spell an actor: `user:alice (team payments)`, `service:ca`. */
+export function actorText(actor: Actor): string {
+  return `${actor.kind}:${actor.name}${actor.team ? ` (team ${actor.team})` : ''}`;
+}
+
 export const sealedEnvelope = z.object({
   alg: z.literal('A256GCM'),
   kid: z.string().min(1),

@@ -83,7 +83,16 @@ export const auditVerifyResult = z.object({
 export type AuditVerifyResult = z.infer<typeof auditVerifyResult>;
 
 /** What `GET /v1/audit/events` and `keyway audit log` list; each source answers its own kinds. */
-export const AUDIT_EVENT_KINDS = ['credential-version', 'rejected-version', 'api-request'] as const;
+export const AUDIT_EVENT_KINDS = [
+  'credential-version',
+  'rejected-version',
+  'api-request',
+  // The CA's record (libs/secrets ca-record-chain.ts).
+  'ca-decision',
+  'ca-issuance',
+  'ca-revocation',
+  'ca-crl',
+] as const;
 export const auditEventKind = z.enum(AUDIT_EVENT_KINDS);
 
 /** One event of the audit record, newest first; never key material. */
@@ -96,7 +105,7 @@ export const auditEvent = z.object({
   team: z.string().optional(),
   namespace: z.string().optional(),
   name: z.string().optional(),
-  /** created, updated, deleted, rejected; for an api request its method and path. */
+  /** created, updated, deleted, rejected; for an api request its method and path; for the CA's record allowed, refused, issued, revoked, published. */
   action: z.string(),
   revision: z.number().int().optional(),
   serial: z.string().optional(),
