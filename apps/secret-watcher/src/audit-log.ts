@@ -39,6 +39,8 @@ export interface AuditStore {
   version(namespace: string, name: string, revision: number): Promise<ChainedAuditRow | undefined>;
   /** Rows in chain order (per credential by revision), optionally for one namespace or credential. */
   rows(namespace?: string, name?: string): Promise<ChainedAuditRow[]>;
+  /** The same rows in pages of `size`, so verify never holds the whole log. */
+  rowPages(namespace?: string, name?: string, size?: number): AsyncIterable<ChainedAuditRow[]>;
   apiSecrets(): Promise<StoredApiSecret[]>;
   /** Credential versions and rejections as audit events, newest first (GET /v1/audit/events). */
   events?(filter: AuditEventsFilter): Promise<AuditEvent[]>;
@@ -190,6 +192,25 @@ export class PostgresAuditStore implements AuditStore {
       [namespace ?? null, name ?? null],
     );
     return rows.map(fromDb);
+  }
+
+  async *rowPages(namespace?: string, name?: string, size = 5000): AsyncIterable<ChainedAuditRow[]> {
+    // Keyset pages in chain order: each starts after the last (namespace, name, revision) read.
+    let after: [string, string, number] | null = null;
+    for (;;) {
+      const rows: DbRow[] = await this.ds.query(
+        `SELECT ${COLUMNS} FROM audit_log WHERE ($1::text IS NULL OR namespace = $1) AND ($2::text IS NULL OR name = $2)
+           AND ($3::text IS NULL OR (namespace, name, revision) > ($3, $4, $5))
+         ORDER BY namespace, name, revision LIMIT $6`,
+        [namespace ?? null, name ?? null, after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null, size],
+      );
+      if (rows.length === 0) return;
+      const page = rows.map(fromDb);
+      yield page;
+      if (rows.length < size) return;
+      const last = page[page.length - 1]!;
+      after = [last.namespace, last.name, last.revision];
+    }
   }
 
   async events(f: AuditEventsFilter): Promise<AuditEvent[]> {

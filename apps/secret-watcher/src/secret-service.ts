@@ -24,7 +24,7 @@ import {
   summarizeCertificate,
   compareWithCheckpoints,
   foldCheckpoints,
-  verifyChain,
+  ChainVerifier,
   type ChainedAuditRow,
   type SignedCheckpoint,
 } from '#keyway/secrets';
@@ -256,25 +256,36 @@ export class SecretService {
     return okReply({ items: await this.store.events(filter) });
   }
 
+  /**
+   * Verifies the chains page by page (memory follows the number of credentials, not rows), and against
+   * the signed checkpoints: only the hashes of the checkpointed revisions are kept while reading.
+   */
   async verify(namespace?: string, name?: string): Promise<CommandReply<AuditVerifyResult>> {
-    const rows = await this.store.rows(namespace, name);
-    const chains = verifyChain(rows);
-    if (!this.checkpoints) return okReply(chains);
-    // What this writer committed is checkpointed first, so a version applied a moment ago counts.
-    await this.checkpoints.flush();
-    const folded = foldCheckpoints(await this.checkpoints.read(), this.checkpoints.publicKey);
     const inScope = (chain: string) => {
       const [ns, n] = chain.split('/');
       return (!namespace || ns === namespace) && (!name || n === name);
     };
+    let folded: ReturnType<typeof foldCheckpoints> | undefined;
+    if (this.checkpoints) {
+      // What this writer committed is checkpointed first, so a version applied a moment ago counts.
+      await this.checkpoints.flush();
+      folded = foldCheckpoints(await this.checkpoints.read(), this.checkpoints.publicKey);
+    }
+    const checkpointed = new Map([...(folded?.heads ?? new Map())].filter(([chain]) => inScope(chain)));
+    const verifier = new ChainVerifier();
     const heads = new Map<string, number>();
     const hashes = new Map<string, string>();
-    for (const r of rows) {
-      const chain = `${r.namespace}/${r.name}`;
-      heads.set(chain, Math.max(heads.get(chain) ?? 0, r.revision));
-      hashes.set(`${chain}#${r.revision}`, r.rowHash);
+    for await (const page of this.store.rowPages(namespace, name)) {
+      for (const r of page) {
+        // Past a break the verifier only counts; heads are still read, for the checkpoint comparison.
+        verifier.add(r);
+        const chain = `${r.namespace}/${r.name}`;
+        heads.set(chain, r.revision);
+        if (checkpointed.get(chain)?.revision === r.revision) hashes.set(`${chain}#${r.revision}`, r.rowHash);
+      }
     }
-    const checkpointed = new Map([...folded.heads].filter(([chain]) => inScope(chain)));
+    const chains = verifier.result();
+    if (!folded) return okReply(chains);
     const mismatches = compareWithCheckpoints(
       checkpointed,
       (chain) => heads.get(chain),

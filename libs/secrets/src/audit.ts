@@ -137,32 +137,49 @@ export interface ChainVerification {
  * row, a removed or inserted row, or a revision out of sequence.
  */
 export function verifyChain(rows: ReadonlyArray<ChainedAuditRow>): ChainVerification {
-  const last = new Map<string, ChainedAuditRow>();
-  let checkedRows = 0;
-  for (const row of rows) {
+  const verifier = new ChainVerifier();
+  for (const row of rows) if (!verifier.add(row)) break;
+  return verifier.result();
+}
+
+/**
+ * verifyChain one row at a time, for a log read in pages: it keeps only each credential's last
+ * revision and hash, so memory follows the number of credentials, not of rows.
+ */
+export class ChainVerifier {
+  readonly #last = new Map<string, { revision: number; rowHash: string }>();
+  #checkedRows = 0;
+  #broken?: ChainBreak;
+
+  /** Checks the next row in chain order; false from the first row that does not hold. */
+  add(row: ChainedAuditRow): boolean {
+    if (this.#broken) return false;
     const key = `${row.namespace}/${row.name}`;
-    const prev = last.get(key);
-    const broken = (reason: string): ChainVerification => ({
-      ok: false,
-      checkedCredentials: last.size,
-      checkedRows,
-      firstBroken: { namespace: row.namespace, name: row.name, revision: row.revision, reason },
-    });
+    const prev = this.#last.get(key);
+    const broken = (reason: string) => {
+      this.#broken = { namespace: row.namespace, name: row.name, revision: row.revision, reason };
+      return false;
+    };
     const expectedRevision = prev ? prev.revision + 1 : 1;
-    if (row.revision !== expectedRevision) {
+    if (row.revision !== expectedRevision)
       return broken(
         `revision ${row.revision} where ${expectedRevision} was expected (a row is missing or out of order)`,
       );
-    }
-    const expectedPrevious = prev?.rowHash ?? null;
-    if (row.previousHash !== expectedPrevious) {
+    if (row.previousHash !== (prev?.rowHash ?? null))
       return broken(`previousHash does not match the hash of the row before it`);
-    }
-    if (rowHash(row.previousHash, row) !== row.rowHash) {
+    if (rowHash(row.previousHash, row) !== row.rowHash)
       return broken(`rowHash does not match the row's content (the row was changed)`);
-    }
-    last.set(key, row);
-    checkedRows++;
+    this.#last.set(key, { revision: row.revision, rowHash: row.rowHash });
+    this.#checkedRows++;
+    return true;
   }
-  return { ok: true, checkedCredentials: last.size, checkedRows };
+
+  result(): ChainVerification {
+    return {
+      ok: !this.#broken,
+      checkedCredentials: this.#last.size,
+      checkedRows: this.#checkedRows,
+      ...(this.#broken ? { firstBroken: this.#broken } : {}),
+    };
+  }
 }

@@ -51,6 +51,7 @@ export {
   chainRow,
   rowHash,
   verifyChain,
+  ChainVerifier,
   type AuditAction,
   type AuditEntry,
   type AuditEntryInput,

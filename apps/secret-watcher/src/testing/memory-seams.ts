@@ -41,6 +41,9 @@ export class MemoryStore implements AuditStore {
   async rows() {
     return this.committed;
   }
+  async *rowPages() {
+    yield await this.rows();
+  }
   async apiSecrets(): Promise<StoredApiSecret[]> {
     return [];
   }
