@@ -5,8 +5,7 @@ import type { BusUser } from '#keyway/contracts';
 import { freePort } from './endpoint.js';
 import type { NatsUsers } from './nats-server.js';
 import { DATABASE_SERVICES, type DatabaseRoles, type DatabaseService } from './database-roles.js';
-import { runOnce } from './service-process.js';
-import { startServiceProcess, waitReady, type ServiceProcess } from './service-process.js';
+import { runOnce, startServiceProcess, waitReady, type ServiceProcess } from './service-process.js';
 
 /** Ports of one running suite; `npm start` uses the documented defaults, tests pick free ones. */
 export interface SuitePorts {
