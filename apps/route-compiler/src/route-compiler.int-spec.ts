@@ -334,6 +334,7 @@ describe('route-compiler service', () => {
     });
   });
 
+  // 60 s: on a loaded CI machine (every suite at once) its three commands took longer than 30 s once.
   it('drops a server whose credential is missing alone, reports it, and brings it in once the credential appears', async () => {
     // One apply, two servers on the shared port 443: one credential exists, the other is misspelled.
     const twoServers = {
@@ -395,7 +396,7 @@ describe('route-compiler service', () => {
       name: 'late-gw',
       actor,
     });
-  }, 30_000);
+  }, 60_000);
 
   it('keeps replicas in step: an apply handled by one reaches the other through Postgres', async () => {
     const replica = await startApp(appConfig);
