@@ -2,12 +2,14 @@
 // ChainVerifier: memory follows the number of credentials) next to a same-run baseline that reads
 // every row at once and runs verifyChain (what verify did before). N rows over C credentials in a
 // throwaway database on the local Postgres (127.0.0.1 only), written through the store's own commit.
-import { auditEntry, ChainVerifier, chainRow, verifyChain, type ChainedAuditRow } from '#keyway/secrets';
+import { ChainVerifier, verifyChain, type ChainedAuditRow } from '#keyway/secrets';
 import { openServiceDatabase } from '#keyway/persistence';
 import { createThrowawayDatabase } from '#keyway/testing';
 // The bench reads the secret-watcher's store in-process (not an app importing another app).
 // eslint-disable-next-line no-restricted-imports
 import { PostgresAuditStore } from '../apps/secret-watcher/src/audit-log.js';
+// eslint-disable-next-line no-restricted-imports
+import { nextAuditRow } from '../apps/secret-watcher/src/audit-rows.js';
 // eslint-disable-next-line no-restricted-imports
 import { SECRET_WATCHER_MIGRATIONS } from '../apps/secret-watcher/src/migrations/index.js';
 import { reportBench, round } from './lib/report.js';
@@ -44,19 +46,12 @@ async function main(): Promise<void> {
     for (let i = 0; i < ROWS; i++) {
       const c = i % CREDENTIALS;
       const prev = last.get(c);
-      const row = chainRow(
-        prev,
-        auditEntry({
-          namespace: `team-${c % 50}`,
-          name: `credential-${c}`,
-          revision: (prev?.revision ?? 0) + 1,
-          action: prev ? 'updated' : 'created',
-          source: 'api',
-          actor: 'user:bench (team bench)',
-          recordedAt: new Date(1_796_000_000_000 + i).toISOString(),
-          contentHash: `${i}`.padStart(64, '0'),
-        }),
-      );
+      const row = nextAuditRow(prev, `team-${c % 50}`, `credential-${c}`, {
+        action: prev ? 'updated' : 'created',
+        source: 'api',
+        actor: 'user:bench (team bench)',
+        recordedAt: new Date(1_796_000_000_000 + i).toISOString(),
+      });
       last.set(c, row);
       batch.push(row);
       if (batch.length === 2000) {

@@ -1,8 +1,9 @@
 /** Issue #15.6: verify reads the log in keyset pages; every row comes back once, in chain order. */
 import { openServiceDatabase, type DataSource } from '#keyway/persistence';
-import { auditEntry, chainRow, ChainVerifier, type ChainedAuditRow } from '#keyway/secrets';
+import { ChainVerifier, type ChainedAuditRow } from '#keyway/secrets';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '#keyway/testing';
 import { PostgresAuditStore } from './audit-log.js';
+import { nextAuditRow } from './audit-rows.js';
 import { SECRET_WATCHER_MIGRATIONS } from './migrations/index.js';
 
 let db: ThrowawayDatabase;
@@ -28,19 +29,12 @@ beforeAll(async () => {
   ].entries() as IterableIterator<[number, [string, string, number]]>)
     for (let r = 1; r <= revisions; r++) {
       const key = `${namespace}/${name}`;
-      const row = chainRow(
-        last.get(key),
-        auditEntry({
-          namespace,
-          name,
-          revision: r,
-          action: r === 1 ? 'created' : 'updated',
-          source: 'api',
-          actor: 'user:t',
-          recordedAt: new Date(1_796_000_000_000 + i * 100 + r).toISOString(),
-          contentHash: `${i}${r}`.padStart(64, '0'),
-        }),
-      );
+      const row = nextAuditRow(last.get(key), namespace, name, {
+        action: r === 1 ? 'created' : 'updated',
+        source: 'api',
+        actor: 'user:t',
+        recordedAt: new Date(1_796_000_000_000 + i * 100 + r).toISOString(),
+      });
       last.set(key, row);
       rows.push(row);
     }
