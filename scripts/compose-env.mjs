@@ -1,7 +1,7 @@
 // Writes `.env` for docker compose with random keys, passwords and admin token (compose refuses to
 // start without them: docker-compose.yml has no well-known fallbacks). Values already in .env are kept;
 // only the names of what was added are printed, never the values.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,10 @@ export function composeSecrets() {
     KEYWAY_DATA_KEYS: `data-1:${b64(32)}`,
     KEYWAY_CA_MASTER_KEYS: `ca-1:${b64(32)}`,
     KEYWAY_ADMIN_TOKEN: `kw_admin_${randomBytes(32).toString('base64url')}`,
+    // Signs the audit checkpoints (secret-watcher, ca): base64 PKCS#8 DER, one line for .env.
+    KEYWAY_AUDIT_CHECKPOINT_KEY: generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'der' })
+      .toString('base64'),
   };
 }
 

@@ -58,9 +58,14 @@ describe('docker-compose.yml', () => {
   it('keys, passwords and the admin token have no fallback: compose requires them, and compose-env.mjs writes each', () => {
     const unset = strings(compose).flatMap((s) => interpolate(s.value).unset.map((v) => `${s.path}: ${v}`));
     expect(unset).toEqual([]);
-    const required = new Set(strings(compose).flatMap((s) => interpolate(s.value).required));
+    const required = new Set([
+      ...strings(compose).flatMap((s) => interpolate(s.value).required),
+      // Secrets compose mounts from the environment (a file each, under /run/secrets).
+      ...Object.values(compose.secrets ?? {}).flatMap((s) => (s.environment ? [s.environment] : [])),
+    ]);
     expect([...required].sort()).toEqual([
       'KEYWAY_ADMIN_TOKEN',
+      'KEYWAY_AUDIT_CHECKPOINT_KEY',
       'KEYWAY_CA_MASTER_KEYS',
       'KEYWAY_DATA_KEYS',
       'KEYWAY_DB_API_PASSWORD',

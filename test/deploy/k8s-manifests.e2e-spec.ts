@@ -31,6 +31,7 @@ const EXTERNAL_SECRETS: Record<string, string[]> = {
     'keyway/keyway-data-keys',
     'keyway/keyway-ca-master-keys',
     'keyway/keyway-api-admin',
+    'keyway/keyway-audit-checkpoint',
   ],
 };
 

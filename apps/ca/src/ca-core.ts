@@ -1,6 +1,6 @@
-import type { CaChainVerification } from '#keyway/secrets';
+import type { CheckpointSource } from '#keyway/messaging';
 import type { AuditEvent, AuditEventsFilter } from '#keyway/contracts';
-import { caRecordEvents, verifyCaRecordChain } from './ca-records.js';
+import { caRecordEvents, verifyCaRecordChain, type CaRecordVerification } from './ca-records.js';
 import type { LeaderFence } from '#keyway/persistence';
 import type { Keyring } from '#keyway/key-material';
 import type { DataSource } from '#keyway/persistence';
@@ -27,6 +27,8 @@ export interface CaCoreOptions {
   telemetry?: (authorities: AuthorityService) => CaTelemetry;
   /** Active-standby: the leader's fencing token, checked by every record and CRL write. */
   fence?: LeaderFence;
+  /** Signed checkpoints of the record's head (AUDIT_CHECKPOINT_KEY_FILE), checked by verify. */
+  checkpoints?: CheckpointSource;
 }
 
 /** Every ca use case wired together, in one visible place; Nest, tests and the bench all use this. */
@@ -39,7 +41,7 @@ export interface CaCore {
   credentials: CredentialWriter;
   certificates: CertificateResources;
   /** Verifies the CA's hash-chained record (ca-records.ts). */
-  verifyRecords(): Promise<CaChainVerification>;
+  verifyRecords(): Promise<CaRecordVerification>;
   /** The record as audit events (`keyway audit log`). */
   recordEvents(filter: AuditEventsFilter): Promise<{ items: AuditEvent[] }>;
 }
@@ -72,7 +74,7 @@ export function createCaCore(o: CaCoreOptions): CaCore {
     revocation,
     credentials,
     certificates,
-    verifyRecords: () => verifyCaRecordChain(o.ds),
+    verifyRecords: () => verifyCaRecordChain(o.ds, o.checkpoints),
     recordEvents: async (filter) => ({ items: await caRecordEvents(o.ds, filter) }),
   };
 }

@@ -1,5 +1,11 @@
+import type { CheckpointSource } from '#keyway/messaging';
 import {
   chainCaRecords,
+  compareWithCheckpoints,
+  foldCheckpoints,
+  type CheckpointHead,
+  type CheckpointMismatch,
+  type CheckpointProblem,
   verifyCaRecords,
   type CaChainVerification,
   type CaRecord,
@@ -41,11 +47,58 @@ export async function appendCaRecords(m: EntityManager, records: readonly CaReco
 
 const PAGE = 5000;
 
-/** Reads the whole record in pages, in commit order, and verifies the chain as it goes. */
-export async function verifyCaRecordChain(ds: DataSource): Promise<CaChainVerification> {
+/** The record is one chain; its signed checkpoints name it so (libs/messaging signed-checkpoints.ts). */
+export const CA_CHAIN = 'ca';
+
+/** The chain's head as a checkpoint names it: the last row's seq and hash. */
+export async function caRecordHead(ds: DataSource): Promise<Array<[string, CheckpointHead]>> {
+  const rows = (await ds.query(`SELECT seq, row_hash FROM ca_records ORDER BY seq DESC LIMIT 1`)) as Array<{
+    seq: string;
+    row_hash: string;
+  }>;
+  return rows.map((r) => [CA_CHAIN, { revision: Number(r.seq), rowHash: r.row_hash }]);
+}
+
+/** The row hash at a checkpointed seq, if the row is still there (the signer's continuity check). */
+export async function caRowHashesAt(
+  ds: DataSource,
+  chains: ReadonlyArray<[string, number]>,
+): Promise<Map<string, string>> {
+  const seq = chains.find(([chain]) => chain === CA_CHAIN)?.[1];
+  if (seq === undefined) return new Map();
+  const rows = (await ds.query(`SELECT row_hash FROM ca_records WHERE seq = $1`, [seq])) as Array<{
+    row_hash: string;
+  }>;
+  return new Map(rows.map((r) => [CA_CHAIN, r.row_hash]));
+}
+
+export interface CaRecordVerification extends CaChainVerification {
+  /** Present when the ca signs checkpoints: the chain against the last one. */
+  checkpoint?: { seq?: number; at?: string; mismatches: CheckpointMismatch[]; problems: CheckpointProblem[] };
+}
+
+/**
+ * Reads the whole record in pages, in commit order, and verifies the chain as it goes; then, with
+ * signed checkpoints, that the chain still reaches the checkpointed row unchanged (a cut tail or a
+ * chain rewritten consistently, hashes and all, by someone with only the database).
+ */
+export async function verifyCaRecordChain(
+  ds: DataSource,
+  checkpoints?: CheckpointSource,
+): Promise<CaRecordVerification> {
+  let folded: ReturnType<typeof foldCheckpoints> | undefined;
+  if (checkpoints) {
+    // What committed is checkpointed first, so a record written a moment ago counts.
+    await checkpoints.checkpoint();
+    folded = foldCheckpoints(await checkpoints.read(), checkpoints.publicKey);
+  }
+  const checkpointed = folded?.heads.get(CA_CHAIN);
   let after = 0;
   let head: string | null = null;
   let checked = 0;
+  let last: number | undefined;
+  let hashAtCheckpoint: string | undefined;
+  let broken: CaChainVerification | undefined;
   for (;;) {
     const page = (await ds.query(
       `SELECT seq, at, kind, issuer, serial, actor, detail, previous_hash, row_hash FROM ca_records
@@ -63,13 +116,34 @@ export async function verifyCaRecordChain(ds: DataSource): Promise<CaChainVerifi
       previousHash: (r.previous_hash as string | null) ?? null,
       rowHash: String(r.row_hash),
     }));
-    const v = verifyCaRecords(rows, head);
-    if (!v.ok) return { ...v, checkedRows: checked + v.checkedRows };
-    checked += v.checkedRows;
-    head = v.headHash;
-    if (rows.length < PAGE) return { ok: true, checkedRows: checked, headHash: head };
-    after = rows[rows.length - 1]!.seq;
+    for (const r of rows) if (r.seq === checkpointed?.revision) hashAtCheckpoint = r.rowHash;
+    if (rows.length > 0) last = rows[rows.length - 1]!.seq;
+    // Past a break the rows are still read, for the head the checkpoint comparison needs.
+    if (!broken) {
+      const v = verifyCaRecords(rows, head);
+      if (v.ok) head = v.headHash;
+      else broken = { ...v, checkedRows: checked + v.checkedRows };
+      checked += v.checkedRows;
+    }
+    if (rows.length < PAGE) break;
+    after = last!;
   }
+  const chain: CaChainVerification = broken ?? { ok: true, checkedRows: checked, headHash: head };
+  if (!folded) return chain;
+  const mismatches = compareWithCheckpoints(
+    new Map(checkpointed ? [[CA_CHAIN, checkpointed]] : []),
+    () => last,
+    () => hashAtCheckpoint,
+  );
+  return {
+    ...chain,
+    ok: chain.ok && mismatches.length === 0 && folded.problems.length === 0,
+    checkpoint: {
+      ...(folded.last ? { seq: folded.last.seq, at: folded.last.at } : {}),
+      mismatches,
+      problems: folded.problems,
+    },
+  };
 }
 
 const ACTION: Record<CaRecord['kind'], (r: Record<string, unknown>) => string> = {

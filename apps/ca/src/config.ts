@@ -23,6 +23,10 @@ export const caConfig = defineConfig('ca', {
   CA_CRL_REFRESH_SECONDS: z.coerce.number().int().min(10).default(600),
   /** How often Certificate resources are checked for renewal (at most; sooner when one is due). */
   CA_RENEWAL_CHECK_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Signed checkpoints of the CA record's head (docs/audit.md). */
+  AUDIT_CHECKPOINT_KEY_FILE: Variables.AUDIT_CHECKPOINT_KEY_FILE,
+  AUDIT_CHECKPOINT_SECONDS: Variables.AUDIT_CHECKPOINT_SECONDS,
+  AUDIT_CHECKPOINT_FILE: Variables.AUDIT_CHECKPOINT_FILE,
   CA_BACKDATE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
 });
 export type CaConfig = ReturnType<typeof caConfig.load>;

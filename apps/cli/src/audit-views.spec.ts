@@ -17,7 +17,7 @@ describe('keyway audit verify output', () => {
     [
       'intact, with the CA record',
       { ok: true, checkedCredentials: 1, checkedRows: 2, ca: { ok: true, checkedRows: 7 } },
-      'OK: audit chain intact (1 credentials, 2 rows); no signed checkpoints (set AUDIT_CHECKPOINT_KEY_FILE)\nOK: CA record chain intact (7 decisions, issuances, revocations and CRLs)\n',
+      'OK: audit chain intact (1 credentials, 2 rows); no signed checkpoints (set AUDIT_CHECKPOINT_KEY_FILE)\nOK: CA record chain intact (7 decisions, issuances, revocations and CRLs); no signed checkpoints (set AUDIT_CHECKPOINT_KEY_FILE)\n',
     ],
     [
       'the CA record changed',
@@ -32,6 +32,35 @@ describe('keyway audit verify output', () => {
         },
       },
       'BROKEN: CA record 4: the row does not hash to its rowHash (it was changed)\n',
+    ],
+    [
+      'intact, the CA record with its checkpoint',
+      {
+        ok: true,
+        checkedCredentials: 1,
+        checkedRows: 2,
+        checkpoint: { seq: 2, at: 'T', mismatches: [], problems: [] },
+        ca: { ok: true, checkedRows: 7, checkpoint: { seq: 5, at: 'U', mismatches: [], problems: [] } },
+      },
+      'OK: audit chain intact (1 credentials, 2 rows); matches signed checkpoint 2 (T)\nOK: CA record chain intact (7 decisions, issuances, revocations and CRLs); matches signed checkpoint 5 (U)\n',
+    ],
+    [
+      'the CA record cut, and a CA checkpoint signed with another key',
+      {
+        ok: false,
+        checkedCredentials: 1,
+        checkedRows: 2,
+        ca: {
+          ok: false,
+          checkedRows: 6,
+          checkpoint: {
+            seq: 5,
+            mismatches: [{ kind: 'truncated', chain: 'ca', checkpointRevision: 9, databaseRevision: 8 }],
+            problems: [{ kind: 'unknown-key', seq: 6 }],
+          },
+        },
+      },
+      'BROKEN: CA record chain: truncated: checkpointed at record 9, the database ends at 8\nBROKEN: CA checkpoint 6: unknown-key\n',
     ],
     [
       'intact, no checkpoint key',

@@ -7,42 +7,44 @@ type Paint = (word: string, colour: 'green' | 'red' | 'yellow') => string;
  */
 export function auditVerifyText(r: Obj, paint: Paint): string {
   const lines: string[] = [];
+  const broken = (text: string) => lines.push(`${paint('BROKEN', 'red')}: ${text}`);
   const b = r.firstBroken;
-  if (b)
-    lines.push(`${paint('BROKEN', 'red')}: ${b.namespace}/${b.name} revision ${b.revision}: ${b.reason}`);
+  if (b) broken(`${b.namespace}/${b.name} revision ${b.revision}: ${b.reason}`);
   const cp = r.checkpoint as Obj | undefined;
-  for (const m of (cp?.mismatches ?? []) as Obj[]) {
-    const what =
-      m.kind === 'truncated'
-        ? `truncated: checkpointed at revision ${m.checkpointRevision}, the database ends at ${m.databaseRevision}`
-        : m.kind === 'rewritten'
-          ? `rewritten: revision ${m.revision} is not the row that was checkpointed`
-          : `missing: checkpointed at revision ${m.checkpointRevision}, no rows in the database`;
-    lines.push(`${paint('BROKEN', 'red')}: ${m.chain}: ${what}`);
-  }
-  for (const p of (cp?.problems ?? []) as Obj[])
-    lines.push(
-      `${paint('BROKEN', 'red')}: checkpoint ${p.seq}: ${p.kind}${p.reason ? ` (${p.reason})` : ''}`,
-    );
+  for (const m of (cp?.mismatches ?? []) as Obj[]) broken(`${m.chain}: ${mismatchText(m, 'revision')}`);
+  for (const p of (cp?.problems ?? []) as Obj[]) broken(checkpointProblemText(p));
   const ca = r.ca as Obj | undefined;
-  if (ca?.firstBroken)
-    lines.push(`${paint('BROKEN', 'red')}: CA record ${ca.firstBroken.seq}: ${ca.firstBroken.reason}`);
+  if (ca?.firstBroken) broken(`CA record ${ca.firstBroken.seq}: ${ca.firstBroken.reason}`);
+  const caCp = ca?.checkpoint as Obj | undefined;
+  for (const m of (caCp?.mismatches ?? []) as Obj[]) broken(`CA record chain: ${mismatchText(m, 'record')}`);
+  for (const p of (caCp?.problems ?? []) as Obj[]) broken(`CA ${checkpointProblemText(p)}`);
   if (r.ok) {
-    const anchor = !cp
-      ? '; no signed checkpoints (set AUDIT_CHECKPOINT_KEY_FILE)'
-      : cp.seq
-        ? `; matches signed checkpoint ${cp.seq} (${cp.at})`
-        : '; no checkpoint yet';
     lines.push(
-      `${paint('OK', 'green')}: audit chain intact (${r.checkedCredentials} credentials, ${r.checkedRows} rows)${anchor}`,
+      `${paint('OK', 'green')}: audit chain intact (${r.checkedCredentials} credentials, ${r.checkedRows} rows)${anchorText(cp)}`,
     );
     if (ca)
       lines.push(
-        `${paint('OK', 'green')}: CA record chain intact (${ca.checkedRows} decisions, issuances, revocations and CRLs)`,
+        `${paint('OK', 'green')}: CA record chain intact (${ca.checkedRows} decisions, issuances, revocations and CRLs)${anchorText(caCp)}`,
       );
   }
   return lines.map((l) => `${l}\n`).join('');
 }
+
+/** What a chain's signed checkpoint says about it, or that there is none. */
+function anchorText(cp: Obj | undefined): string {
+  if (!cp) return '; no signed checkpoints (set AUDIT_CHECKPOINT_KEY_FILE)';
+  return cp.seq ? `; matches signed checkpoint ${cp.seq} (${cp.at})` : '; no checkpoint yet';
+}
+
+/** A chain against its checkpoint; `unit` is what the chain counts (a credential's revisions, the CA's records). */
+function mismatchText(m: Obj, unit: 'revision' | 'record'): string {
+  if (m.kind === 'truncated')
+    return `truncated: checkpointed at ${unit} ${m.checkpointRevision}, the database ends at ${m.databaseRevision}`;
+  if (m.kind === 'rewritten') return `rewritten: ${unit} ${m.revision} is not the row that was checkpointed`;
+  return `missing: checkpointed at ${unit} ${m.checkpointRevision}, no rows in the database`;
+}
+
+const checkpointProblemText = (p: Obj) => `checkpoint ${p.seq}: ${p.kind}${p.reason ? ` (${p.reason})` : ''}`;
 
 /** `keyway audit log`: one row per event, newest first; `-o wide` adds revision and event id. */
 export function auditLogView(items: Obj[], wide: boolean): { headers: string[]; rows: string[][] } {

@@ -5,11 +5,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { Subjects } from '#keyway/contracts';
+import { Streams, Subjects } from '#keyway/contracts';
 import { Keyring } from '#keyway/key-material';
 import { rowHash, signCheckpoint, type ChainedAuditRow } from '#keyway/secrets';
 import { createThrowawayDatabase, testDataKeys, type ThrowawayDatabase } from '#keyway/testing';
-import { CHECKPOINT_SUBJECT } from './audit-checkpoints.js';
 import {
   Commands,
   applyRequest,
@@ -115,6 +114,23 @@ describe('signed audit checkpoints', () => {
     ]);
   });
 
+  it('after the cut, a restarted writer that writes on does not sign over it', async () => {
+    await service.close();
+    service = await bootService({
+      NATS_URL: nats.url,
+      DATABASE_URL: db.url,
+      KEYWAY_DATA_KEYS: dataKeys,
+      AUDIT_CHECKPOINT_KEY_FILE: path.join(dir, 'checkpoint.key'),
+      AUDIT_CHECKPOINT_FILE: path.join(dir, 'checkpoints.jsonl'),
+    });
+    // The writer loads revision 2 as web's head and writes a new revision 3 on it.
+    await apply('web');
+    const r = await verify();
+    expect(r.firstBroken).toBeUndefined();
+    expect(r.ok).toBe(false);
+    expect(r.checkpoint.mismatches).toEqual([{ kind: 'rewritten', chain: `${ns}/web`, revision: 3 }]);
+  }, 60_000);
+
   it('a whole chain rewritten consistently: the checkpoint says rewritten', async () => {
     const rows = (
       await superuser.query(
@@ -165,7 +181,7 @@ describe('signed audit checkpoints', () => {
       { seq: 999, previous: null, at: new Date().toISOString(), heads: {} },
       generateKeyPairSync('ed25519').privateKey,
     );
-    await jetstream(nc).publish(CHECKPOINT_SUBJECT, JSON.stringify(forged));
+    await jetstream(nc).publish(Streams.auditCheckpoints.subject, JSON.stringify(forged));
     await nc.close();
     const r = await verify();
     expect(r.checkpoint.problems).toContainEqual(expect.objectContaining({ kind: 'unknown-key', seq: 999 }));

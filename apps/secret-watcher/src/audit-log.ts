@@ -153,6 +153,21 @@ export class PostgresAuditStore implements AuditStore {
     return rows.map(fromDb);
   }
 
+  /** The row hash at each `namespace/name` chain's revision (the checkpoint signer's continuity check). */
+  async rowHashesAt(chains: ReadonlyArray<[string, number]>): Promise<Map<string, string>> {
+    const split = chains.map(([chain, revision]) => {
+      const slash = chain.indexOf('/');
+      return { namespace: chain.slice(0, slash), name: chain.slice(slash + 1), revision };
+    });
+    const rows = (await this.ds.query(
+      `SELECT a.namespace, a.name, a.row_hash FROM audit_log a
+       JOIN unnest($1::text[], $2::text[], $3::int[]) AS w(namespace, name, revision)
+         ON a.namespace = w.namespace AND a.name = w.name AND a.revision = w.revision`,
+      [split.map((c) => c.namespace), split.map((c) => c.name), split.map((c) => c.revision)],
+    )) as Array<{ namespace: string; name: string; row_hash: string }>;
+    return new Map(rows.map((r) => [`${r.namespace}/${r.name}`, r.row_hash]));
+  }
+
   async served(namespace?: string): Promise<ChainedAuditRow[]> {
     const rows: DbRow[] = await this.ds.query(
       `SELECT DISTINCT ON (namespace, name) ${COLUMNS} FROM audit_log

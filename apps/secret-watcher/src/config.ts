@@ -54,15 +54,10 @@ export const secretWatcherConfig = defineConfig('secret-watcher', {
   SECRET_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(0).default(30),
   /** How long an API apply waits for its version to be audited before answering `unavailable`. */
   SECRET_APPLY_WAIT_MS: z.coerce.number().int().min(100).default(8000),
-  /**
-   * Ed25519 private key (PEM file) that signs audit checkpoints (docs/audit.md). Unset: no checkpoints,
-   * and `keyway audit verify` can only check that the chains are consistent, not that none was cut.
-   */
-  AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
-  /** A checkpoint at least this often while rows commit, and after this many changed chains. */
-  AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).default(60),
-  AUDIT_CHECKPOINT_ROWS: z.coerce.number().int().min(1).default(1000),
-  /** Also append every checkpoint, as a JSON line, to this file (a second copy outside NATS). */
-  AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+  /** Signed checkpoints of the audit log's chain heads (docs/audit.md). */
+  AUDIT_CHECKPOINT_KEY_FILE: Variables.AUDIT_CHECKPOINT_KEY_FILE,
+  AUDIT_CHECKPOINT_SECONDS: Variables.AUDIT_CHECKPOINT_SECONDS,
+  AUDIT_CHECKPOINT_ROWS: Variables.AUDIT_CHECKPOINT_ROWS,
+  AUDIT_CHECKPOINT_FILE: Variables.AUDIT_CHECKPOINT_FILE,
 });
 export type SecretWatcherConfig = ReturnType<typeof secretWatcherConfig.load>;

@@ -23,7 +23,7 @@ export interface ReconcilerOptions {
   now?: () => Date;
   /** Expiry and version metrics, fed with rows once committed. */
   telemetry?: CredentialTelemetry;
-  /** Signed checkpoints of the chain heads, fed with rows once committed (audit-checkpoints.ts). */
+  /** Signed checkpoints of the chain heads, fed with rows once committed (libs/messaging signed-checkpoints.ts). */
   checkpoints?: { committed(rows: readonly ChainedAuditRow[]): void };
 }
 

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Registry } from 'prom-client';
-import { Buckets, SECRET_APPLY_AAD, secretManifest, validatePayload } from '#keyway/contracts';
+import { Buckets, SECRET_APPLY_AAD, Streams, secretManifest, validatePayload } from '#keyway/contracts';
 import { Keyring } from '#keyway/key-material';
-import { connectNats, provisionKeywayBucket } from '#keyway/messaging';
+import { SignedCheckpoints, connectNats, provisionKeywayBucket } from '#keyway/messaging';
 import type { Logger } from '#keyway/observability';
 import { openServiceDatabase, type DataSource } from '#keyway/persistence';
-import { decodeSecret } from '#keyway/secrets';
+import { decodeSecret, type ChainedAuditRow, type CheckpointHead } from '#keyway/secrets';
 import { PostgresAuditStore, type AuditFence } from './audit-log.js';
-import { AuditCheckpoints, readCheckpoints } from './audit-checkpoints.js';
 import type { SecretWatcherConfig } from './config.js';
 import { KvCredentialSink } from './credential-publisher.js';
 import { CredentialTelemetry } from './credential-telemetry.js';
@@ -19,6 +18,12 @@ import { SecretService } from './secret-service.js';
 import { DirectorySource } from './sources/directory-source.js';
 import { KubernetesSource } from './sources/kubernetes-source.js';
 import { KubeClient } from './sources/kube-client.js';
+
+/** A row as the head of its credential's chain, as the checkpoints name it. */
+const chainHead = (r: ChainedAuditRow): [string, CheckpointHead] => [
+  `${r.namespace}/${r.name}`,
+  { revision: r.revision, rowHash: r.rowHash },
+];
 
 /** Everything the service runs, started in dependency order and stopped in reverse. */
 export interface SecretWatcherRuntime {
@@ -53,17 +58,20 @@ export async function startRuntime(
   const kv = await provisionKeywayBucket(nc, Buckets.credentials, config.NATS_KV_REPLICAS);
   const store = new PostgresAuditStore(ds, fence);
   const checkpoints = config.AUDIT_CHECKPOINT_KEY_FILE
-    ? new AuditCheckpoints(nc, {
-        privateKeyPem: fs.readFileSync(config.AUDIT_CHECKPOINT_KEY_FILE, 'utf8'),
+    ? new SignedCheckpoints(nc, {
+        stream: Streams.auditCheckpoints,
+        writer: 'secret-watcher',
+        privateKey: fs.readFileSync(config.AUDIT_CHECKPOINT_KEY_FILE, 'utf8'),
         intervalMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
-        everyRows: config.AUDIT_CHECKPOINT_ROWS,
+        everyChains: config.AUDIT_CHECKPOINT_ROWS,
         file: config.AUDIT_CHECKPOINT_FILE,
         replicas: config.NATS_KV_REPLICAS,
         logger,
+        rowHashesAt: (chains) => store.rowHashesAt(chains),
       })
     : undefined;
   const reconciler = new Reconciler(store, new KvCredentialSink(kv, keyring), {
-    checkpoints,
+    checkpoints: checkpoints && { committed: (rows) => checkpoints.committed(rows.map(chainHead)) },
     precedence: new SourcePrecedence(config.SECRET_SOURCE_PRECEDENCE),
     validation: { expiryWarningDays: config.SECRET_EXPIRY_WARNING_DAYS },
     deleteGraceSeconds: config.SECRET_DELETE_GRACE_SECONDS,
@@ -71,7 +79,7 @@ export async function startRuntime(
     telemetry: metrics ? new CredentialTelemetry(metrics) : undefined,
   });
   await reconciler.load();
-  await checkpoints?.start(await store.heads());
+  await checkpoints?.start((await store.heads()).map(chainHead));
 
   // The API source's Secrets live (sealed) in Postgres: they survive restarts.
   for (const stored of await store.apiSecrets()) {
@@ -123,17 +131,7 @@ export async function startRuntime(
     reconciler,
     directory,
     kubernetes,
-    service: new SecretService(
-      reconciler,
-      store,
-      keyring,
-      config.SECRET_APPLY_WAIT_MS,
-      checkpoints && {
-        publicKey: checkpoints.publicKey,
-        read: () => readCheckpoints(nc),
-        flush: () => checkpoints.checkpoint(),
-      },
-    ),
+    service: new SecretService(reconciler, store, keyring, config.SECRET_APPLY_WAIT_MS, checkpoints),
     async stop() {
       await directory?.stop();
       await kubernetes?.stop();

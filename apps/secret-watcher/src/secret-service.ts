@@ -26,22 +26,14 @@ import {
   foldCheckpoints,
   ChainVerifier,
   type ChainedAuditRow,
-  type SignedCheckpoint,
 } from '#keyway/secrets';
-import type { KeyObject } from 'node:crypto';
+import type { CheckpointSource } from '#keyway/messaging';
 import type { AuditStore } from './audit-log.js';
 import type { Reconciler } from './reconciler.js';
 import type { SecretEntry } from './secret-entry.js';
 import type { EventOutcome } from './secret-event.js';
 
 const TIMED_OUT = Symbol('timed out');
-
-/** Where the signed checkpoints are (audit-checkpoints.ts), for verify. */
-export interface CheckpointSource {
-  publicKey: KeyObject;
-  read(): Promise<SignedCheckpoint[]>;
-  flush(): Promise<void>;
-}
 
 /** The use cases behind the NATS subjects: apply/delete through the reconciler, queries from the audit log. */
 export class SecretService {
@@ -268,7 +260,7 @@ export class SecretService {
     let folded: ReturnType<typeof foldCheckpoints> | undefined;
     if (this.checkpoints) {
       // What this writer committed is checkpointed first, so a version applied a moment ago counts.
-      await this.checkpoints.flush();
+      await this.checkpoints.checkpoint();
       folded = foldCheckpoints(await this.checkpoints.read(), this.checkpoints.publicKey);
     }
     const checkpointed = new Map([...(folded?.heads ?? new Map())].filter(([chain]) => inScope(chain)));

@@ -68,6 +68,18 @@ export const Variables = {
    * renewed its lease for this long; the leader stops a sixth of it earlier (libs/messaging lease-rules).
    */
   LEADER_LEASE_MS: z.coerce.number().int().min(300).max(60_000).default(3000),
+  /**
+   * Ed25519 private key (PEM file) that signs the checkpoints of a hash-chain writer's record (the
+   * secret-watcher's audit log, the ca's record; docs/audit.md). Unset: no checkpoints, and `keyway
+   * audit verify` can only check that the chains are consistent, not that none was cut.
+   */
+  AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
+  /** A checkpoint at least this often while rows commit... */
+  AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** ...and as soon as this many chains moved. */
+  AUDIT_CHECKPOINT_ROWS: z.coerce.number().int().min(1).default(1000),
+  /** Also append every checkpoint, as a JSON line, to this file (a second copy outside NATS). */
+  AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
   port,
   host,
   bool,

@@ -64,7 +64,7 @@ export const BUS_ROLES: Record<BusUser, BusRole> = {
     reads: [],
     followsKeys: [],
     lease: 'ca',
-    appends: [],
+    appends: [Streams.caCheckpoints],
   },
   'secret-watcher': {
     serves: served['secret-watcher'],

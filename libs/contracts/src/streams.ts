@@ -2,4 +2,6 @@
 export const Streams = {
   /** Signed checkpoints of the audit log's chain heads (the secret-watcher writes, auditors read). */
   auditCheckpoints: { name: 'KEYWAY_AUDIT_CHECKPOINTS', subject: 'keyway.audit.checkpoints' },
+  /** Signed checkpoints of the CA record's chain head (the ca writes, auditors read). */
+  caCheckpoints: { name: 'KEYWAY_CA_CHECKPOINTS', subject: 'keyway.ca.checkpoints' },
 } as const;

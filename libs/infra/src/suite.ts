@@ -153,6 +153,8 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
         HTTP_PORT: String(p.caOps),
         // The lease holder's name: a supervised restart takes its own lease back at once.
         REPLICA_ID: `local-ca-${p.caOps}`,
+        // The CA record's head is checkpointed with the same key (its own stream).
+        AUDIT_CHECKPOINT_KEY_FILE: checkpointKeyFile(stateDir),
         CA_MASTER_KEYS: secretFile(
           stateDir,
           'ca-master-keys',

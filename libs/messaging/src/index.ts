@@ -6,3 +6,4 @@ export * from './command-client.js';
 export * from './lease-rules.js';
 export * from './leader-lease.js';
 export * from './run-as-leader.js';
+export * from './signed-checkpoints.js';

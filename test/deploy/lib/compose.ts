@@ -20,6 +20,8 @@ export interface ComposeFile {
   services: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
   networks?: Record<string, any>;
+  /** Files compose mounts under /run/secrets, each from a variable or a file. */
+  secrets?: Record<string, { environment?: string; file?: string }>;
 }
 
 // @ts-expect-error: a plain .mjs script, no declarations

@@ -28,6 +28,8 @@ const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, 
       CA_CRL_REFRESH_SECONDS: 'CRL regeneration period: default 10 min',
       CA_RENEWAL_CHECK_SECONDS: 'renewal scan period: default 60 s',
       CA_BACKDATE_SECONDS: 'clock-skew allowance on notBefore: default 30 s',
+      AUDIT_CHECKPOINT_SECONDS: 'default 60 s',
+      AUDIT_CHECKPOINT_FILE: 'optional second copy of the checkpoints; containers have a read-only root',
     },
     compose: {
       REPLICA_ID:
@@ -44,8 +46,6 @@ const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, 
       SECRET_DELETE_GRACE_SECONDS: 'default 1 h, documented in docs/deploy.md',
       SECRET_EXPIRY_WARNING_DAYS: 'default 30 days',
       SECRET_APPLY_WAIT_MS: 'default 8 s',
-      AUDIT_CHECKPOINT_KEY_FILE:
-        'optional: mount an Ed25519 key from a Secret to anchor the audit log (docs/audit.md); unset, no checkpoints',
       AUDIT_CHECKPOINT_SECONDS: 'default 60 s',
       AUDIT_CHECKPOINT_ROWS: 'default 1000 changed chains',
       AUDIT_CHECKPOINT_FILE: 'optional second copy of the checkpoints; containers have a read-only root',
