@@ -507,7 +507,7 @@ describe('keyway audit verify', () => {
     const out = await s.keyway(['audit', 'verify']);
     expect(out).toMatchObject({ code: 0, stderr: '' });
     expect(out.stdout).toMatch(
-      /^OK: audit chain intact \(\d+ credentials, \d+ rows\); matches signed checkpoint \d+ \(\S+\)\nOK: CA record chain intact \([1-9]\d* decisions, issuances, revocations and CRLs\)\n$/,
+      /^OK: audit chain intact \(\d+ credentials, \d+ rows\); matches signed checkpoint \d+ \(\S+\)\nOK: CA record chain intact \([1-9]\d* decisions, issuances, revocations and CRLs\); matches signed checkpoint \d+ \(\S+\)\n$/,
     );
     // The same record in `keyway audit log`: the issuance, and the decision that allowed it.
     const log = await s.keyway(['audit', 'log', '--kind', 'ca-issuance,ca-decision', '-o', 'json']);
@@ -574,6 +574,39 @@ describe('keyway audit log', () => {
     expect(new Set(items.map((i) => i.namespace))).toEqual(new Set(['alpha']));
     const theirs = await as('alpha', ['audit', 'log', '-n', 'beta']);
     expect(theirs.code).toBe(4);
+  });
+
+  it("an audit token reads every team's record and verifies the whole log, and nothing else", async () => {
+    expect((await admin('POST', '/v1/teams', { name: 'auditors', namespaces: [] })).status).toBe(201);
+    const t = await admin('POST', '/v1/tokens', { name: 'auditor', team: 'auditors', verbs: ['audit'] });
+    expect(t.status).toBe(201);
+    tokens.auditors = t.body.token;
+    const log = await as('auditors', [
+      'audit',
+      'log',
+      '--kind',
+      'credential-version,api-request',
+      '-o',
+      'json',
+    ]);
+    expect(log.code).toBe(0);
+    const items = JSON.parse(log.stdout).items as Array<{ namespace?: string; actor: string }>;
+    expect(items.some((i) => i.namespace === 'alpha')).toBe(true);
+    expect(items.some((i) => i.namespace === 'beta')).toBe(true);
+    expect(items.some((i) => i.actor === 'token:beta-ci')).toBe(true);
+    expect(await as('auditors', ['audit', 'verify'])).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^OK: audit chain intact/),
+    });
+    expect((await as('auditors', ['history', 'site', '-n', 'beta'])).code).toBe(0);
+    // Reading the record is not reading or changing the credentials themselves.
+    expect((await as('auditors', ['get', 'secrets', '-n', 'beta'])).code).toBe(4);
+    const write = await as(
+      'auditors',
+      ['apply', '-f', '-'],
+      secretYaml('beta', 'site', selfSigned('x.beta.example.com', 30)),
+    );
+    expect(write.code).toBe(4);
   });
 });
 

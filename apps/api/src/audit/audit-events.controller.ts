@@ -8,8 +8,8 @@ import {
   type AuditEvent,
 } from '#keyway/contracts';
 import { clientText } from '#keyway/observability';
-import { Caller, requireAllowed } from '../auth/caller.js';
-import { readableNamespaces, type Principal } from '../auth/principal.js';
+import { Caller, requireRecordReader } from '../auth/caller.js';
+import { auditsEverything, readableNamespaces, type Principal } from '../auth/principal.js';
 import type { TokenStore } from '../auth/token-store.js';
 import { forward, type CommandSender } from '../forwarder.js';
 import { ApiError } from '../http-errors.js';
@@ -22,7 +22,7 @@ type Kind = (typeof AUDIT_EVENT_KINDS)[number];
 /**
  * `GET /v1/audit/events`: the audit record across credentials and the api's requests, newest first,
  * filtered and paged, as `keyway audit log` shows it. A team sees its own namespaces' credential events
- * and its own tokens' requests; admin sees everything.
+ * and its own tokens' requests; admin and tokens with the `audit` scope see everything.
  */
 @Controller()
 export class AuditEventsController {
@@ -36,7 +36,7 @@ export class AuditEventsController {
     @Caller() caller: Principal,
     @Query() q: Record<string, string | undefined>,
   ): Promise<{ items: AuditEvent[]; metadata: { continue?: string } }> {
-    requireAllowed(caller, 'read');
+    requireRecordReader(caller);
     const now = new Date();
     const bound = (key: 'since' | 'until') => {
       const v = q[key];
@@ -66,9 +66,11 @@ export class AuditEventsController {
       throw ApiError.invalid('team: not a team name');
 
     const namespace = checked('namespace', k8sNamespace);
-    if (namespace) requireAllowed(caller, 'read', namespace);
+    if (namespace) requireRecordReader(caller, namespace);
     const name = checked('name', k8sName);
-    const allowed = readableNamespaces(caller);
+    // Admin and the audit scope read every team's record; a team its own.
+    const everything = auditsEverything(caller);
+    const allowed = everything ? undefined : readableNamespaces(caller);
     const wants = (k: Kind) => !kinds || kinds.includes(k);
     const common = { since: bound('since'), until: bound('until'), before, limit };
     // Actors as each record spells them: `user:<name> (team t)` in the credential log, `token:<name>` in
@@ -93,7 +95,7 @@ export class AuditEventsController {
             ...common,
             ...(actor ? { actor: actor.includes(':') || actor === 'admin' ? actor : `token:${actor}` } : {}),
             // A team reads its own requests only.
-            team: caller.kind === 'admin' ? q.team : caller.team,
+            team: everything || caller.kind === 'admin' ? q.team : caller.team,
             ...(namespace ? { namespace } : {}),
           })
         : Promise.resolve([]),
@@ -103,7 +105,11 @@ export class AuditEventsController {
             schemaVersion: 1,
             ...common,
             ...(actor ? { actor } : {}),
-            ...(caller.kind === 'admin' ? (q.team ? { team: q.team } : {}) : { team: caller.team }),
+            ...(everything || caller.kind === 'admin'
+              ? q.team
+                ? { team: q.team }
+                : {}
+              : { team: caller.team }),
             kinds: caKinds,
           }).then((r) => r.items)
         : Promise.resolve([]),

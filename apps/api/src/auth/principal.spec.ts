@@ -2,6 +2,7 @@ import {
   bearerToken,
   denial,
   effectiveNamespaces,
+  recordDenial,
   generateToken,
   hashToken,
   readableNamespaces,
@@ -41,6 +42,25 @@ describe('principal', () => {
     expect(denial({ kind: 'admin', name: 'admin' }, 'issue', 'anything')).toBeUndefined();
     expect(readableNamespaces(teamA)).toEqual(['a1', 'a2']);
     expect(readableNamespaces({ ...teamA, verbs: ['write'] })).toEqual([]);
+  });
+
+  it.each([
+    ['its own namespace, with read', teamA, 'a1', undefined],
+    ["another team's namespace, with read", teamA, 'b1', 'team team-a has no access to namespace b1'],
+    ['every namespace, with read', teamA, undefined, undefined],
+    ['any namespace, with the audit scope', { ...teamA, namespaces: [], verbs: ['audit'] }, 'b1', undefined],
+    ['its own namespace, with write only', { ...teamA, verbs: ['write'] }, 'a1', 'token ci may not read'],
+  ] as Array<[string, Principal, string | undefined, string | undefined]>)(
+    'the audit record: %s',
+    (_what, p, ns, why) => expect(recordDenial(p, ns)).toBe(why),
+  );
+
+  it('the audit scope reads the record, nothing else', () => {
+    const auditor: Principal = { ...teamA, namespaces: [], verbs: ['audit'] };
+    expect(denial(auditor, 'audit')).toBeUndefined();
+    expect(denial(teamA, 'audit')).toBe('token ci may not audit');
+    expect(denial(auditor, 'read', 'a1')).toBe('token ci may not read');
+    expect(readableNamespaces(auditor)).toEqual([]);
   });
 
   it("scopes a token within its team's current namespaces", () => {

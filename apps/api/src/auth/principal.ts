@@ -4,7 +4,11 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
  * Who is calling and what they may do. Pure: token format, hashing, and the namespace/verb
  * decision every controller asks for.
  */
-export const VERBS = ['read', 'write', 'issue'] as const;
+/**
+ * `audit`: the auditor's scope (as Vault's audit readers): every team's audit record, the whole log's
+ * verification and any credential's history, which hold no key material; not the credentials.
+ */
+export const VERBS = ['read', 'write', 'issue', 'audit'] as const;
 export type Verb = (typeof VERBS)[number];
 
 export type Principal =
@@ -55,10 +59,22 @@ export function actorOf(p: Principal): { kind: 'user'; name: string; team?: stri
 /** Why the principal may not do `verb` in `namespace`, or undefined when it may. */
 export function denial(p: Principal, verb: Verb, namespace?: string): string | undefined {
   if (p.kind === 'admin') return undefined;
+  // The audit scope spans every namespace: the record of all teams is what an auditor reads.
+  if (verb === 'audit') return p.verbs.includes('audit') ? undefined : `token ${p.name} may not audit`;
   if (!p.verbs.includes(verb)) return `token ${p.name} may not ${verb}`;
   if (namespace === undefined) return undefined;
   if (!p.namespaces.includes(namespace)) return `team ${p.team} has no access to namespace ${namespace}`;
   return undefined;
+}
+
+/** Reads every team's audit record: the admin and tokens with the audit scope. */
+export function auditsEverything(p: Principal): boolean {
+  return p.kind === 'admin' || p.verbs.includes('audit');
+}
+
+/** Why the principal may not read the audit record of `namespace` (its own, or any with `audit`). */
+export function recordDenial(p: Principal, namespace?: string): string | undefined {
+  return auditsEverything(p) ? undefined : denial(p, 'read', namespace);
 }
 
 /** The namespaces a principal may read; undefined means every namespace. */

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { k8sName, k8sNamespace, PROXY_CONFIG_TYPES, ROUTING_KINDS, Subjects } from '#keyway/contracts';
 import { clientText } from '#keyway/observability';
-import { Caller, requireAllowed } from '../auth/caller.js';
-import { readableNamespaces, type Principal } from '../auth/principal.js';
+import { Caller, requireAllowed, requireRecordReader } from '../auth/caller.js';
+import { auditsEverything, readableNamespaces, type Principal } from '../auth/principal.js';
 import { forward, type CommandSender } from '../forwarder.js';
 import { ApiError } from '../http-errors.js';
 import { checkedParam } from '../path-params.js';
@@ -32,7 +32,7 @@ export class ObserveController {
     @Param('name') name: string,
     @Query() query: Obj,
   ): Promise<Obj> {
-    requireAllowed(caller, 'read', checkedParam(ns, k8sNamespace, 'namespace'));
+    requireRecordReader(caller, checkedParam(ns, k8sNamespace, 'namespace'));
     checkedParam(name, k8sName, 'name');
     const r = await forward(this.commands, Subjects.credentials.history, {
       ...V,
@@ -55,7 +55,7 @@ export class ObserveController {
     @Param('name') name: string,
     @Param('revision') revision: string,
   ): Promise<unknown> {
-    requireAllowed(caller, 'read', checkedParam(ns, k8sNamespace, 'namespace'));
+    requireRecordReader(caller, checkedParam(ns, k8sNamespace, 'namespace'));
     const n = Number(revision);
     if (!Number.isInteger(n) || n < 1)
       throw ApiError.invalid(`revision ${JSON.stringify(revision)}: must be a whole number from 1`);
@@ -67,7 +67,7 @@ export class ObserveController {
     });
   }
 
-  /** A team may verify its own namespaces' chains; the whole log only with the admin token. */
+  /** A team may verify its own namespaces' chains; the whole log needs the admin token or the audit scope. */
   @Post('v1/audit/verify')
   @HttpCode(200)
   async verify(@Caller() caller: Principal, @Body() body: Obj | undefined): Promise<unknown> {
@@ -76,9 +76,11 @@ export class ObserveController {
         ? checkedParam(body.namespace, k8sNamespace, 'namespace')
         : undefined;
     const name = typeof body?.name === 'string' ? checkedParam(body.name, k8sName, 'name') : undefined;
-    if (ns === undefined && caller.kind !== 'admin')
-      throw ApiError.forbidden('verifying every namespace needs the admin token; give a namespace');
-    requireAllowed(caller, 'read', ns);
+    if (ns === undefined && !auditsEverything(caller))
+      throw ApiError.forbidden(
+        'verifying every namespace needs the admin token or the audit scope; give a namespace',
+      );
+    requireRecordReader(caller, ns);
     const credentials = await forward<Obj>(this.commands, Subjects.audit.verify, {
       ...V,
       ...(ns ? { namespace: ns } : {}),

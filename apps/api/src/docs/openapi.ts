@@ -10,7 +10,8 @@ export interface RouteDoc {
   path: string;
   summary: string;
   tag: string;
-  verb: 'read' | 'write' | 'issue' | 'admin' | 'public';
+  /** `record`: `read` in the namespace, or the `audit` scope for every namespace. */
+  verb: 'read' | 'record' | 'write' | 'issue' | 'admin' | 'public';
   query?: Array<{ name: string; description: string; schema?: Record<string, unknown> }>;
   body?: 'manifest' | 'manifests' | 'json';
   paginated?: boolean;
@@ -122,7 +123,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/v1/namespaces/{namespace}/credentials/{name}/history',
     summary: 'Audited versions of a credential',
     tag: 'credentials',
-    verb: 'read',
+    verb: 'record',
     paginated: true,
   },
   {
@@ -130,14 +131,14 @@ export const ROUTES: RouteDoc[] = [
     path: '/v1/namespaces/{namespace}/credentials/{name}/history/{revision}',
     summary: 'One audited version',
     tag: 'credentials',
-    verb: 'read',
+    verb: 'record',
   },
   {
     method: 'post',
     path: '/v1/audit/verify',
     summary: 'Recompute the audit hash chain',
     tag: 'credentials',
-    verb: 'read',
+    verb: 'record',
     body: 'json',
   },
   {
@@ -146,7 +147,7 @@ export const ROUTES: RouteDoc[] = [
     summary:
       'The audit record across credentials (versions, rejections) and api requests, newest first; a team sees its namespaces and its own requests',
     tag: 'audit',
-    verb: 'read',
+    verb: 'record',
     query: [
       { name: 'since', description: 'a duration back from now (24h, 7d, 30m) or an ISO time' },
       { name: 'until', description: 'same forms as since; events before it' },
@@ -392,7 +393,10 @@ export function buildOpenApi(version: string): Record<string, unknown> {
     };
     if (r.verb === 'public') op.security = [];
     else
-      op.description = `Requires the \`${r.verb}\` permission${r.verb === 'admin' ? ' (admin token)' : ' in the namespace'}.`;
+      op.description =
+        r.verb === 'record'
+          ? 'Requires the `read` permission in the namespace, or the `audit` scope (every namespace).'
+          : `Requires the \`${r.verb}\` permission${r.verb === 'admin' ? ' (admin token)' : ' in the namespace'}.`;
     if (r.body) {
       const schema = { type: 'object' };
       op.requestBody = {
