@@ -13,6 +13,8 @@ import { createLogger } from '#keyway/observability';
 import { createThrowawayDatabase, testDataKeys, type ThrowawayDatabase } from '#keyway/testing';
 import { AppModule } from './app.module.js';
 import { TokenBucketLimiter } from './auth/rate-limiter.js';
+import type { RequestLog } from './audit/request-log.js';
+import { REQUEST_LOG } from './tokens.js';
 import { apiConfig } from './config.js';
 import { ROUTES } from './docs/openapi.js';
 import { configureHttp } from './http-setup.js';
@@ -526,7 +528,32 @@ spec: {hosts: [httpbin], ports: [{number: 8000, name: http, protocol: HTTP}], re
       }
     }, 30_000);
 
+    it('a flood of refused requests adds one row per actor and status, with the count', async () => {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      const count = async () =>
+        Number((await client.query(`SELECT count(*) AS n FROM api.request_log`)).rows[0].n);
+      await app.get<RequestLog>(REQUEST_LOG).flush();
+      const start = await count();
+      // 300 guesses with bad tokens (the anonymous limiter lets through 20 a burst, then 429s).
+      const statuses = new Set<number>();
+      for (let i = 0; i < 300; i++)
+        statuses.add((await call('GET', `/v1/namespaces/x/secrets?guess=${i}`, `kw_guess_${i}`)).status);
+      expect([...statuses].every((s) => s === 401 || s === 429)).toBe(true);
+      await app.get<RequestLog>(REQUEST_LOG).flush();
+      const added = (
+        await client.query(`SELECT actor, status, count FROM api.request_log ORDER BY id DESC LIMIT $1`, [
+          (await count()) - start,
+        ])
+      ).rows as Array<{ actor: string; status: number; count: number }>;
+      await client.end();
+      expect(added.length).toBeLessThanOrEqual(2);
+      expect(added.reduce((n, r) => n + r.count, 0)).toBe(300);
+      expect(new Set(added.map((r) => r.actor))).toEqual(new Set(['anonymous']));
+    }, 30_000);
+
     it('records every request with its actor, and never logs a token', async () => {
+      await app.get<RequestLog>(REQUEST_LOG).flush();
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
       const rows = await client.query(`SELECT actor, team, method, path, status FROM api.request_log`);

@@ -16,6 +16,7 @@ import { openServiceDatabase, postgresHealth } from '#keyway/persistence';
 import { AdminController } from './admin/admin.controller.js';
 import { resolveAdminToken } from './admin-token.js';
 import { AuthMiddleware } from './auth/auth.middleware.js';
+import { RequestLog } from './audit/request-log.js';
 import { TokenBucketLimiter } from './auth/rate-limiter.js';
 import { TokenStore } from './auth/token-store.js';
 import { CaController } from './ca/ca.controller.js';
@@ -41,6 +42,7 @@ import {
   NATS,
   RATE_LIMITER,
   TOKEN_STORE,
+  REQUEST_LOG,
   TEAM_PUBLISHER,
 } from './tokens.js';
 import { TeamPublisher } from './admin/team-publisher.js';
@@ -58,6 +60,7 @@ class Lifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(NATS) private readonly nc: NatsConnection,
     @Inject(TOKEN_STORE) private readonly store: TokenStore,
     @Inject(TEAM_PUBLISHER) private readonly teamsOut: TeamPublisher,
+    @Inject(REQUEST_LOG) private readonly requests: RequestLog,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -77,10 +80,12 @@ class Lifecycle implements OnModuleInit, OnApplicationShutdown {
       metrics: this.metrics,
     });
     const port = await this.#ops.start();
+    this.requests.start();
     this.logger.info({ port }, 'ops server listening');
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.requests.stop();
     await this.#ops?.stop();
     await this.commands.close().catch(() => undefined);
     await this.nc.close().catch(() => undefined);
@@ -157,6 +162,17 @@ export class AppModule {
             ),
         },
         { provide: TOKEN_STORE, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new TokenStore(ds) },
+        {
+          provide: REQUEST_LOG,
+          inject: [DATA_SOURCE],
+          useFactory: (ds: DataSource) =>
+            new RequestLog(ds, {
+              retentionDays: config.API_REQUEST_LOG_RETENTION_DAYS,
+              foldWindowMs: config.API_REQUEST_LOG_FOLD_SECONDS * 1000,
+              pruneIntervalMs: 3_600_000,
+              logger,
+            }),
+        },
         {
           provide: RATE_LIMITER,
           useFactory: () =>

@@ -33,6 +33,10 @@ export const apiConfig = defineConfig('api', {
   /** Requests per second (and burst) from one client address without a token. */
   ANONYMOUS_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(5),
   ANONYMOUS_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(20),
+  /** The api's request log is kept this many days (0: for ever); credential versions are always kept. */
+  API_REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
+  /** Refused requests (401, 429) are folded into one row per actor and status per this many seconds. */
+  API_REQUEST_LOG_FOLD_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Local suite: where `npm start` writes service logs, and how the gateway is presented. */
   LOG_DIR: z.string().default('.keyway/logs'),
   GATEWAY_NAMESPACE: z.string().default('istio-system'),

@@ -12,3 +12,4 @@ export const ADMIN_TOKEN = Symbol('api.admin-token');
 export const METRICS = Symbol('api.metrics');
 export const NATS = Symbol('api.nats');
 export const TEAM_PUBLISHER = Symbol('api.team-publisher');
+export const REQUEST_LOG = Symbol('api.request-log');

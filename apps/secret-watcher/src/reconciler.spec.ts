@@ -70,6 +70,32 @@ describe('Reconciler', () => {
     expect(sink.log).toEqual(['web@1 active']);
   });
 
+  it('a rejection repeated by the same source and actor for the same reason is recorded once', async () => {
+    const { store, reconciler } = setup();
+    await reconciler.submit({ kind: 'apply', source: 'api', actor: 'a', secret: tls('web') });
+    const bad = (n: number) => secret('web', { 'tls.crt': `x${n}`, 'tls.key': 'y' });
+    // A tenant looping on a broken Secret: every attempt is refused, one row says so.
+    for (let i = 0; i < 50; i++) {
+      const out = await reconciler.submit({ kind: 'apply', source: 'api', actor: 'a', secret: bad(i) });
+      expect(out.outcome).toBe('rejected');
+      expect(out.errors.map((e) => e.field)).toEqual(['data.tls.crt', 'data.tls.key']);
+    }
+    // Another actor, or another reason, is new information: recorded.
+    await reconciler.submit({ kind: 'apply', source: 'api', actor: 'b', secret: bad(0) });
+    await reconciler.submit({
+      kind: 'apply',
+      source: 'api',
+      actor: 'b',
+      secret: secret('web', { 'tls.crt': 'x' }),
+    });
+    expect(store.committed.map((r) => `${r.revision} ${r.action} ${r.actor}`)).toEqual([
+      '1 created a',
+      '2 rejected a',
+      '3 rejected b',
+      '4 rejected b',
+    ]);
+  });
+
   it('deletion is audited and keeps serving for the grace period', async () => {
     const { sink, reconciler } = setup();
     await reconciler.submit({ kind: 'apply', source: 'directory', actor: 'file:a', secret: tls('web') });

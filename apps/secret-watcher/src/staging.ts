@@ -47,7 +47,21 @@ export function stageEvent(ctx: StagingContext, ev: SecretEvent): Staged<EventOu
     if (entry.validation.errors.length) {
       // Last good wins: the rejection is audited (it takes a revision) and nothing else changes.
       const reason = entry.validation.errors.map(formatSecretError).join('; ');
-      const row = nextAuditRow(state.head(namespace, name), namespace, name, {
+      const result = {
+        ...outcomeOf(state, 'rejected', namespace, name, warnings),
+        errors: entry.validation.errors,
+      };
+      // A tenant looping on a broken Secret must not grow the record without bound: the same refusal
+      // again (same source, actor and reason as the chain's last row) is refused, not recorded again.
+      const head = state.head(namespace, name);
+      if (
+        head?.action === 'rejected' &&
+        head.source === ev.source &&
+        head.actor === ev.actor &&
+        head.reason === reason
+      )
+        return { rows: [], apiChanges: [], changes: [], result };
+      const row = nextAuditRow(head, namespace, name, {
         action: 'rejected',
         source: ev.source,
         actor: ev.actor,
@@ -59,10 +73,6 @@ export function stageEvent(ctx: StagingContext, ev: SecretEvent): Staged<EventOu
         { secret: key, source: ev.source, errors: entry.validation.errors.length },
         'Secret rejected',
       );
-      const result = {
-        ...outcomeOf(state, 'rejected', namespace, name, warnings),
-        errors: entry.validation.errors,
-      };
       return { rows: [row], apiChanges: [], changes: [], result };
     }
     copies.set(ev.source, entry);

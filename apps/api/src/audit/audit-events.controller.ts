@@ -10,11 +10,11 @@ import {
 import { clientText } from '#keyway/observability';
 import { Caller, requireRecordReader } from '../auth/caller.js';
 import { auditsEverything, readableNamespaces, type Principal } from '../auth/principal.js';
-import type { TokenStore } from '../auth/token-store.js';
 import { forward, type CommandSender } from '../forwarder.js';
 import { ApiError } from '../http-errors.js';
 import { checkedParam } from '../path-params.js';
-import { COMMANDS, TOKEN_STORE } from '../tokens.js';
+import { COMMANDS, REQUEST_LOG } from '../tokens.js';
+import type { RequestLog } from './request-log.js';
 import { decodeCursor, encodeCursor, mergePage, timeBound } from './event-page.js';
 
 type Kind = (typeof AUDIT_EVENT_KINDS)[number];
@@ -28,7 +28,7 @@ type Kind = (typeof AUDIT_EVENT_KINDS)[number];
 export class AuditEventsController {
   constructor(
     @Inject(COMMANDS) private readonly commands: CommandSender,
-    @Inject(TOKEN_STORE) private readonly tokens: TokenStore,
+    @Inject(REQUEST_LOG) private readonly requests: RequestLog,
   ) {}
 
   @Get('v1/audit/events')
@@ -91,7 +91,7 @@ export class AuditEventsController {
           }).then((r) => r.items)
         : Promise.resolve([]),
       wants('api-request') && !name
-        ? this.tokens.requestEvents({
+        ? this.requests.events({
             ...common,
             ...(actor ? { actor: actor.includes(':') || actor === 'admin' ? actor : `token:${actor}` } : {}),
             // A team reads its own requests only.

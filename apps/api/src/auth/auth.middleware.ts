@@ -9,9 +9,11 @@ import {
   METRICS,
   RATE_LIMITER,
   TOKEN_STORE,
+  REQUEST_LOG,
 } from '../tokens.js';
 import { actorName, bearerToken, sameSecret, type Principal } from './principal.js';
 import type { TokenBucketLimiter } from './rate-limiter.js';
+import type { RequestLog } from '../audit/request-log.js';
 import type { TokenStore } from './token-store.js';
 
 /** express's request, as far as keyway uses it (express's types are not installed). */
@@ -29,6 +31,7 @@ const PUBLIC = new Set(['/openapi.json', '/docs']);
 export class AuthMiddleware implements NestMiddleware {
   constructor(
     @Inject(TOKEN_STORE) private readonly store: TokenStore,
+    @Inject(REQUEST_LOG) private readonly requests: RequestLog,
     @Inject(ADMIN_TOKEN) private readonly adminToken: string,
     @Inject(RATE_LIMITER) private readonly limiter: TokenBucketLimiter,
     @Inject(ANONYMOUS_RATE_LIMITER) private readonly anonymous: TokenBucketLimiter,
@@ -70,8 +73,8 @@ export class AuthMiddleware implements NestMiddleware {
       this.logger.info(entry, 'request');
       this.#requests.inc({ method: entry.method, status: String(entry.status) });
       this.#latency.observe({ method: entry.method }, entry.durationMs / 1000);
-      this.store
-        .recordRequest(entry)
+      this.requests
+        .record(entry)
         .catch((e: Error) => this.logger.warn({ err: e.message }, 'request log write failed'));
     });
     const token = bearerToken(req.headers.authorization);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { AuditEvent } from '#keyway/contracts';
 import { effectiveNamespaces, generateToken, hashToken, type Principal, type Verb } from './principal.js';
 
 export interface Team {
@@ -129,73 +128,5 @@ export class TokenStore {
         verbs: r.verbs,
       },
     };
-  }
-
-  async recordRequest(entry: {
-    actor: string;
-    team?: string;
-    method: string;
-    path: string;
-    status: number;
-    durationMs: number;
-  }): Promise<void> {
-    await this.ds.query(
-      `INSERT INTO api.request_log (actor, team, method, path, status, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [entry.actor, entry.team ?? null, entry.method, entry.path, entry.status, Math.round(entry.durationMs)],
-    );
-  }
-
-  /** The request log as audit events, newest first (GET /v1/audit/events). */
-  async requestEvents(f: {
-    since?: string;
-    until?: string;
-    actor?: string;
-    team?: string;
-    namespace?: string;
-    before?: { at: string; id: string };
-    limit: number;
-  }): Promise<AuditEvent[]> {
-    const atText = `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-    const eventId = `'api:' || lpad(id::text, 20, '0')`;
-    const rows: Array<{
-      event_id: string;
-      at_iso: string;
-      actor: string;
-      team: string | null;
-      method: string;
-      path: string;
-      status: number;
-    }> = await this.ds.query(
-      `SELECT ${eventId} AS event_id, ${atText} AS at_iso, actor, team, method, path, status
-         FROM api.request_log
-         WHERE ($1::text IS NULL OR ${atText} >= $1) AND ($2::text IS NULL OR ${atText} < $2)
-           AND ($3::text IS NULL OR actor = $3) AND ($4::text IS NULL OR team = $4)
-           AND ($5::text IS NULL OR left(path, length($5) + 16) = '/v1/namespaces/' || $5 || '/')
-           AND ($6::text IS NULL OR ${atText} < $6 OR (${atText} = $6 AND ${eventId} < $7))
-         ORDER BY at DESC, id DESC LIMIT $8`,
-      [
-        f.since ?? null,
-        f.until ?? null,
-        f.actor ?? null,
-        f.team ?? null,
-        f.namespace ?? null,
-        f.before?.at ?? null,
-        f.before?.id ?? null,
-        f.limit,
-      ],
-    );
-    return rows.map((r) => {
-      const ns = /^\/v1\/namespaces\/([^/]+)\//.exec(r.path)?.[1];
-      return {
-        id: r.event_id,
-        at: r.at_iso,
-        kind: 'api-request' as const,
-        actor: r.actor,
-        ...(r.team ? { team: r.team } : {}),
-        ...(ns ? { namespace: ns } : {}),
-        action: `${r.method} ${r.path}`,
-        detail: String(r.status),
-      };
-    });
   }
 }
