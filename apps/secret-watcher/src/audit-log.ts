@@ -8,6 +8,7 @@ import {
 } from '#keyway/persistence';
 import type { AuditEvent, AuditEventsFilter } from '#keyway/contracts';
 import type { ChainedAuditRow } from '#keyway/secrets';
+import type { ExportedEvent } from '#keyway/audit-export';
 
 /** A change to the API source's stored Secrets, committed in the same transaction as its audit rows. */
 export type ApiSecretChange =
@@ -151,6 +152,51 @@ export class PostgresAuditStore implements AuditStore {
       `SELECT DISTINCT ON (namespace, name) ${COLUMNS} FROM audit_log ORDER BY namespace, name, revision DESC`,
     );
     return rows.map(fromDb);
+  }
+
+  /**
+   * The log as an audit device receives it (libs/audit-export): rows after `cursor` by `id`, which is
+   * commit order because one writer commits one group at a time.
+   */
+  async exportAfter(
+    cursor: number,
+    limit: number,
+  ): Promise<Array<{ position: number; event: ExportedEvent }>> {
+    const rows: DbRow[] = await this.ds.query(
+      `SELECT id, ${COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2`,
+      [cursor, limit],
+    );
+    return rows.map((r) => {
+      const row = fromDb(r);
+      const position = Number(r.id);
+      return {
+        position,
+        event: {
+          id: `secret-watcher:${position}`,
+          writer: 'secret-watcher',
+          at: row.recordedAt,
+          kind: row.action === 'rejected' ? 'rejected-version' : 'credential-version',
+          ...row,
+        },
+      };
+    });
+  }
+
+  async exportCursor(sink: string): Promise<number> {
+    const rows = (await this.ds.query(`SELECT last_id FROM audit_export_cursors WHERE sink = $1`, [
+      sink,
+    ])) as Array<{
+      last_id: string;
+    }>;
+    return rows.length ? Number(rows[0]!.last_id) : 0;
+  }
+
+  async saveExportCursor(sink: string, position: number): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO audit_export_cursors (sink, last_id) VALUES ($1, $2)
+       ON CONFLICT (sink) DO UPDATE SET last_id = GREATEST(audit_export_cursors.last_id, EXCLUDED.last_id), updated_at = now()`,
+      [sink, position],
+    );
   }
 
   /** The row hash at each `namespace/name` chain's revision (the checkpoint signer's continuity check). */

@@ -59,5 +59,9 @@ export const secretWatcherConfig = defineConfig('secret-watcher', {
   AUDIT_CHECKPOINT_SECONDS: Variables.AUDIT_CHECKPOINT_SECONDS,
   AUDIT_CHECKPOINT_ROWS: Variables.AUDIT_CHECKPOINT_ROWS,
   AUDIT_CHECKPOINT_FILE: Variables.AUDIT_CHECKPOINT_FILE,
+  /** The audit device (docs/audit.md, "Export"). */
+  AUDIT_SINK: Variables.AUDIT_SINK,
+  AUDIT_SINK_REQUIRED: Variables.AUDIT_SINK_REQUIRED,
+  AUDIT_SINK_POLL_MS: Variables.AUDIT_SINK_POLL_MS,
 });
 export type SecretWatcherConfig = ReturnType<typeof secretWatcherConfig.load>;

@@ -1,4 +1,5 @@
 import type { Logger } from '#keyway/observability';
+import { AuditSinkUnwritable } from '#keyway/audit-export';
 import { isTransientDatabaseError } from './audit-log.js';
 
 export interface OutageRetryOptions {
@@ -45,7 +46,8 @@ export class OutageRetry {
         this.#auditDownSince = undefined;
         return result;
       } catch (e) {
-        if (!isTransientDatabaseError(e) || this.#stopped) throw e;
+        // A required audit sink that cannot be written holds versions back like Postgres down.
+        if (!(isTransientDatabaseError(e) || e instanceof AuditSinkUnwritable) || this.#stopped) throw e;
         if (!this.#auditDownSince) {
           this.#auditDownSince = this.options.now();
           this.options.logger.error(

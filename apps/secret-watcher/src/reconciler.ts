@@ -8,6 +8,7 @@ import type { ServedState } from './credential-changes.js';
 import type { CredentialSink } from './credential-publisher.js';
 import { CredentialState, secretRef } from './credential-state.js';
 import type { CredentialTelemetry } from './credential-telemetry.js';
+import { AuditSinkUnwritable } from '#keyway/audit-export';
 import { GroupCommitQueue } from './group-commit.js';
 import { OutageRetry } from './outage-retry.js';
 import type { SourcePrecedence } from './precedence.js';
@@ -25,6 +26,8 @@ export interface ReconcilerOptions {
   telemetry?: CredentialTelemetry;
   /** Signed checkpoints of the chain heads, fed with rows once committed (libs/messaging signed-checkpoints.ts). */
   checkpoints?: { committed(rows: readonly ChainedAuditRow[]): void };
+  /** The audit device (AUDIT_SINK): fail closed while a required one cannot be written; told of commits. */
+  export?: { writable(): boolean; nudge(): void; health(): { detail: string } };
 }
 
 /**
@@ -56,9 +59,14 @@ export class Reconciler {
     this.#queue = new GroupCommitQueue({
       checkpoint: () => this.#state.checkpoint(),
       commit: async (rows, apiChanges) => {
-        await this.#retry.auditLog(() => store.commit(rows, apiChanges));
+        await this.#retry.auditLog(() => {
+          if (options.export && !options.export.writable())
+            throw new AuditSinkUnwritable(options.export.health().detail);
+          return store.commit(rows, apiChanges);
+        });
         options.telemetry?.committed(rows);
         options.checkpoints?.committed(rows);
+        options.export?.nudge();
       },
       publish: (change, row) => this.#publication.publish(change, row),
     });

@@ -6,6 +6,7 @@ import { Keyring } from '#keyway/key-material';
 import { SignedCheckpoints, connectNats, provisionKeywayBucket } from '#keyway/messaging';
 import type { Logger } from '#keyway/observability';
 import { openServiceDatabase, type DataSource } from '#keyway/persistence';
+import { AuditExporter, openAuditSink, parseSinkTarget } from '#keyway/audit-export';
 import { decodeSecret, type ChainedAuditRow, type CheckpointHead } from '#keyway/secrets';
 import { PostgresAuditStore, type AuditFence } from './audit-log.js';
 import type { SecretWatcherConfig } from './config.js';
@@ -32,6 +33,8 @@ export interface SecretWatcherRuntime {
   store: PostgresAuditStore;
   reconciler: Reconciler;
   service: SecretService;
+  /** The audit device, when AUDIT_SINK names one. */
+  exporter?: AuditExporter;
   directory?: DirectorySource;
   kubernetes?: KubernetesSource;
   stop(): Promise<void>;
@@ -70,7 +73,20 @@ export async function startRuntime(
         rowHashesAt: (chains) => store.rowHashesAt(chains),
       })
     : undefined;
+  const exporter = config.AUDIT_SINK
+    ? new AuditExporter(
+        {
+          after: (cursor, limit) => store.exportAfter(cursor, limit),
+          loadCursor: (sink) => store.exportCursor(sink),
+          saveCursor: (sink, position) => store.saveExportCursor(sink, position),
+        },
+        openAuditSink(parseSinkTarget(config.AUDIT_SINK), { nc, replicas: config.NATS_KV_REPLICAS }),
+        { required: config.AUDIT_SINK_REQUIRED, pollMs: config.AUDIT_SINK_POLL_MS, logger },
+      )
+    : undefined;
+  await exporter?.start();
   const reconciler = new Reconciler(store, new KvCredentialSink(kv, keyring), {
+    export: exporter,
     checkpoints: checkpoints && { committed: (rows) => checkpoints.committed(rows.map(chainHead)) },
     precedence: new SourcePrecedence(config.SECRET_SOURCE_PRECEDENCE),
     validation: { expiryWarningDays: config.SECRET_EXPIRY_WARNING_DAYS },
@@ -129,6 +145,7 @@ export async function startRuntime(
     nc,
     store,
     reconciler,
+    exporter,
     directory,
     kubernetes,
     service: new SecretService(reconciler, store, keyring, config.SECRET_APPLY_WAIT_MS, checkpoints),
@@ -137,6 +154,7 @@ export async function startRuntime(
       await kubernetes?.stop();
       await reconciler.stop();
       await checkpoints?.stop();
+      await exporter?.stop();
       await nc.drain().catch(() => undefined);
       if (ds.isInitialized) await ds.destroy();
     },

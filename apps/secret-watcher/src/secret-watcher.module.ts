@@ -35,6 +35,8 @@ class SecretWatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
     health.register('postgres', () => postgresHealth(this.runtime.ds));
     health.register('nats', () => natsHealth(this.runtime.nc));
     health.register('audit', () => this.runtime.reconciler.health());
+    const exporter = this.runtime.exporter;
+    if (exporter) health.register('audit-sink', () => exporter.health());
     this.#ops = new OpsServer({
       port: this.config.HTTP_PORT,
       host: this.config.OPS_HOST,

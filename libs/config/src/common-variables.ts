@@ -80,6 +80,15 @@ export const Variables = {
   AUDIT_CHECKPOINT_ROWS: z.coerce.number().int().min(1).default(1000),
   /** Also append every checkpoint, as a JSON line, to this file (a second copy outside NATS). */
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+  /**
+   * An audit device the record is streamed to in commit order, at least once (libs/audit-export
+   * sink-target.ts: file:/path, stdout, syslog+udp://host:port, syslog+tcp://host:port, nats:subject).
+   */
+  AUDIT_SINK: z.string().min(1).max(1024).optional(),
+  /** Fail closed: while the sink cannot be written, new versions wait (as with Postgres down). */
+  AUDIT_SINK_REQUIRED: bool.default(false),
+  /** How often the record is read for rows to export when no commit announced them. */
+  AUDIT_SINK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   port,
   host,
   bool,

@@ -73,7 +73,7 @@ export const BUS_ROLES: Record<BusUser, BusRole> = {
     reads: [],
     followsKeys: [],
     lease: 'secret-watcher',
-    appends: [Streams.auditCheckpoints],
+    appends: [Streams.auditCheckpoints, Streams.auditExport],
   },
   'route-compiler': {
     serves: served['route-compiler'],

@@ -4,3 +4,4 @@ export * from './envoy-validation/index.js';
 export * from './hermetic-suite.js';
 export * from './private-nats.js';
 export * from './service-role-probe.js';
+export * from './syslog-receiver.js';

@@ -1,0 +1,5 @@
+export * from './exported-event.js';
+export * from './syslog-message.js';
+export * from './sink-target.js';
+export * from './audit-sinks.js';
+export * from './audit-exporter.js';
