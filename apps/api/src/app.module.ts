@@ -12,7 +12,8 @@ import { Keyring } from '#keyway/key-material';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CommandClient, connectNats, natsHealth } from '#keyway/messaging';
 import { createMetricsRegistry, HealthRegistry, OpsServer } from '#keyway/observability';
-import { openServiceDatabase, postgresHealth } from '#keyway/persistence';
+import { exportCursorStore, openServiceDatabase, postgresHealth } from '#keyway/persistence';
+import { auditExporterFor } from '#keyway/audit-export';
 import { AdminController } from './admin/admin.controller.js';
 import { resolveAdminToken } from './admin-token.js';
 import { AuthMiddleware } from './auth/auth.middleware.js';
@@ -80,7 +81,9 @@ class Lifecycle implements OnModuleInit, OnApplicationShutdown {
       metrics: this.metrics,
     });
     const port = await this.#ops.start();
-    this.requests.start();
+    await this.requests.start();
+    const device = this.requests.device;
+    if (device) health.register('audit-sink', () => device.health());
     this.logger.info({ port }, 'ops server listening');
   }
 
@@ -164,14 +167,22 @@ export class AppModule {
         { provide: TOKEN_STORE, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new TokenStore(ds) },
         {
           provide: REQUEST_LOG,
-          inject: [DATA_SOURCE],
-          useFactory: (ds: DataSource) =>
-            new RequestLog(ds, {
+          inject: [DATA_SOURCE, NATS],
+          useFactory: (ds: DataSource, nc: NatsConnection) => {
+            const log = new RequestLog(ds, {
               retentionDays: config.API_REQUEST_LOG_RETENTION_DAYS,
               foldWindowMs: config.API_REQUEST_LOG_FOLD_SECONDS * 1000,
               pruneIntervalMs: 3_600_000,
               logger,
-            }),
+            });
+            log.device = auditExporterFor(
+              config,
+              { after: (cursor, limit) => log.exportAfter(cursor, limit), ...exportCursorStore(ds) },
+              nc,
+              logger,
+            );
+            return log;
+          },
         },
         {
           provide: RATE_LIMITER,

@@ -37,6 +37,11 @@ export const apiConfig = defineConfig('api', {
   API_REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
   /** Refused requests (401, 429) are folded into one row per actor and status per this many seconds. */
   API_REQUEST_LOG_FOLD_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** The audit device the request log is exported to (docs/audit.md, "Export"); NATS_KV_REPLICAS for its stream. */
+  AUDIT_SINK: Variables.AUDIT_SINK,
+  AUDIT_SINK_REQUIRED: Variables.AUDIT_SINK_REQUIRED,
+  AUDIT_SINK_POLL_MS: Variables.AUDIT_SINK_POLL_MS,
+  NATS_KV_REPLICAS: Variables.NATS_KV_REPLICAS,
   /** Local suite: where `npm start` writes service logs, and how the gateway is presented. */
   LOG_DIR: z.string().default('.keyway/logs'),
   GATEWAY_NAMESPACE: z.string().default('istio-system'),

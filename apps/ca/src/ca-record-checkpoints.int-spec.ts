@@ -22,6 +22,7 @@ import {
   createThrowawayDatabase,
   privateNats,
   testDataKeys,
+  waitFor,
   type PrivateNats,
   type ThrowawayDatabase,
 } from '#keyway/testing';
@@ -60,6 +61,9 @@ async function boot(): Promise<void> {
     CA_MASTER_KEYS: masterKeys,
     AUDIT_CHECKPOINT_KEY_FILE: path.join(dir, 'checkpoint.key'),
     AUDIT_CHECKPOINT_FILE: path.join(dir, 'checkpoints.jsonl'),
+    // The CA's audit device (#15.5): its record as JSON lines, in seq order.
+    AUDIT_SINK: `file:${path.join(dir, 'ca-audit.jsonl')}`,
+    AUDIT_SINK_POLL_MS: '100',
   });
   const transport = natsTransportServer({ url: config.NATS_URL, queue: 'ca' });
   app = await NestFactory.createMicroservice(
@@ -117,6 +121,21 @@ it('an untouched record matches the latest checkpoint, which is also in the file
   expect(stream.at(-1)).toMatchObject({ seq: v.checkpoint!.seq, heads: { ca: { revision: last } } });
   const lines = fs.readFileSync(path.join(dir, 'checkpoints.jsonl'), 'utf8').trim().split('\n');
   expect(JSON.parse(lines.at(-1)!).seq).toBe(v.checkpoint!.seq);
+});
+
+it('every record reaches the audit device in commit order, once each', async () => {
+  const all = await seqs();
+  const file = path.join(dir, 'ca-audit.jsonl');
+  const lines = await waitFor(
+    () => {
+      const l = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
+      return l.length >= all.length ? l.map((x) => JSON.parse(x)) : undefined;
+    },
+    { timeoutMs: 10_000 },
+  );
+  expect(lines.map((e) => e.seq)).toEqual(all);
+  expect(lines[0]).toMatchObject({ id: `ca:${all[0]}`, writer: 'ca', kind: 'ca-crl', issuer: 'root' });
+  expect(fs.readFileSync(file, 'utf8')).not.toMatch(/PRIVATE KEY/);
 });
 
 let deleted = 0;

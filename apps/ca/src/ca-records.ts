@@ -1,3 +1,4 @@
+import type { ExportedEvent } from '#keyway/audit-export';
 import type { CheckpointSource } from '#keyway/messaging';
 import {
   chainCaRecords,
@@ -144,6 +145,41 @@ export async function verifyCaRecordChain(
       problems: folded.problems,
     },
   };
+}
+
+/**
+ * The record as an audit device receives it (libs/audit-export): rows after `cursor` by seq, which is
+ * commit order (appenders hold the record's advisory lock until they commit).
+ */
+export async function caRecordExport(
+  ds: DataSource,
+  cursor: number,
+  limit: number,
+): Promise<Array<{ position: number; event: ExportedEvent }>> {
+  const rows = (await ds.query(
+    `SELECT seq, at, kind, issuer, serial, actor, detail, previous_hash, row_hash FROM ca_records
+     WHERE seq > $1 ORDER BY seq LIMIT $2`,
+    [cursor, limit],
+  )) as Array<Record<string, unknown>>;
+  return rows.map((r) => {
+    const seq = Number(r.seq);
+    return {
+      position: seq,
+      event: {
+        id: `ca:${seq}`,
+        writer: 'ca',
+        at: new Date(r.at as string).toISOString(),
+        kind: `ca-${String(r.kind)}`,
+        seq,
+        issuer: String(r.issuer),
+        serial: (r.serial as string | null) ?? null,
+        actor: (r.actor as Actor | null) ?? null,
+        detail: r.detail,
+        previousHash: (r.previous_hash as string | null) ?? null,
+        rowHash: String(r.row_hash),
+      },
+    };
+  });
 }
 
 const ACTION: Record<CaRecord['kind'], (r: Record<string, unknown>) => string> = {

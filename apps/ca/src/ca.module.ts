@@ -14,9 +14,10 @@ import { Streams, Subjects } from '#keyway/contracts';
 import { Keyring } from '#keyway/key-material';
 import { CommandClient, SignedCheckpoints, connectNats, natsTransportHealth } from '#keyway/messaging';
 import { HealthRegistry, OpsServer, createMetricsRegistry, type Logger } from '#keyway/observability';
-import { openServiceDatabase, postgresHealth, type DataSource } from '#keyway/persistence';
+import { exportCursorStore, openServiceDatabase, postgresHealth, type DataSource } from '#keyway/persistence';
+import { auditExporterFor, type AuditExporter } from '#keyway/audit-export';
 import { createCaCore, type CaCore } from './ca-core.js';
-import { caRecordHead, caRowHashesAt } from './ca-records.js';
+import { caRecordExport, caRecordHead, caRowHashesAt } from './ca-records.js';
 import { CA_CORE, CaHandler } from './ca.handler.js';
 import { CaRuntime } from './ca-runtime.js';
 import { CaTelemetry } from './ca-telemetry.js';
@@ -29,12 +30,16 @@ const DATA_SOURCE = Symbol('CA_DATA_SOURCE');
 const SECRETS_CLIENT = Symbol('CA_SECRETS_CLIENT');
 const TRANSPORT = Symbol('CA_TRANSPORT');
 const METRICS = Symbol('CA_METRICS');
-const CHECKPOINTS = Symbol('CA_CHECKPOINTS');
+const RECORD_OUTLETS = Symbol('CA_RECORD_OUTLETS');
 
-/** The CA record's signed checkpoints, on their own NATS connection; absent without a key. */
-interface CaCheckpoints {
+/**
+ * Where the CA's record goes besides Postgres, on one NATS connection of their own: its signed
+ * checkpoints (AUDIT_CHECKPOINT_KEY_FILE) and its audit device (AUDIT_SINK); null with neither.
+ */
+interface CaRecordOutlets {
   nc: NatsConnection;
-  signer: SignedCheckpoints;
+  signer?: SignedCheckpoints;
+  exporter?: AuditExporter;
 }
 
 /** Starts the ops server and background work with the module, and stops everything it opened. */
@@ -50,7 +55,7 @@ class CaLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(CA_CORE) private readonly core: CaCore,
     @Inject(TRANSPORT) private readonly transport: ServerNats,
     @Inject(METRICS) private readonly metrics: Registry,
-    @Inject(CHECKPOINTS) private readonly checkpoints: CaCheckpoints | null,
+    @Inject(RECORD_OUTLETS) private readonly outlets: CaRecordOutlets | null,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -59,6 +64,8 @@ class CaLifecycle implements OnModuleInit, OnApplicationShutdown {
     // The connection keyway.ca.* commands arrive on: not ready until the app listens, nor while
     // NATS is unreachable.
     health.register('nats', () => natsTransportHealth(this.transport));
+    const exporter = this.outlets?.exporter;
+    if (exporter) health.register('audit-sink', () => exporter.health());
     this.#ops = new OpsServer({
       port: this.config.HTTP_PORT,
       host: this.config.OPS_HOST,
@@ -71,7 +78,8 @@ class CaLifecycle implements OnModuleInit, OnApplicationShutdown {
       renewalCheckSeconds: this.config.CA_RENEWAL_CHECK_SECONDS,
     });
     await this.#runtime.start();
-    await this.checkpoints?.signer.start();
+    await this.outlets?.signer?.start();
+    await this.outlets?.exporter?.start();
     this.logger.info({ port }, 'ca ready');
   }
 
@@ -79,8 +87,9 @@ class CaLifecycle implements OnModuleInit, OnApplicationShutdown {
     this.#runtime?.stop();
     await this.core.recorder.idle();
     // The last records are checkpointed before the connections close.
-    await this.checkpoints?.signer.stop();
-    await this.checkpoints?.nc.drain().catch(() => undefined);
+    await this.outlets?.signer?.stop();
+    await this.outlets?.exporter?.stop();
+    await this.outlets?.nc.drain().catch(() => undefined);
     await this.#ops?.stop();
     await this.secrets.close();
     if (this.ds.isInitialized) await this.ds.destroy();
@@ -129,39 +138,47 @@ export class CaModule {
           },
         },
         {
-          provide: CHECKPOINTS,
+          provide: RECORD_OUTLETS,
           inject: [DATA_SOURCE],
-          useFactory: async (ds: DataSource): Promise<CaCheckpoints | null> => {
-            if (!config.AUDIT_CHECKPOINT_KEY_FILE) return null;
-            const privateKey = fs.readFileSync(config.AUDIT_CHECKPOINT_KEY_FILE, 'utf8');
+          useFactory: async (ds: DataSource): Promise<CaRecordOutlets | null> => {
+            if (!config.AUDIT_CHECKPOINT_KEY_FILE && !config.AUDIT_SINK) return null;
             const nc = await connectNats(
               { url: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD, name: 'ca' },
               logger,
             );
-            const signer = new SignedCheckpoints(nc, {
-              stream: Streams.caCheckpoints,
-              writer: 'ca',
-              privateKey,
-              intervalMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
-              // One chain: it is checkpointed on the interval, before a verify and at stop.
-              everyChains: 1,
-              file: config.AUDIT_CHECKPOINT_FILE,
-              replicas: config.NATS_KV_REPLICAS,
+            const signer =
+              config.AUDIT_CHECKPOINT_KEY_FILE &&
+              new SignedCheckpoints(nc, {
+                stream: Streams.caCheckpoints,
+                writer: 'ca',
+                privateKey: fs.readFileSync(config.AUDIT_CHECKPOINT_KEY_FILE, 'utf8'),
+                intervalMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
+                // One chain: it is checkpointed on the interval, before a verify and at stop.
+                everyChains: 1,
+                file: config.AUDIT_CHECKPOINT_FILE,
+                replicas: config.NATS_KV_REPLICAS,
+                logger,
+                currentHeads: () => caRecordHead(ds),
+                rowHashesAt: (chains) => caRowHashesAt(ds, chains),
+              });
+            // The record is read for new rows every AUDIT_SINK_POLL_MS.
+            const exporter = auditExporterFor(
+              config,
+              { after: (cursor, limit) => caRecordExport(ds, cursor, limit), ...exportCursorStore(ds) },
+              nc,
               logger,
-              currentHeads: () => caRecordHead(ds),
-              rowHashesAt: (chains) => caRowHashesAt(ds, chains),
-            });
-            return { nc, signer };
+            );
+            return { nc, signer: signer || undefined, exporter };
           },
         },
         {
           provide: CA_CORE,
-          inject: [DATA_SOURCE, SECRETS_CLIENT, METRICS, CHECKPOINTS],
+          inject: [DATA_SOURCE, SECRETS_CLIENT, METRICS, RECORD_OUTLETS],
           useFactory: (
             ds: DataSource,
             secrets: CommandClient,
             metrics: Registry,
-            checkpoints: CaCheckpoints | null,
+            outlets: CaRecordOutlets | null,
           ) =>
             createCaCore({
               ds,
@@ -172,7 +189,7 @@ export class CaModule {
               backdateSeconds: config.CA_BACKDATE_SECONDS,
               telemetry: (authorities) => new CaTelemetry(metrics, authorities),
               fence,
-              checkpoints: checkpoints?.signer,
+              checkpoints: outlets?.signer,
             }),
         },
         CaLifecycle,

@@ -27,6 +27,10 @@ export const caConfig = defineConfig('ca', {
   AUDIT_CHECKPOINT_KEY_FILE: Variables.AUDIT_CHECKPOINT_KEY_FILE,
   AUDIT_CHECKPOINT_SECONDS: Variables.AUDIT_CHECKPOINT_SECONDS,
   AUDIT_CHECKPOINT_FILE: Variables.AUDIT_CHECKPOINT_FILE,
+  /** The audit device the CA's record is exported to (docs/audit.md, "Export"). */
+  AUDIT_SINK: Variables.AUDIT_SINK,
+  AUDIT_SINK_REQUIRED: Variables.AUDIT_SINK_REQUIRED,
+  AUDIT_SINK_POLL_MS: Variables.AUDIT_SINK_POLL_MS,
   CA_BACKDATE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
 });
 export type CaConfig = ReturnType<typeof caConfig.load>;

@@ -182,23 +182,6 @@ export class PostgresAuditStore implements AuditStore {
     });
   }
 
-  async exportCursor(sink: string): Promise<number> {
-    const rows = (await this.ds.query(`SELECT last_id FROM audit_export_cursors WHERE sink = $1`, [
-      sink,
-    ])) as Array<{
-      last_id: string;
-    }>;
-    return rows.length ? Number(rows[0]!.last_id) : 0;
-  }
-
-  async saveExportCursor(sink: string, position: number): Promise<void> {
-    await this.ds.query(
-      `INSERT INTO audit_export_cursors (sink, last_id) VALUES ($1, $2)
-       ON CONFLICT (sink) DO UPDATE SET last_id = GREATEST(audit_export_cursors.last_id, EXCLUDED.last_id), updated_at = now()`,
-      [sink, position],
-    );
-  }
-
   /** The row hash at each `namespace/name` chain's revision (the checkpoint signer's continuity check). */
   async rowHashesAt(chains: ReadonlyArray<[string, number]>): Promise<Map<string, string>> {
     const split = chains.map(([chain, revision]) => {

@@ -5,8 +5,8 @@ import { Buckets, SECRET_APPLY_AAD, Streams, secretManifest, validatePayload } f
 import { Keyring } from '#keyway/key-material';
 import { SignedCheckpoints, connectNats, provisionKeywayBucket } from '#keyway/messaging';
 import type { Logger } from '#keyway/observability';
-import { openServiceDatabase, type DataSource } from '#keyway/persistence';
-import { AuditExporter, openAuditSink, parseSinkTarget } from '#keyway/audit-export';
+import { exportCursorStore, openServiceDatabase, type DataSource } from '#keyway/persistence';
+import { auditExporterFor, type AuditExporter } from '#keyway/audit-export';
 import { decodeSecret, type ChainedAuditRow, type CheckpointHead } from '#keyway/secrets';
 import { PostgresAuditStore, type AuditFence } from './audit-log.js';
 import type { SecretWatcherConfig } from './config.js';
@@ -73,17 +73,12 @@ export async function startRuntime(
         rowHashesAt: (chains) => store.rowHashesAt(chains),
       })
     : undefined;
-  const exporter = config.AUDIT_SINK
-    ? new AuditExporter(
-        {
-          after: (cursor, limit) => store.exportAfter(cursor, limit),
-          loadCursor: (sink) => store.exportCursor(sink),
-          saveCursor: (sink, position) => store.saveExportCursor(sink, position),
-        },
-        openAuditSink(parseSinkTarget(config.AUDIT_SINK), { nc, replicas: config.NATS_KV_REPLICAS }),
-        { required: config.AUDIT_SINK_REQUIRED, pollMs: config.AUDIT_SINK_POLL_MS, logger },
-      )
-    : undefined;
+  const exporter = auditExporterFor(
+    config,
+    { after: (cursor, limit) => store.exportAfter(cursor, limit), ...exportCursorStore(ds) },
+    nc,
+    logger,
+  );
   await exporter?.start();
   const reconciler = new Reconciler(store, new KvCredentialSink(kv, keyring), {
     export: exporter,

@@ -15,3 +15,4 @@ export * from './service-roles.js';
 export * from './migrate-step.js';
 export * from './migrate-main.js';
 export * from './append-only.js';
+export * from './export-cursors.js';

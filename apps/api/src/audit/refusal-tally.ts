@@ -1,5 +1,6 @@
 /**
- * Requests the api refused before doing anything (no or bad token: 401; over the rate limit: 429)
+ * Requests the api refused before doing anything (no or bad token: 401; over the rate limit: 429;
+ * its database or its required audit device unavailable: 503)
  * cost a flood nothing to send, so one row each would let any client grow the request log at wire
  * speed. They are counted per actor, status and method instead, and written as one row per window
  * with the count. Pure: the request log (request-log.ts) drains it on its timer.
@@ -16,7 +17,7 @@ export interface RequestLogEntry {
 }
 
 /** Statuses the middleware answers before a handler runs: folded, never one row each. */
-export const FOLDED_STATUSES: ReadonlySet<number> = new Set([401, 429]);
+export const FOLDED_STATUSES: ReadonlySet<number> = new Set([401, 429, 503]);
 
 /** Longest path kept: the rest of a client's URL is cut (it is client text). */
 export const MAX_LOGGED_PATH = 512;

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { AuditExporter, ExportedEvent } from '#keyway/audit-export';
 import type { AuditEvent } from '#keyway/contracts';
 import type { Logger } from '#keyway/observability';
 import { FOLDED_STATUSES, MAX_LOGGED_PATH, RefusalTally, type RequestLogEntry } from './refusal-tally.js';
@@ -24,13 +25,16 @@ const PRUNE_BATCH = 10_000;
 export class RequestLog {
   readonly #tally = new RefusalTally();
   #timers: NodeJS.Timeout[] = [];
+  /** The audit device (AUDIT_SINK) the log is exported to, if any. */
+  device?: AuditExporter;
 
   constructor(
     private readonly ds: DataSource,
     private readonly o: RequestLogOptions,
   ) {}
 
-  start(): void {
+  async start(): Promise<void> {
+    await this.device?.start();
     void this.prune();
     const flush = setInterval(() => void this.flush(), this.o.foldWindowMs);
     const prune = setInterval(() => void this.prune(), this.o.pruneIntervalMs);
@@ -42,6 +46,13 @@ export class RequestLog {
   async stop(): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
     await this.flush();
+    await this.device?.stop();
+  }
+
+  /** Fail closed (AUDIT_SINK_REQUIRED): while the device cannot be written, requests are refused. */
+  refusing(): string | undefined {
+    const d = this.device;
+    return d && !d.writable() ? d.health().detail : undefined;
   }
 
   /** One answered request: a row now, or a count in this window's fold for a refusal. */
@@ -83,19 +94,56 @@ export class RequestLog {
   }
 
   async #insert(rows: Array<RequestLogEntry & { count: number }>): Promise<void> {
-    await this.ds.query(
-      `INSERT INTO api.request_log (actor, team, method, path, status, duration_ms, count)
+    // Every api replica writes here: the lock, held to commit and taken before the ids are, makes ids
+    // commit in increasing order, which is what lets an audit device follow the log by id.
+    await this.ds.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('keyway-api-request-log'))`);
+      await m.query(
+        `INSERT INTO api.request_log (actor, team, method, path, status, duration_ms, count)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::int[])`,
-      [
-        rows.map((r) => r.actor),
-        rows.map((r) => r.team ?? null),
-        rows.map((r) => r.method),
-        rows.map((r) => r.path),
-        rows.map((r) => r.status),
-        rows.map((r) => Math.round(r.durationMs)),
-        rows.map((r) => r.count),
-      ],
-    );
+        [
+          rows.map((r) => r.actor),
+          rows.map((r) => r.team ?? null),
+          rows.map((r) => r.method),
+          rows.map((r) => r.path),
+          rows.map((r) => r.status),
+          rows.map((r) => Math.round(r.durationMs)),
+          rows.map((r) => r.count),
+        ],
+      );
+    });
+    this.device?.nudge();
+  }
+
+  /** The log as an audit device receives it (libs/audit-export): rows after `cursor` by id. */
+  async exportAfter(
+    cursor: number,
+    limit: number,
+  ): Promise<Array<{ position: number; event: ExportedEvent }>> {
+    const rows = (await this.ds.query(
+      `SELECT id, at, actor, team, method, path, status, duration_ms, count FROM api.request_log
+       WHERE id > $1 ORDER BY id LIMIT $2`,
+      [cursor, limit],
+    )) as Array<Record<string, unknown>>;
+    return rows.map((r) => {
+      const id = Number(r.id);
+      return {
+        position: id,
+        event: {
+          id: `api:${id}`,
+          writer: 'api',
+          at: new Date(r.at as string).toISOString(),
+          kind: 'api-request',
+          actor: String(r.actor),
+          team: (r.team as string | null) ?? null,
+          method: String(r.method),
+          path: String(r.path),
+          status: Number(r.status),
+          durationMs: Number(r.duration_ms),
+          count: Number(r.count),
+        },
+      };
+    });
   }
 
   /** The request log as audit events, newest first (GET /v1/audit/events). */

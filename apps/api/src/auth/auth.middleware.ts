@@ -77,6 +77,10 @@ export class AuthMiddleware implements NestMiddleware {
         .record(entry)
         .catch((e: Error) => this.logger.warn({ err: e.message }, 'request log write failed'));
     });
+    // Fail closed, as Vault does: no request is served that its audit device could not record.
+    const refusing = this.requests.refusing();
+    if (refusing && !PUBLIC.has(path))
+      return deny(res, 503, 'unavailable', `the audit device cannot be written: ${refusing}`);
     const token = bearerToken(req.headers.authorization);
     if (!token) {
       // Without a token, the client address is the only identity: bound what it can ask for.

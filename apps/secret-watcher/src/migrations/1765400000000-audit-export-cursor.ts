@@ -1,4 +1,4 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { AUDIT_EXPORT_CURSORS_TABLE, type MigrationInterface, type QueryRunner } from '#keyway/persistence';
 
 /**
  * Where each audit device (AUDIT_SINK) has got to in the audit log: the last `audit_log.id` written
@@ -8,10 +8,7 @@ export class AuditExportCursor1765400000000 implements MigrationInterface {
   name = 'AuditExportCursor1765400000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE audit_export_cursors (
-      sink text PRIMARY KEY,
-      last_id bigint NOT NULL,
-      updated_at timestamptz NOT NULL DEFAULT now())`);
+    await q.query(AUDIT_EXPORT_CURSORS_TABLE);
   }
 
   async down(q: QueryRunner): Promise<void> {
