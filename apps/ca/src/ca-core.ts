@@ -2,6 +2,7 @@ import type { CheckpointSource } from '#keyway/messaging';
 import type { AuditEvent, AuditEventsFilter } from '#keyway/contracts';
 import { caRecordEvents, verifyCaRecordChain, type CaRecordVerification } from './ca-records.js';
 import type { LeaderFence } from '#keyway/persistence';
+import type { RecordGuard } from './record-guard.js';
 import type { Keyring } from '#keyway/key-material';
 import type { DataSource } from '#keyway/persistence';
 import { AuthorityService } from './authorities.js';
@@ -27,6 +28,8 @@ export interface CaCoreOptions {
   telemetry?: (authorities: AuthorityService) => CaTelemetry;
   /** Active-standby: the leader's fencing token, checked by every record and CRL write. */
   fence?: LeaderFence;
+  /** The audit device (AUDIT_SINK): with AUDIT_SINK_REQUIRED, no record is written while it fails. */
+  device?: RecordGuard['device'];
   /** Signed checkpoints of the record's head (AUDIT_CHECKPOINT_KEY_FILE), checked by verify. */
   checkpoints?: CheckpointSource;
 }
@@ -51,7 +54,8 @@ export function createCaCore(o: CaCoreOptions): CaCore {
   const authorities = new AuthorityService(o.ds, o.masterKeys, o.dataKeys, clock);
   const telemetry = o.telemetry?.(authorities);
   const policies = new PolicyStore(o.ds);
-  const recorder = new IssuanceRecorder(o.ds, undefined, o.fence);
+  const guard: RecordGuard = { fence: o.fence, device: o.device };
+  const recorder = new IssuanceRecorder(o.ds, undefined, guard);
   const issuance = new IssuanceService(
     authorities,
     policies,
@@ -63,7 +67,7 @@ export function createCaCore(o: CaCoreOptions): CaCore {
       telemetry,
     },
   );
-  const revocation = new RevocationService(o.ds, authorities, o.crlValiditySeconds ?? 86_400, clock, o.fence);
+  const revocation = new RevocationService(o.ds, authorities, o.crlValiditySeconds ?? 86_400, clock, guard);
   const credentials = new CredentialWriter(o.ds, o.secrets, revocation, o.dataKeys);
   const certificates = new CertificateResources(o.ds, issuance, credentials, clock, telemetry);
   return {

@@ -190,6 +190,7 @@ export class CaModule {
               telemetry: (authorities) => new CaTelemetry(metrics, authorities),
               fence,
               checkpoints: outlets?.signer,
+              device: outlets?.exporter,
             }),
         },
         CaLifecycle,

@@ -1,4 +1,5 @@
-import { checkLeaderFence, type DataSource, type LeaderFence } from '#keyway/persistence';
+import type { DataSource } from '#keyway/persistence';
+import { guardRecordWrite, type RecordGuard } from './record-guard.js';
 import type { CaRecord } from '#keyway/secrets';
 import { appendCaRecords } from './ca-records.js';
 
@@ -62,8 +63,8 @@ export class IssuanceRecorder {
   constructor(
     private readonly ds: DataSource,
     private readonly maxBatch = 1000,
-    /** Active-standby: every commit checks this replica still leads (libs/persistence leader-fence.ts). */
-    private readonly fence?: LeaderFence,
+    /** Every commit checks this replica still leads and a required audit device can be written. */
+    private readonly guard?: RecordGuard,
   ) {}
 
   record(decision: DecisionRecord, certificate?: CertificateRecord): Promise<void> {
@@ -101,7 +102,7 @@ export class IssuanceRecorder {
     const d = batch.map((p) => p.decision);
     const c = batch.flatMap((p) => (p.certificate ? [p.certificate] : []));
     await this.ds.transaction(async (m) => {
-      if (this.fence) await checkLeaderFence(m, this.fence);
+      await guardRecordWrite(m, this.guard);
       await m.query(INSERT_DECISIONS, [
         d.map((x) => x.id),
         d.map((x) => x.at.toISOString()),

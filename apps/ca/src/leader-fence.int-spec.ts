@@ -34,7 +34,7 @@ describe('ca records are fenced by the lease token', () => {
   it('a replica whose token is older than the last writer records nothing more, and is told so', async () => {
     const fenced: string[] = [];
     const recorder = (token: number, name: string) =>
-      new IssuanceRecorder(ds, 1000, { role: 'ca', token, onFenced: () => fenced.push(name) });
+      new IssuanceRecorder(ds, 1000, { fence: { role: 'ca', token, onFenced: () => fenced.push(name) } });
     const oldLeader = recorder(5, 'old');
     const newLeader = recorder(9, 'new');
     await oldLeader.record(decision('first'));

@@ -1,5 +1,6 @@
 import type { Actor, CrlResult, RevocationReasonName } from '#keyway/contracts';
-import { checkLeaderFence, type DataSource, type LeaderFence } from '#keyway/persistence';
+import type { DataSource } from '#keyway/persistence';
+import { guardRecordWrite, type RecordGuard } from './record-guard.js';
 import { createCrl, normalizeSerialHex, type RevocationReason } from '#keyway/pki';
 import { sha256Hex } from '#keyway/secrets';
 import type { AuthorityService } from './authorities.js';
@@ -39,7 +40,7 @@ export class RevocationService {
     private readonly authorities: AuthorityService,
     private readonly crlValiditySeconds: number,
     private readonly clock: () => Date = () => new Date(),
-    private readonly fence?: LeaderFence,
+    private readonly guard?: RecordGuard,
   ) {}
 
   /** Called after every new CRL is committed (to refresh `-cacert` Secrets); errors are the listener's to report. */
@@ -56,7 +57,7 @@ export class RevocationService {
     const team = req.actor.team ?? null;
     const rows = returnedRows<{ issuer: string }>(
       await this.ds.transaction(async (m) => {
-        if (this.fence) await checkLeaderFence(m, this.fence);
+        await guardRecordWrite(m, this.guard);
         const updated: unknown = await m.query(
           `UPDATE issued_certificates SET revoked_at = $2, revocation_reason = $3, revoked_by = $4
          WHERE serial = $1 AND revoked_at IS NULL AND ($5::text IS NULL OR requested_by->>'team' = $5)
@@ -130,7 +131,7 @@ export class RevocationService {
   async regenerate(issuer: string): Promise<CrlResult> {
     const authority = await this.authorities.get(issuer);
     const result = await this.ds.transaction(async (m): Promise<CrlResult> => {
-      if (this.fence) await checkLeaderFence(m, this.fence);
+      await guardRecordWrite(m, this.guard);
       const locked: Array<{ crl_number: string }> = await m.query(
         'SELECT crl_number FROM authorities WHERE name = $1 FOR UPDATE',
         [issuer],
