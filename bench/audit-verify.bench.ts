@@ -2,6 +2,10 @@
 // ChainVerifier: memory follows the number of credentials) next to a same-run baseline that reads
 // every row at once and runs verifyChain (what verify did before). N rows over C credentials in a
 // throwaway database on the local Postgres (127.0.0.1 only), written through the store's own commit.
+// Each verify runs in a process of its own (this file with `--verify <mode> <url>`), so its peak RSS
+// is its own and not what the other left behind.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { ChainVerifier, verifyChain, type ChainedAuditRow } from '#keyway/secrets';
 import { openServiceDatabase } from '#keyway/persistence';
 import { createThrowawayDatabase } from '#keyway/testing';
@@ -17,18 +21,59 @@ import { reportBench, round } from './lib/report.js';
 const ROWS = Number(process.argv[2] ?? 200_000);
 const CREDENTIALS = Number(process.argv[3] ?? 2_000);
 
-/** Runs `f`, sampling the heap every 10 ms: seconds taken and the peak heap above the start (MB). */
-async function measured<T>(f: () => Promise<T>): Promise<{ value: T; seconds: number; peakMb: number }> {
+interface VerifyRun {
+  ok: boolean;
+  checkedRows: number;
+  seconds: number;
+  /** Highest RSS of the verifying process, MB, sampled every 10 ms. */
+  peakRssMb: number;
+  /** RSS before the verify started (the runtime and the connection), MB. */
+  startRssMb: number;
+}
+
+/** Child mode: one verify against the database at `url`, its figures as JSON on stdout. */
+async function verifyOnce(mode: 'paged' | 'baseline', url: string): Promise<void> {
+  const ds = await openServiceDatabase({
+    url,
+    schema: 'secret_watcher',
+    entities: [],
+    migrations: SECRET_WATCHER_MIGRATIONS,
+  });
+  const store = new PostgresAuditStore(ds);
   (globalThis as { gc?: () => void }).gc?.();
-  const base = process.memoryUsage().heapUsed;
-  let peak = base;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 10);
+  const start = process.memoryUsage().rss;
+  let peak = start;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
   const t = performance.now();
-  const value = await f();
+  let result: { ok: boolean; checkedRows: number };
+  if (mode === 'baseline') result = verifyChain(await store.rows());
+  else {
+    const v = new ChainVerifier();
+    for await (const page of store.rowPages()) for (const r of page) v.add(r);
+    result = v.result();
+  }
   const seconds = (performance.now() - t) / 1000;
   clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().heapUsed);
-  return { value, seconds, peakMb: (peak - base) / 1_048_576 };
+  peak = Math.max(peak, process.memoryUsage().rss);
+  await ds.destroy();
+  const run: VerifyRun = {
+    ok: result.ok,
+    checkedRows: result.checkedRows,
+    seconds,
+    peakRssMb: peak / 1_048_576,
+    startRssMb: start / 1_048_576,
+  };
+  process.stdout.write(JSON.stringify(run));
+}
+
+function verifyInChild(mode: 'paged' | 'baseline', url: string): VerifyRun {
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', fileURLToPath(import.meta.url), '--verify', mode, url],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  if (r.status !== 0) throw new Error(`${mode} verify failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as VerifyRun;
 }
 
 async function main(): Promise<void> {
@@ -61,15 +106,10 @@ async function main(): Promise<void> {
     }
     if (batch.length) await store.commit(batch);
 
-    const baseline = await measured(async () => verifyChain(await store.rows()));
-    const paged = await measured(async () => {
-      const v = new ChainVerifier();
-      for await (const page of store.rowPages()) for (const r of page) v.add(r);
-      return v.result();
-    });
+    const paged = verifyInChild('paged', db.url);
+    const baseline = verifyInChild('baseline', db.url);
     for (const r of [baseline, paged])
-      if (!r.value.ok || r.value.checkedRows !== ROWS)
-        throw new Error(`verify failed: ${JSON.stringify(r.value)}`);
+      if (!r.ok || r.checkedRows !== ROWS) throw new Error(`verify failed: ${JSON.stringify(r)}`);
     const perSecond = (r: { seconds: number }) => Math.round(ROWS / r.seconds);
     reportBench({
       name: 'audit-verify',
@@ -78,15 +118,16 @@ async function main(): Promise<void> {
         credentials: CREDENTIALS,
         pagedSeconds: round(paged.seconds),
         pagedRowsPerSecond: perSecond(paged),
-        pagedPeakHeapMb: round(paged.peakMb, 1),
+        pagedPeakRssMb: round(paged.peakRssMb, 1),
         baselineSeconds: round(baseline.seconds),
         baselineRowsPerSecond: perSecond(baseline),
-        baselinePeakHeapMb: round(baseline.peakMb, 1),
+        baselinePeakRssMb: round(baseline.peakRssMb, 1),
+        targetPeakRssMb: 200,
       },
       summary:
         `${ROWS} rows, ${CREDENTIALS} credentials: paged verify ${round(paged.seconds)} s ` +
-        `(${perSecond(paged)} rows/s, peak heap +${round(paged.peakMb, 1)} MB); baseline whole-log read ` +
-        `${round(baseline.seconds)} s (${perSecond(baseline)} rows/s, peak heap +${round(baseline.peakMb, 1)} MB)`,
+        `(${perSecond(paged)} rows/s, peak RSS ${round(paged.peakRssMb, 1)} MB; target < 200 MB); baseline whole-log read ` +
+        `${round(baseline.seconds)} s (${perSecond(baseline)} rows/s, peak RSS ${round(baseline.peakRssMb, 1)} MB)`,
     });
   } finally {
     await ds.destroy();
@@ -94,4 +135,6 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv[2] === '--verify')
+  await verifyOnce(process.argv[3] as 'paged' | 'baseline', process.argv[4]!);
+else await main();

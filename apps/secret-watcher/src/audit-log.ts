@@ -238,22 +238,30 @@ export class PostgresAuditStore implements AuditStore {
     return rows.map(fromDb);
   }
 
-  async *rowPages(namespace?: string, name?: string, size = 5000): AsyncIterable<ChainedAuditRow[]> {
-    // Keyset pages in chain order: each starts after the last (namespace, name, revision) read.
-    let after: [string, string, number] | null = null;
-    for (;;) {
-      const rows: DbRow[] = await this.ds.query(
-        `SELECT ${COLUMNS} FROM audit_log WHERE ($1::text IS NULL OR namespace = $1) AND ($2::text IS NULL OR name = $2)
-           AND ($3::text IS NULL OR (namespace, name, revision) > ($3, $4, $5))
-         ORDER BY namespace, name, revision LIMIT $6`,
-        [namespace ?? null, name ?? null, after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null, size],
+  async *rowPages(namespace?: string, name?: string, size = 2000): AsyncIterable<ChainedAuditRow[]> {
+    // One server-side cursor over one snapshot, fetched `size` rows at a time: the query is planned
+    // and its index walked once (keyset pages re-seek every page, and were slower than one whole
+    // read), and only a page is ever in memory.
+    const qr = this.ds.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction('REPEATABLE READ');
+      await qr.query(
+        `DECLARE audit_rows NO SCROLL CURSOR FOR SELECT ${COLUMNS} FROM audit_log
+         WHERE ($1::text IS NULL OR namespace = $1) AND ($2::text IS NULL OR name = $2)
+         ORDER BY namespace, name, revision`,
+        [namespace ?? null, name ?? null],
       );
-      if (rows.length === 0) return;
-      const page = rows.map(fromDb);
-      yield page;
-      if (rows.length < size) return;
-      const last = page[page.length - 1]!;
-      after = [last.namespace, last.name, last.revision];
+      for (;;) {
+        const rows: DbRow[] = await qr.query(`FETCH ${Number(size)} FROM audit_rows`);
+        if (rows.length === 0) break;
+        yield rows.map(fromDb);
+        if (rows.length < size) break;
+      }
+      await qr.commitTransaction();
+    } finally {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      await qr.release();
     }
   }
 
