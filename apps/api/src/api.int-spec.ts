@@ -11,15 +11,13 @@ import { Keyring } from '#keyway/key-material';
 import { natsTransport } from '#keyway/messaging';
 import { createLogger } from '#keyway/observability';
 import { createThrowawayDatabase, testDataKeys, type ThrowawayDatabase } from '#keyway/testing';
-import { AppModule } from './app.module.js';
 import { TokenBucketLimiter } from './auth/rate-limiter.js';
 import type { RequestLog } from './audit/request-log.js';
 import { REQUEST_LOG } from './tokens.js';
 import { apiConfig } from './config.js';
 import { ROUTES } from './docs/openapi.js';
-import { configureHttp } from './http-setup.js';
 import { FAKE_KEY_PEM, FakeServicesModule, FakeState } from './testing/fake-services.js';
-import { privateNats } from './testing/harness.js';
+import { bootApi, privateNats } from './testing/harness.js';
 
 const ADMIN = `admin-${'x'.repeat(24)}`;
 
@@ -90,16 +88,7 @@ describe('api against real NATS and Postgres, with fake services', () => {
       logger: false,
     });
     await fake.listen();
-    app = await NestFactory.create<NestExpressApplication>(
-      AppModule.register(config, logger, { rateLimiter: limiter }),
-      {
-        bodyParser: false,
-        logger: false,
-      },
-    );
-    configureHttp(app);
-    await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    ({ app, base } = await bootApi(config, logger, { rateLimiter: limiter }));
   }, 60_000);
 
   afterAll(async () => {

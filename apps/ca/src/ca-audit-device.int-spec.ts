@@ -3,26 +3,17 @@
  * or published) while the audit device cannot be written; once it is back, records flow and arrive.
  * A real TCP syslog receiver on 127.0.0.1, the ca module on real NATS and Postgres.
  */
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
-import { freePort } from '#keyway/infra';
-import { natsTransportServer } from '#keyway/messaging';
-import { createLogger } from '#keyway/observability';
 import {
   createThrowawayDatabase,
   privateNats,
   startSyslogReceiver,
-  testDataKeys,
   waitFor,
   type PrivateNats,
   type ThrowawayDatabase,
 } from '#keyway/testing';
 import type { CaCore } from './ca-core.js';
-import { CA_CORE } from './ca.handler.js';
-import { CaModule } from './ca.module.js';
-import { admin } from './ca-test-fixture.js';
-import { caConfig } from './config.js';
+import { admin, bootCaModule } from './ca-test-fixture.js';
 
 let nats: PrivateNats;
 let db: ThrowawayDatabase;
@@ -36,24 +27,13 @@ beforeAll(async () => {
   const probe = await startSyslogReceiver('tcp');
   port = probe.port;
   await probe.stop();
-  const config = caConfig.load({
+  ({ app, core } = await bootCaModule({
     NATS_URL: nats.url,
     DATABASE_URL: db.url,
-    HTTP_PORT: String(await freePort()),
-    LOG_LEVEL: 'silent',
-    KEYWAY_DATA_KEYS: testDataKeys('d'),
-    CA_MASTER_KEYS: testDataKeys('m'),
     AUDIT_SINK: `syslog+tcp://127.0.0.1:${port}`,
     AUDIT_SINK_REQUIRED: 'true',
     AUDIT_SINK_POLL_MS: '100',
-  });
-  const transport = natsTransportServer({ url: config.NATS_URL, queue: 'ca' });
-  app = await NestFactory.createMicroservice(
-    CaModule.register(config, createLogger({ service: 'ca', level: 'silent', format: 'json' }), transport),
-    { strategy: transport, logger: false },
-  );
-  await app.listen();
-  core = app.get<CaCore>(CA_CORE);
+  }));
   await core.authorities.createRoot({
     schemaVersion: 1,
     name: 'root',

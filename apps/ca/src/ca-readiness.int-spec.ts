@@ -1,19 +1,12 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
-import { freePort } from '#keyway/infra';
-import { natsTransportServer } from '#keyway/messaging';
-import { createLogger } from '#keyway/observability';
+import { bootCaModule } from './ca-test-fixture.js';
 import {
   createThrowawayDatabase,
   privateNats,
-  testDataKeys,
   waitFor,
   type PrivateNats,
   type ThrowawayDatabase,
 } from '#keyway/testing';
-import { CaModule } from './ca.module.js';
-import { caConfig } from './config.js';
 
 // The ca's /readyz follows the NATS connection its commands arrive on: a private nats-server that
 // the test stops, while Postgres stays up.
@@ -35,24 +28,14 @@ async function readyz(): Promise<Readiness> {
 beforeAll(async () => {
   nats = await privateNats('keyway-ca-nats');
   db = await createThrowawayDatabase('keyway_ca_ready');
-  const port = await freePort();
-  const config = caConfig.load({
+  let opsPort: number;
+  ({ app, opsPort } = await bootCaModule({
     NATS_URL: nats.url,
     DATABASE_URL: db.url,
-    HTTP_PORT: String(port),
     // Another loopback address than the one clients dial by default: the ops server must bind OPS_HOST.
     OPS_HOST: '127.0.0.2',
-    LOG_LEVEL: 'silent',
-    KEYWAY_DATA_KEYS: testDataKeys('d'),
-    CA_MASTER_KEYS: testDataKeys('m'),
-  });
-  ops = `http://127.0.0.2:${port}`;
-  const transport = natsTransportServer({ url: config.NATS_URL, queue: 'ca' });
-  app = await NestFactory.createMicroservice(
-    CaModule.register(config, createLogger({ service: 'ca', level: 'silent', format: 'json' }), transport),
-    { strategy: transport, logger: false },
-  );
-  await app.listen();
+  }));
+  ops = `http://127.0.0.2:${opsPort}`;
 }, 30_000);
 
 afterAll(async () => {

@@ -4,18 +4,14 @@
  * record's tail or rewrite the whole chain consistently (hashes recomputed): the chain alone still
  * verifies, the checkpoint does not, and verify says which.
  */
-import 'reflect-metadata';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { Streams } from '#keyway/contracts';
-import { freePort } from '#keyway/infra';
-import { natsTransportServer, readCheckpoints } from '#keyway/messaging';
-import { createLogger } from '#keyway/observability';
+import { readCheckpoints } from '#keyway/messaging';
 import { chainCaRecords, type CaRecord } from '#keyway/secrets';
 import { connect } from '@nats-io/transport-node';
 import {
@@ -27,10 +23,7 @@ import {
   type ThrowawayDatabase,
 } from '#keyway/testing';
 import type { CaCore } from './ca-core.js';
-import { CA_CORE } from './ca.handler.js';
-import { CaModule } from './ca.module.js';
-import { caConfig } from './config.js';
-import { admin } from './ca-test-fixture.js';
+import { admin, bootCaModule } from './ca-test-fixture.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-ca-cp-'));
 let nats: PrivateNats;
@@ -52,11 +45,9 @@ async function tamper(sql: string, params: unknown[] = []): Promise<void> {
 }
 
 async function boot(): Promise<void> {
-  const config = caConfig.load({
+  ({ app, core } = await bootCaModule({
     NATS_URL: nats.url,
     DATABASE_URL: db.url,
-    HTTP_PORT: String(await freePort()),
-    LOG_LEVEL: 'silent',
     KEYWAY_DATA_KEYS: dataKeys,
     CA_MASTER_KEYS: masterKeys,
     AUDIT_CHECKPOINT_KEY_FILE: path.join(dir, 'checkpoint.key'),
@@ -64,14 +55,7 @@ async function boot(): Promise<void> {
     // The CA's audit device (#15.5): its record as JSON lines, in seq order.
     AUDIT_SINK: `file:${path.join(dir, 'ca-audit.jsonl')}`,
     AUDIT_SINK_POLL_MS: '100',
-  });
-  const transport = natsTransportServer({ url: config.NATS_URL, queue: 'ca' });
-  app = await NestFactory.createMicroservice(
-    CaModule.register(config, createLogger({ service: 'ca', level: 'silent', format: 'json' }), transport),
-    { strategy: transport, logger: false },
-  );
-  await app.listen();
-  core = app.get<CaCore>(CA_CORE);
+  }));
 }
 
 beforeAll(async () => {

@@ -5,8 +5,8 @@ import {
   compareWithCheckpoints,
   foldCheckpoints,
   type CheckpointHead,
-  type CheckpointMismatch,
-  type CheckpointProblem,
+  withCheckpointReport,
+  type CheckpointReport,
   verifyCaRecords,
   type CaChainVerification,
   type CaRecord,
@@ -75,7 +75,7 @@ export async function caRowHashesAt(
 
 export interface CaRecordVerification extends CaChainVerification {
   /** Present when the ca signs checkpoints: the chain against the last one. */
-  checkpoint?: { seq?: number; at?: string; mismatches: CheckpointMismatch[]; problems: CheckpointProblem[] };
+  checkpoint?: CheckpointReport;
 }
 
 /**
@@ -136,15 +136,7 @@ export async function verifyCaRecordChain(
     () => last,
     () => hashAtCheckpoint,
   );
-  return {
-    ...chain,
-    ok: chain.ok && mismatches.length === 0 && folded.problems.length === 0,
-    checkpoint: {
-      ...(folded.last ? { seq: folded.last.seq, at: folded.last.at } : {}),
-      mismatches,
-      problems: folded.problems,
-    },
-  };
+  return withCheckpointReport(chain, folded, mismatches);
 }
 
 /**

@@ -17,7 +17,15 @@ import {
 import { Keyring, PrivateKeyPem } from '#keyway/key-material';
 import { openServiceDatabase, type DataSource } from '#keyway/persistence';
 import { createThrowawayDatabase, testDataKeys, type ThrowawayDatabase } from '#keyway/testing';
+import { NestFactory } from '@nestjs/core';
+import type { INestMicroservice } from '@nestjs/common';
+import { freePort } from '#keyway/infra';
+import { natsTransportServer } from '#keyway/messaging';
+import { createLogger } from '#keyway/observability';
 import { createCaCore, type CaCore } from './ca-core.js';
+import { CA_CORE } from './ca.handler.js';
+import { CaModule } from './ca.module.js';
+import { caConfig } from './config.js';
 import { CA_MIGRATIONS } from './migrations/index.js';
 import type { SecretApplier } from './credential-writer.js';
 
@@ -252,4 +260,34 @@ export function httpsGet(options: {
     req.on('error', (e) => resolve({ error: `${(e as NodeJS.ErrnoException).code ?? ''} ${e.message}` }));
     req.end();
   });
+}
+
+export interface BootedCa {
+  app: INestMicroservice;
+  core: CaCore;
+  /** The ops server's port (HTTP_PORT). */
+  opsPort: number;
+}
+
+/**
+ * The ca as it runs (its Nest module on its NATS transport), with `env` over test defaults: silent
+ * logs, a free ops port, the given NATS and database. Master and data keys must be passed in when the
+ * test boots twice over one database (they seal the CA keys).
+ */
+export async function bootCaModule(env: Record<string, string>): Promise<BootedCa> {
+  const opsPort = Number(env.HTTP_PORT ?? (await freePort()));
+  const config = caConfig.load({
+    LOG_LEVEL: 'silent',
+    KEYWAY_DATA_KEYS: testDataKeys('d'),
+    CA_MASTER_KEYS: testDataKeys('m'),
+    ...env,
+    HTTP_PORT: String(opsPort),
+  });
+  const transport = natsTransportServer({ url: config.NATS_URL, queue: 'ca' });
+  const app = await NestFactory.createMicroservice(
+    CaModule.register(config, createLogger({ service: 'ca', level: 'silent', format: 'json' }), transport),
+    { strategy: transport, logger: false },
+  );
+  await app.listen();
+  return { app, core: app.get<CaCore>(CA_CORE), opsPort };
 }

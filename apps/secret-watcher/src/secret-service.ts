@@ -24,6 +24,7 @@ import {
   summarizeCertificate,
   compareWithCheckpoints,
   foldCheckpoints,
+  withCheckpointReport,
   ChainVerifier,
   type ChainedAuditRow,
 } from '#keyway/secrets';
@@ -283,15 +284,7 @@ export class SecretService {
       (chain) => heads.get(chain),
       (chain, revision) => hashes.get(`${chain}#${revision}`),
     );
-    return okReply({
-      ...chains,
-      ok: chains.ok && mismatches.length === 0 && folded.problems.length === 0,
-      checkpoint: {
-        ...(folded.last ? { seq: folded.last.seq, at: folded.last.at } : {}),
-        mismatches,
-        problems: folded.problems,
-      },
-    });
+    return okReply(withCheckpointReport(chains, folded, mismatches));
   }
 
   #unavailable(resource: string): CommandReply<never> {

@@ -121,3 +121,31 @@ export function compareWithCheckpoints(
   }
   return out;
 }
+
+/** What verify reports of the checkpoints: the last one, and what does not match it. */
+export interface CheckpointReport {
+  seq?: number;
+  at?: string;
+  mismatches: CheckpointMismatch[];
+  problems: CheckpointProblem[];
+}
+
+/**
+ * A chain verification with its checkpoint report: intact only if the chains are, nothing differs
+ * from the checkpoints, and every checkpoint is sound.
+ */
+export function withCheckpointReport<T extends { ok: boolean }>(
+  chains: T,
+  folded: { last?: SignedCheckpoint; problems: CheckpointProblem[] },
+  mismatches: CheckpointMismatch[],
+): T & { checkpoint: CheckpointReport } {
+  return {
+    ...chains,
+    ok: chains.ok && mismatches.length === 0 && folded.problems.length === 0,
+    checkpoint: {
+      ...(folded.last ? { seq: folded.last.seq, at: folded.last.at } : {}),
+      mismatches,
+      problems: folded.problems,
+    },
+  };
+}

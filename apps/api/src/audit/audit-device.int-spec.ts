@@ -1,5 +1,3 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger } from '#keyway/observability';
 import {
@@ -11,9 +9,8 @@ import {
   type PrivateNats,
   type ThrowawayDatabase,
 } from '#keyway/testing';
-import { AppModule } from '../app.module.js';
 import { apiConfig } from '../config.js';
-import { configureHttp } from '../http-setup.js';
+import { bootApi } from '../testing/harness.js';
 
 // The api's request log on a required audit device (#15.5): while the device cannot be written the
 // api answers 503 and serves nothing; once it is back, requests are served and each one arrives.
@@ -42,13 +39,7 @@ beforeAll(async () => {
     AUDIT_SINK_REQUIRED: 'true',
     AUDIT_SINK_POLL_MS: '100',
   });
-  app = await NestFactory.create<NestExpressApplication>(
-    AppModule.register(config, createLogger({ service: 'api', level: 'silent', format: 'json' })),
-    { bodyParser: false, logger: false },
-  );
-  configureHttp(app);
-  await app.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  ({ app, base } = await bootApi(config, createLogger({ service: 'api', level: 'silent', format: 'json' })));
 }, 60_000);
 
 afterAll(async () => {
