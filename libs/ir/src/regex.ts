@@ -1,4 +1,4 @@
-import re2 from 're2-wasm';
+import { re2Compile } from '#keyway/routing';
 import { re2ProgramSize } from './re2/re2-program-size.js';
 import { parseRe2 } from './re2/re2-syntax.js';
 import { foldOrbit, unicodeClass } from './re2/re2-unicode.js';
@@ -29,8 +29,8 @@ export function programSizeOf(
 }
 
 /**
- * Envoy's safe_regex is RE2: validate with Google's RE2 itself (the `re2-wasm` build that
- * @grpc/grpc-js-xds uses), so a pattern RE2 refuses is caught here and never NACKed by Envoy, then
+ * Envoy's safe_regex is RE2: validate with Google's RE2 itself (libs/routing re2Compile, the engine the
+ * gateway matches with), so a pattern RE2 refuses is caught here and never NACKed by Envoy, then
  * measure its program size as Envoy does before it accepts one. Returns why Envoy would refuse the
  * pattern, or undefined. Memoized: compiling and measuring cost well under a millisecond.
  */
@@ -38,13 +38,12 @@ export function re2Problem(pattern: string): string | undefined {
   const cached = cache.get(pattern);
   if (cached !== undefined) return cached ?? undefined;
   let problem: string | null = null;
-  try {
-    new re2.RE2(pattern, 'u');
+  const compiled = re2Compile(pattern);
+  if ('error' in compiled) problem = `"${pattern}" is not a valid RE2 expression: ${compiled.error}`;
+  else {
     const { size, atLeast } = programSizeOf(pattern);
     if (size > ENVOY_MAX_PROGRAM_SIZE)
       problem = `"${pattern}" is too large for Envoy: its RE2 program size ${Number.isFinite(size) ? `${atLeast ? 'at least ' : ''}${size}` : '(not measurable)'} is above ${ENVOY_MAX_PROGRAM_SIZE}, the most Envoy accepts (re2.max_program_size.error_level); use fewer or smaller repetitions and classes`;
-  } catch (e) {
-    problem = `"${pattern}" is not a valid RE2 expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`;
   }
   if (cache.size > 10_000) cache.clear();
   cache.set(pattern, problem);

@@ -28,13 +28,20 @@ export function compileGlobal(regex: string | undefined, field: string): Re2Patt
 }
 
 function compileRe2(pattern: string, flags: string, field: string): Re2Pattern | RoutingError {
+  const compiled = re2Compile(pattern, flags);
+  return 'error' in compiled ? { field, message: `invalid regex: ${compiled.error}` } : compiled.pattern;
+}
+
+/**
+ * keyway's one door to RE2 (Google's RE2 built to wasm, as @grpc/grpc-js-xds ships it): the gateway
+ * matches with it, and the route-compiler (libs/ir regex.ts) validates with it what Envoy will run.
+ * `error` is RE2's own reason, without the wrapper's prefix.
+ */
+export function re2Compile(pattern: string, flags = ''): { pattern: Re2Pattern } | { error: string } {
   try {
-    return new re2.RE2(pattern, `u${flags}`);
+    return { pattern: new re2.RE2(pattern, `u${flags}`) };
   } catch (e) {
-    return {
-      field,
-      message: `invalid regex: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
-    };
+    return { error: (e as Error).message.replace(/^Invalid regular expression: /, '') };
   }
 }
 
