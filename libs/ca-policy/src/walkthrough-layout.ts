@@ -1,5 +1,6 @@
 import type { FieldError } from '#keyway/contracts';
 import type { PrivateKeyPem } from '#keyway/key-material';
+import { pemBlockTexts } from '#keyway/pki';
 import { parseDnsName } from './dns-name.js';
 
 /**
@@ -28,11 +29,9 @@ export type LayoutFile =
 
 export type LayoutResult = { ok: true; files: LayoutFile[] } | { ok: false; errors: FieldError[] };
 
-const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-
 /** The certificates of a PEM bundle, each ending in one newline, in bundle order. */
 export function splitPemCertificates(bundle: string): string[] {
-  return (bundle.match(CERT_BLOCK) ?? []).map((block) => `${block}\n`);
+  return pemBlockTexts(bundle, 'CERTIFICATE').map((block) => `${block}\n`);
 }
 
 function onePem(pem: string): string {

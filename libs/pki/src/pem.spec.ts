@@ -1,5 +1,5 @@
 import { PemError } from './errors.js';
-import { decodePem, decodePemBlocks, encodePem, splitPemBundle, toDer } from './pem.js';
+import { decodePem, decodePemBlocks, encodePem, pemBlockTexts, splitPemBundle, toDer } from './pem.js';
 
 const der = (n: number, fill: number): Buffer => Buffer.alloc(n, fill);
 
@@ -65,4 +65,26 @@ describe('PEM', () => {
       'pem: expected a CERTIFICATE block, no PEM block found',
     );
   });
+
+  it.each([
+    ['none', 'no armour here', 'CERTIFICATE', []],
+    [
+      'in order, text between kept out, other labels skipped',
+      'x\n-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n-----BEGIN X509 CRL-----\nBB==\n-----END X509 CRL-----\n-----BEGIN CERTIFICATE-----\r\nCC==\r\n-----END CERTIFICATE-----',
+      'CERTIFICATE',
+      [
+        '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----',
+        '-----BEGIN CERTIFICATE-----\r\nCC==\r\n-----END CERTIFICATE-----',
+      ],
+    ],
+    [
+      'a label with a space',
+      '-----BEGIN X509 CRL-----\nBB==\n-----END X509 CRL-----',
+      'X509 CRL',
+      ['-----BEGIN X509 CRL-----\nBB==\n-----END X509 CRL-----'],
+    ],
+    ['an unterminated last block is left out', '-----BEGIN CERTIFICATE-----\nAA==\n', 'CERTIFICATE', []],
+  ])('pemBlockTexts: %s, byte for byte', (_what, text, label, blocks) =>
+    expect(pemBlockTexts(text, label)).toEqual(blocks),
+  );
 });

@@ -63,6 +63,24 @@ export function splitPemBundle(text: string): string[] {
     .map((b) => encodePem('CERTIFICATE', b.der));
 }
 
+/**
+ * The blocks with this label exactly as they are written in the text (armour included, no newline
+ * after), in order: a chain, a CA bundle, several CRLs. Unlike `splitPemBundle`, nothing is decoded
+ * or re-armoured, so what is handed on is byte for byte what was given.
+ */
+export function pemBlockTexts(text: string, label: string): string[] {
+  const begin = `-----BEGIN ${label}-----`;
+  const end = `-----END ${label}-----`;
+  const out: string[] = [];
+  for (let at = text.indexOf(begin); at >= 0; at = text.indexOf(begin, at)) {
+    const stop = text.indexOf(end, at + begin.length);
+    if (stop < 0) break;
+    out.push(text.slice(at, stop + end.length));
+    at = stop + end.length;
+  }
+  return out;
+}
+
 /** DER from either PEM text (string or buffer holding `-----BEGIN`) or raw DER bytes. */
 export function toDer(input: string | Uint8Array, label: string): Buffer {
   if (typeof input === 'string') return decodePem(input, label);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SecureContextOptions } from 'node:tls';
-import { pemBlocks } from '../model/pem.js';
+import { pemBlockTexts } from '#keyway/pki';
 import type { GatewaySecret } from '../model/secret.js';
 import type { ChainTls } from '../model/tls-context.js';
 
@@ -45,7 +45,7 @@ export function chainCredentials(tls: ChainTls, lookup: SecretLookup): ChainCred
     }
   }
   if (tls.inlineTrustedCa) cas.push(tls.inlineTrustedCa);
-  if (tls.inlineCrl) crls.push(...pemBlocks(tls.inlineCrl, 'X509 CRL'));
+  if (tls.inlineCrl) crls.push(...pemBlockTexts(tls.inlineCrl, 'X509 CRL'));
   if (missing.length > 0) return { ready: false, missing };
   const options: SecureContextOptions = {
     key: keys.map((pem) => ({ pem })),

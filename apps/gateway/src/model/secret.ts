@@ -1,7 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { PrivateKeyPem } from '#keyway/key-material';
 import { dataSourceText, type DataSource } from './data-source.js';
-import { pemBlocks } from './pem.js';
+import { pemBlockTexts } from '#keyway/pki';
 import type { FieldProblem, Parsed } from './resource-error.js';
 
 export interface CertificateFacts {
@@ -96,7 +96,7 @@ export function parseSecret(message: Record<string, unknown>): Parsed<GatewaySec
     const ca = dataSourceText(v.trusted_ca, 'validation_context.trusted_ca', problems);
     if (!ca) problems.push({ field: 'validation_context.trusted_ca', message: 'is required' });
     const crlText = dataSourceText(v.crl, 'validation_context.crl', problems);
-    const crls = crlText ? pemBlocks(crlText, 'X509 CRL') : [];
+    const crls = crlText ? pemBlockTexts(crlText, 'X509 CRL') : [];
     if (crlText && crls.length === 0)
       problems.push({ field: 'validation_context.crl', message: 'holds no PEM CRL' });
     const certs = ca ? parseCertificates(ca, 'validation_context.trusted_ca', problems) : [];
@@ -119,7 +119,7 @@ export function parseSecret(message: Record<string, unknown>): Parsed<GatewaySec
 }
 
 function parseCertificates(text: string, field: string, problems: FieldProblem[]): X509Certificate[] {
-  const blocks = pemBlocks(text, 'CERTIFICATE');
+  const blocks = pemBlockTexts(text, 'CERTIFICATE');
   if (blocks.length === 0) {
     problems.push({ field, message: 'holds no PEM certificate' });
     return [];
