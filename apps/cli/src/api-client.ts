@@ -1,4 +1,12 @@
 /** The CLI's HTTP seam: one request function, errors as named classes with exit codes. */
+
+/**
+ * A JSON object the api answered, read field by field by the views. Its shapes are the api's, checked
+ * by the api's own tests; the CLI only prints them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON from the api, read by path
+export type ApiObject = Record<string, any>;
+
 export class CliError extends Error {
   constructor(
     message: string,
@@ -148,7 +156,11 @@ export class ApiClient {
   }
 
   /** Like raw, but an error status throws ApiRequestError. */
-  async request<T = any>(method: string, path: string, body?: { json?: unknown; text?: string }): Promise<T> {
+  async request<T = ApiObject>(
+    method: string,
+    path: string,
+    body?: { json?: unknown; text?: string },
+  ): Promise<T> {
     const r = await this.raw(method, path, body);
     if (r.status >= 400)
       throw new ApiRequestError(

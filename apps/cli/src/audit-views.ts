@@ -1,4 +1,4 @@
-type Obj = Record<string, any>;
+import type { ApiObject as Obj } from './api-client.js';
 type Paint = (word: string, colour: 'green' | 'red' | 'yellow') => string;
 
 /**

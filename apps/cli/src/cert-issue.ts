@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { splitPemCertificates, walkthroughLayout, type IssuedLeaf } from '#keyway/ca-policy';
 import { PrivateKeyPem } from '#keyway/key-material';
-import { CliError, type ApiClient } from './api-client.js';
+import { CliError, type ApiClient, type ApiObject as Obj } from './api-client.js';
 import type { Command } from './command.js';
 import type { Io } from './io.js';
 
-type Obj = Record<string, any>;
 const enc = encodeURIComponent;
 
 /**

@@ -1,3 +1,4 @@
+import type { ApiObject as Obj } from './api-client.js';
 import { listenerName, routeConfigName } from '#keyway/xds';
 import { age, formatTable } from './table.js';
 
@@ -5,7 +6,6 @@ import { age, formatTable } from './table.js';
  * `keyway describe KIND NAME`, in kubectl's layout: what the object is, what it references and what
  * references it, its conditions. Pure: the objects the api returned in, text out (run.ts fetches).
  */
-type Obj = Record<string, any>;
 
 /** `Key:   value` lines, the values aligned as kubectl aligns them. */
 function fields(pairs: Array<[string, string | undefined]>, indent = ''): string {

@@ -1,6 +1,5 @@
+import type { ApiObject as Obj } from './api-client.js';
 import type { TableView } from './views.js';
-
-type Obj = Record<string, any>;
 
 /** `kubernetes://name` or `kubernetes://ns/name` -> the credential's name. */
 function credentialName(sdsName: string): string {

@@ -1,5 +1,5 @@
 import YAML from 'yaml';
-import { ApiClient, ApiRequestError, CliError } from './api-client.js';
+import { ApiClient, ApiRequestError, CliError, type ApiObject as Obj } from './api-client.js';
 import { certIssue } from './cert-issue.js';
 import { formatFinding, hasErrors, type Finding } from '#keyway/analysis';
 import { formatLogText } from '#keyway/observability';
@@ -18,8 +18,6 @@ import type { Io } from './io.js';
 import { jsonPath } from './jsonpath.js';
 import { formatTable, paint } from './table.js';
 import { historyView, proxyStatusView, tableView } from './views.js';
-
-type Obj = Record<string, any>;
 
 /** kubectl's singular names and API groups, for `kind.group/name created` lines. */
 const SINGULAR: Record<ManagedResource, { name: string; group: string }> = {

@@ -1,7 +1,7 @@
+import type { ApiObject as Obj } from './api-client.js';
 import { age } from './table.js';
 
 /** Column layouts per resource, as kubectl prints them. Pure: objects in, headers and rows out. */
-type Obj = Record<string, any>;
 
 export interface TableView {
   headers: string[];

@@ -46,6 +46,7 @@ const SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.max_receive_message_length': 4 * 1024 * 1024,
 };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each encoder takes its own response type (SotW or Delta)
 type Encoder = (value: any) => Buffer;
 const SDS_ENCODERS: Record<string, Encoder> = {
   StreamSecrets: encodeDiscoveryResponse,
@@ -65,6 +66,7 @@ function withEncoders(
   service: grpc.ServiceDefinition,
   encoders: Record<string, Encoder>,
 ): grpc.ServiceDefinition {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- grpc-js's own ServiceDefinition is typed so
   const out: Record<string, grpc.MethodDefinition<any, any>> = { ...service };
   for (const [method, encode] of Object.entries(encoders))
     out[method] = { ...service[method], responseSerialize: encode };
@@ -85,6 +87,7 @@ export class XdsGrpcServer {
     this.#deps = { ...options, hub: this.hub, connections: this.connections };
     const definition = xdsPackageDefinition();
     const stream =
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- proto-loader decodes to plain objects XdsConnection validates
       (protocol: 'sotw' | 'delta', mode: typeof ADS_MODE) => (call: grpc.ServerDuplexStream<any, any>) =>
         new XdsConnection(call, protocol, mode, this.#deps).start();
     this.#server.addService(withEncoders(definition[SDS_SERVICE] as grpc.ServiceDefinition, SDS_ENCODERS), {

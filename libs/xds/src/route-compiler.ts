@@ -93,6 +93,7 @@ export class RouteCompiler {
       eds = ir.clusters.filter((c) => c.discovery === 'eds');
       this.lastClusters = { clusters: ir.clusters, eds };
     }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a table over xDS types: each row's builder takes its own IR type
     const plan: [SnapshotTypeUrl, readonly object[], (source: any) => Record<string, unknown>][] = [
       [TypeUrl.Cluster, ir.clusters, buildCluster],
       [TypeUrl.ClusterLoadAssignment, eds, buildClusterLoadAssignment],
@@ -125,6 +126,7 @@ export class RouteCompiler {
   private encodeAll(
     typeUrl: SnapshotTypeUrl,
     sources: readonly object[],
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the builder of the plan row: its IR type varies by row
     translate: (source: any) => Record<string, unknown>,
   ): CompiledResource[] {
     const before = this.state.get(typeUrl);

@@ -9,6 +9,19 @@ export interface Team {
   domains?: string[];
 }
 
+/** A row of api.tokens as pg returns it (timestamps as Date, arrays as arrays). */
+interface TokenRow {
+  id: string;
+  name: string;
+  team: string;
+  namespaces: string[] | null;
+  verbs: Verb[];
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
 export interface TokenInfo {
   id: string;
   name: string;
@@ -74,7 +87,7 @@ export class TokenStore {
   }
 
   async tokens(): Promise<TokenInfo[]> {
-    const rows: any[] = await this.ds.query(
+    const rows: TokenRow[] = await this.ds.query(
       `SELECT id, name, team, namespaces, verbs, created_at, expires_at, revoked_at, last_used_at
        FROM api.tokens ORDER BY created_at, id`,
     );
@@ -104,7 +117,7 @@ export class TokenStore {
   }
 
   async lookup(token: string, now: Date): Promise<TokenLookup> {
-    const rows: any[] = await this.ds.query(
+    const rows: Array<TokenRow & { team_namespaces: string[] }> = await this.ds.query(
       `SELECT t.id, t.name, t.team, t.namespaces, t.verbs, t.expires_at, t.revoked_at, m.namespaces AS team_namespaces
        FROM api.tokens t JOIN api.teams m ON m.name = t.team WHERE t.token_hash = $1`,
       [hashToken(token)],

@@ -17,7 +17,9 @@ interface TypeHandling {
   short: string;
   /** LDS and CDS responses carry every resource; RDS, EDS and SDS only the ones they name. */
   fullState: boolean;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a table over xDS types: each row's resource type differs
   map: (store: ResourceStore) => Map<string, StoredResource<any>>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above, the parser of that row's type
   parse: (message: Record<string, unknown>) => Parsed<any>;
 }
 

@@ -74,6 +74,7 @@ export class KubeClient {
   watch(
     path: string,
     params: Record<string, string | undefined>,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a watch event's object is the listed kind's JSON, read by the source
     onEvent: (type: string, object: any) => void,
   ): WatchHandle {
     const controller = new AbortController();
