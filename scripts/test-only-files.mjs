@@ -9,7 +9,7 @@ export const TEST_ONLY_PATTERNS = [
   /^dist\/bench\//,
   /^dist\/libs\/testing\//,
   /^dist\/(apps|libs)\/[^/]+\/src\/testing\//,
-  /^dist\/apps\/sds-server\/src\/(test-pki|xds-test-client)\.js(\.map)?$/,
+  /^dist\/apps\/sds-server\/src\/xds-test-client\.js(\.map)?$/,
   /^dist\/apps\/ca\/src\/ca-test-fixture\.js(\.map)?$/,
 ];
 

@@ -50,7 +50,7 @@ describe('test-only files are left out of the image', () => {
       'dist/libs/testing/src/index.js',
       'dist/apps/api/src/testing/fake-services.js',
       'dist/apps/gateway/src/testing/gateway-harness.js',
-      'dist/apps/sds-server/src/test-pki.js',
+      'dist/apps/sds-server/src/xds-test-client.js',
       'dist/bench/route-compile.bench.js',
     ]) {
       expect(files).toContain(expected);
@@ -79,7 +79,7 @@ describe('test-only files are left out of the image', () => {
         'dist/bench/route-compile.bench.js',
         'dist/libs/testing/src/index.js',
         'dist/apps/gateway/src/testing/curl.js',
-        'dist/apps/sds-server/src/test-pki.js.map',
+        'dist/apps/sds-server/src/xds-test-client.js.map',
       ];
       for (const f of [...keep, ...drop]) {
         fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });

@@ -5,7 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { Registry } from 'prom-client';
 import { createLogger } from '#keyway/observability';
 import { ProxyRegistry } from './proxy-registry.js';
-import { TestCa, type IssuedPair } from './test-pki.js';
+import { OpensslTestCa, type IssuedPair } from '#keyway/testing';
 import { XdsGrpcServer } from './xds-grpc-server.js';
 import { createXdsMetrics } from './xds-metrics.js';
 import { bearer, envoyNode, SdsClient, TestStream, storeWithSecret } from './xds-test-client.js';
@@ -19,8 +19,8 @@ const spiffe = (ns: string, domain = 'cluster.local') =>
   `URI:spiffe://${domain}/ns/${ns}/sa/istio-ingressgateway`;
 
 describe('sds-server authorization', () => {
-  let ca: TestCa;
-  let otherCa: TestCa;
+  let ca: OpensslTestCa;
+  let otherCa: OpensslTestCa;
   let server: XdsGrpcServer;
   let metrics: Registry;
   let lines: string[];
@@ -31,8 +31,8 @@ describe('sds-server authorization', () => {
   const streams: TestStream[] = [];
 
   beforeAll(async () => {
-    ca = new TestCa('keyway-test-ca');
-    otherCa = new TestCa('stranger-ca');
+    ca = new OpensslTestCa('keyway-test-ca');
+    otherCa = new OpensslTestCa('stranger-ca');
     const serverPair = ca.issue({ cn: 'sds-server', san: 'IP:127.0.0.1', usage: 'serverAuth' });
     certs.good = ca.issue({ cn: 'gw', san: spiffe(NS), usage: 'clientAuth' });
     certs.otherNamespace = ca.issue({ cn: 'gw', san: spiffe('team-b'), usage: 'clientAuth' });

@@ -4,10 +4,9 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Registry } from 'prom-client';
 import { connectNats } from '#keyway/messaging';
 import { createLogger } from '#keyway/observability';
-import { natsUrlForTests, testDataKeys } from '#keyway/testing';
 import { sdsConfig } from './config.js';
 import { SdsRuntime } from './sds-runtime.js';
-import { TestCa } from './test-pki.js';
+import { OpensslTestCa, natsUrlForTests, testDataKeys } from '#keyway/testing';
 
 /** Whether something accepts TCP connections on 127.0.0.1:port. */
 function accepts(port: number): Promise<boolean> {
@@ -19,12 +18,12 @@ function accepts(port: number): Promise<boolean> {
 }
 
 describe('sds-server listeners as configured', () => {
-  let ca: TestCa;
+  let ca: OpensslTestCa;
   let nc: NatsConnection;
   let tls: Record<string, string>;
 
   beforeAll(async () => {
-    ca = new TestCa('keyway-listeners-ca');
+    ca = new OpensslTestCa('keyway-listeners-ca');
     const server = ca.issue({ cn: 'sds-server', san: 'IP:127.0.0.1', usage: 'serverAuth' });
     tls = {
       XDS_TLS_CERT_FILE: server.file,

@@ -10,9 +10,8 @@ import { connect, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { Registry } from 'prom-client';
 import { createLogger } from '#keyway/observability';
-import { waitFor } from '#keyway/testing';
 import { ProxyRegistry } from './proxy-registry.js';
-import { TestCa, type IssuedPair } from './test-pki.js';
+import { OpensslTestCa, waitFor, type IssuedPair } from '#keyway/testing';
 import { readMutualTlsFiles, TlsFileReloader, type MutualTlsPaths } from './tls-file-reloader.js';
 import { XdsGrpcServer } from './xds-grpc-server.js';
 import { createXdsMetrics } from './xds-metrics.js';
@@ -32,7 +31,7 @@ describe('sds-server mTLS files reloaded while serving', () => {
     clientCa: path.join(dir, 'ca.crt'),
     crl: path.join(dir, 'ca.crl'),
   };
-  let ca: TestCa;
+  let ca: OpensslTestCa;
   let proxy: IssuedPair & { file: string };
   let server: XdsGrpcServer;
   let reloader: TlsFileReloader;
@@ -46,7 +45,7 @@ describe('sds-server mTLS files reloaded while serving', () => {
   }
 
   beforeAll(async () => {
-    ca = new TestCa('keyway-reload-ca');
+    ca = new OpensslTestCa('keyway-reload-ca');
     proxy = ca.issue({ cn: 'gw', san: SPIFFE, usage: 'clientAuth' });
     writeServerPair(ca.issue({ cn: 'sds-server-1', san: 'IP:127.0.0.1', usage: 'serverAuth' }));
     writeFileSync(paths.clientCa, ca.cert);

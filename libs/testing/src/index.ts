@@ -5,3 +5,4 @@ export * from './hermetic-suite.js';
 export * from './private-nats.js';
 export * from './service-role-probe.js';
 export * from './syslog-receiver.js';
+export * from './openssl-test-ca.js';

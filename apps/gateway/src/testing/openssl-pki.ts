@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { PrivateKeyPem } from '#keyway/key-material';
-
-const run = promisify(execFile);
+import { OpensslTestCa } from '#keyway/testing';
 
 export interface IssuedCertificate {
   name: string;
@@ -30,10 +27,12 @@ export interface LeafOptions {
 }
 
 /**
- * Certificates for tests, made with the openssl CLI in a private temporary directory. Keys stay in
+ * Certificates for the gateway's tests in the shapes they use (chains as text, keys as PrivateKeyPem,
+ * files for curl), from keyway's one openssl test CA (libs/testing openssl-test-ca.ts). Keys stay in
  * files and PrivateKeyPem values; nothing here prints them.
  */
 export class TestPki {
+  readonly #authorities = new Map<string, OpensslTestCa>();
   private constructor(readonly dir: string) {}
 
   static async create(): Promise<TestPki> {
@@ -41,112 +40,34 @@ export class TestPki {
   }
 
   async authority(name: string): Promise<TestAuthority> {
-    const dir = path.join(this.dir, name);
-    await fs.mkdir(dir, { recursive: true });
-    const certFile = path.join(dir, 'ca.crt');
-    const keyFile = path.join(dir, 'ca.key');
-    await run('openssl', [
-      'req',
-      '-x509',
-      ...newKey('ec'),
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-subj',
-      `/CN=${name}`,
-      '-days',
-      '2',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
-    ]);
-    await fs.writeFile(path.join(dir, 'index.txt'), '');
-    await fs.writeFile(path.join(dir, 'crlnumber'), '1000\n');
-    await fs.writeFile(
-      path.join(dir, 'ca.cnf'),
-      `[ ca ]\ndefault_ca = dflt\n[ dflt ]\ndatabase = ${path.join(dir, 'index.txt')}\ncrlnumber = ${path.join(dir, 'crlnumber')}\ndefault_md = sha256\ndefault_crl_days = 1\n`,
-    );
-    return { name, certificate: await fs.readFile(certFile, 'utf8'), certFile, keyFile };
+    const ca = new OpensslTestCa(name);
+    this.#authorities.set(name, ca);
+    return { name, certificate: ca.cert.toString('utf8'), certFile: ca.certFile, keyFile: ca.keyFile };
   }
 
   async issue(ca: TestAuthority, name: string, options: LeafOptions): Promise<IssuedCertificate> {
-    const base = path.join(this.dir, ca.name, name);
-    const keyFile = `${base}.key`;
-    const certFile = `${base}.crt`;
-    await run('openssl', [
-      'req',
-      ...newKey(options.keyType ?? 'ec'),
-      '-keyout',
-      keyFile,
-      '-out',
-      `${base}.csr`,
-      '-subj',
-      `/CN=${name}`,
-    ]);
-    const ext = [
-      `subjectAltName=${options.sans.join(',')}`,
-      `extendedKeyUsage=${options.usage === 'server' ? 'serverAuth' : 'clientAuth'}`,
-      'basicConstraints=CA:FALSE',
-    ].join('\n');
-    await fs.writeFile(`${base}.ext`, ext + '\n');
-    await run('openssl', [
-      'x509',
-      '-req',
-      '-in',
-      `${base}.csr`,
-      '-CA',
-      ca.certFile,
-      '-CAkey',
-      ca.keyFile,
-      '-CAcreateserial',
-      '-out',
-      certFile,
-      '-days',
-      '1',
-      '-extfile',
-      `${base}.ext`,
-    ]);
+    const leaf = this.#ca(ca).issue({
+      cn: name,
+      san: options.sans.join(','),
+      usage: options.usage === 'server' ? 'serverAuth' : 'clientAuth',
+      keyType: options.keyType,
+    });
     return {
       name,
-      certificateChain: await fs.readFile(certFile, 'utf8'),
-      privateKey: new PrivateKeyPem(await fs.readFile(keyFile, 'utf8')),
-      certFile,
-      keyFile,
+      certificateChain: leaf.cert.toString('utf8'),
+      privateKey: new PrivateKeyPem(leaf.key.toString('utf8')),
+      certFile: leaf.file,
+      keyFile: leaf.keyFile,
     };
   }
 
   /** Revokes a certificate in the authority's database; `crl()` then lists it. */
   async revoke(ca: TestAuthority, cert: IssuedCertificate): Promise<void> {
-    await run('openssl', [
-      'ca',
-      '-config',
-      this.#cnf(ca),
-      '-keyfile',
-      ca.keyFile,
-      '-cert',
-      ca.certFile,
-      '-revoke',
-      cert.certFile,
-    ]);
+    this.#ca(ca).revoke(cert.certFile);
   }
 
   async crl(ca: TestAuthority): Promise<string> {
-    const out = path.join(this.dir, ca.name, `crl-${Date.now()}.pem`);
-    await run('openssl', [
-      'ca',
-      '-config',
-      this.#cnf(ca),
-      '-keyfile',
-      ca.keyFile,
-      '-cert',
-      ca.certFile,
-      '-gencrl',
-      '-out',
-      out,
-    ]);
-    return fs.readFile(out, 'utf8');
+    return this.#ca(ca).crl().toString('utf8');
   }
 
   async writeFile(name: string, content: string): Promise<string> {
@@ -155,17 +76,14 @@ export class TestPki {
     return file;
   }
 
-  cleanup(): Promise<void> {
-    return fs.rm(this.dir, { recursive: true, force: true });
+  async cleanup(): Promise<void> {
+    for (const ca of this.#authorities.values()) ca.remove();
+    await fs.rm(this.dir, { recursive: true, force: true });
   }
 
-  #cnf(ca: TestAuthority): string {
-    return path.join(this.dir, ca.name, 'ca.cnf');
+  #ca(ca: TestAuthority): OpensslTestCa {
+    const found = this.#authorities.get(ca.name);
+    if (!found) throw new Error(`TestPki: no authority ${ca.name} made here`);
+    return found;
   }
-}
-
-function newKey(type: 'ec' | 'rsa'): string[] {
-  return type === 'ec'
-    ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes']
-    : ['-newkey', 'rsa:2048', '-nodes'];
 }

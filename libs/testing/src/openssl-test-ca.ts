@@ -1,5 +1,6 @@
-// Test-only: a throwaway CA built with the openssl CLI (certificates with URI SANs, validity in the
-// past, revocation and a CRL). Keys stay in the temporary directory and are never printed.
+// Test-only: keyway's one throwaway CA built with the openssl CLI (`openssl req` and `openssl ca`:
+// any SANs, validity in the past, EC or RSA keys, revocation and a CRL), so tests check keyway against
+// certificates it did not make itself. Keys stay in the temporary directory and are never printed.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,18 @@ export interface IssuedPair {
   key: Buffer;
 }
 
-export class TestCa {
+/** A leaf as files too, for clients that read them (curl's --cert and --key). */
+export interface IssuedLeaf extends IssuedPair {
+  /** The certificate's file (what `revoke` takes). */
+  file: string;
+  keyFile: string;
+}
+
+export class OpensslTestCa {
   readonly dir: string;
   readonly cert: Buffer;
+  readonly certFile: string;
+  readonly keyFile: string;
   #n = 0;
 
   constructor(readonly name: string) {
@@ -62,7 +72,9 @@ export class TestCa {
       '-addext',
       'keyUsage=critical,keyCertSign,cRLSign',
     ]);
-    this.cert = readFileSync(this.#file('ca.crt'));
+    this.certFile = this.#file('ca.crt');
+    this.keyFile = this.#file('ca.key');
+    this.cert = readFileSync(this.certFile);
   }
 
   #file(name: string): string {
@@ -73,22 +85,25 @@ export class TestCa {
     execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   }
 
-  /** Issues a leaf; `san` like `URI:spiffe://...` or `IP:127.0.0.1`; `validity` in openssl's YYYYMMDDHHMMSSZ. */
+  /**
+   * Issues a leaf; `san` like `URI:spiffe://...`, `IP:127.0.0.1` or several joined by commas;
+   * `notBefore`/`notAfter` in openssl's YYYYMMDDHHMMSSZ (default: one day from now).
+   */
   issue(options: {
     cn: string;
     san: string;
     usage: 'clientAuth' | 'serverAuth';
     notBefore?: string;
     notAfter?: string;
-  }): IssuedPair & { file: string } {
+    keyType?: 'ec' | 'rsa';
+  }): IssuedLeaf {
     const id = `leaf-${++this.#n}`;
     this.#openssl([
       'req',
       '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
+      ...(options.keyType === 'rsa'
+        ? ['-newkey', 'rsa:2048']
+        : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']),
       '-nodes',
       '-keyout',
       this.#file(`${id}.key`),
@@ -121,6 +136,7 @@ export class TestCa {
       cert: readFileSync(this.#file(`${id}.crt`)),
       key: readFileSync(this.#file(`${id}.key`)),
       file: this.#file(`${id}.crt`),
+      keyFile: this.#file(`${id}.key`),
     };
   }
 
