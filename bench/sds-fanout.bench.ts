@@ -60,7 +60,7 @@ async function keywayServer(namespace: string, token: string, dataKeys: string):
     NATS_URL,
     KEYWAY_DATA_KEYS: dataKeys,
     XDS_GRPC_PORT: '0',
-    HTTP_PORT: '0',
+    OPS_PORT: '0',
     REPLICA_ID: `bench-${namespace}`,
     XDS_BOOTSTRAP_TOKENS: `${namespace}=${token}`,
     LOG_LEVEL: 'info',

@@ -14,7 +14,7 @@ export const apiConfig = defineConfig('api', {
   HTTP_PORT: Variables.HTTP_PORT.default(8081),
   HTTP_HOST: z.string().default('127.0.0.1'),
   /** Health, readiness and metrics (OpsServer). */
-  OPS_PORT: Variables.port.default(9105),
+  OPS_PORT: Variables.OPS_PORT.default(9105),
   OPS_HOST: Variables.OPS_HOST,
   /** Admin bootstrap token; when unset, read from (or generated into) KEYWAY_ADMIN_TOKEN_FILE. */
   KEYWAY_ADMIN_TOKEN: z.string().min(16).optional(),

@@ -265,7 +265,7 @@ export function httpsGet(options: {
 export interface BootedCa {
   app: INestMicroservice;
   core: CaCore;
-  /** The ops server's port (HTTP_PORT). */
+  /** The ops server's port (OPS_PORT). */
   opsPort: number;
 }
 
@@ -275,13 +275,13 @@ export interface BootedCa {
  * test boots twice over one database (they seal the CA keys).
  */
 export async function bootCaModule(env: Record<string, string>): Promise<BootedCa> {
-  const opsPort = Number(env.HTTP_PORT ?? (await freePort()));
+  const opsPort = Number(env.OPS_PORT ?? (await freePort()));
   const config = caConfig.load({
     LOG_LEVEL: 'silent',
     KEYWAY_DATA_KEYS: testDataKeys('d'),
     CA_MASTER_KEYS: testDataKeys('m'),
     ...env,
-    HTTP_PORT: String(opsPort),
+    OPS_PORT: String(opsPort),
   });
   const transport = natsTransportServer({ url: config.NATS_URL, queue: 'ca' });
   const app = await NestFactory.createMicroservice(

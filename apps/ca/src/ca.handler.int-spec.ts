@@ -25,7 +25,7 @@ beforeAll(async () => {
   const config = caConfig.load({
     NATS_URL: natsUrlForTests(),
     DATABASE_URL: db.url,
-    HTTP_PORT: '0',
+    OPS_PORT: '0',
     LOG_LEVEL: 'silent',
     KEYWAY_DATA_KEYS: testDataKeys('d'),
     CA_MASTER_KEYS: testDataKeys('m'),

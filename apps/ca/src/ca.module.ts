@@ -67,7 +67,7 @@ class CaLifecycle implements OnModuleInit, OnApplicationShutdown {
     const exporter = this.outlets?.exporter;
     if (exporter) health.register('audit-sink', () => exporter.health());
     this.#ops = new OpsServer({
-      port: this.config.HTTP_PORT,
+      port: this.config.OPS_PORT,
       host: this.config.OPS_HOST,
       health,
       metrics: this.metrics,

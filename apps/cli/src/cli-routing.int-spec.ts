@@ -98,7 +98,7 @@ describe('keyway apply of routing resources against the api and the route-compil
     const routeCompilerOps = await freePort();
     routeCompiler = await startService(
       'route-compiler',
-      { HTTP_PORT: String(routeCompilerOps) },
+      { OPS_PORT: String(routeCompilerOps) },
       `http://127.0.0.1:${routeCompilerOps}/readyz`,
     );
     const port = await freePort();

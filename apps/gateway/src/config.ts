@@ -13,47 +13,52 @@ const labels = z
     Object.fromEntries(text.split(',').map((pair) => pair.split('=') as [string, string])),
   );
 
-export const gatewayConfig = defineConfig('gateway', {
-  LOG_LEVEL: Variables.LOG_LEVEL,
-  LOG_FORMAT: Variables.LOG_FORMAT,
-  REPLICA_ID: Variables.REPLICA_ID,
-  /** Admin port: /ready, /config_dump, /certs, /stats beside /healthz, /readyz, /metrics. */
-  HTTP_PORT: Variables.HTTP_PORT.default(15000),
-  ADMIN_HOST: z.string().default('127.0.0.1'),
-  /**
-   * The sds-server's ADS endpoint (15010 plaintext with a token, 15012 mTLS): host:port, several IPv4
-   * ip:port separated by commas, or dns:///name:port (every replica). With several, a broken stream
-   * reconnects to another replica at once (#keyway/xds-client adsTarget).
-   */
-  XDS_ADDRESS: z
-    .string()
-    .default('127.0.0.1:15010')
-    .superRefine((v, ctx) => {
-      try {
-        adsTarget(v);
-      } catch (e) {
-        ctx.addIssue({ code: 'custom', message: (e as Error).message });
-      }
-    }),
-  /** Bootstrap token sent as `authorization: Bearer <token>`. */
-  XDS_TOKEN: z.string().min(1).optional(),
-  /** TLS to the sds-server: the CA that signed its certificate; with cert and key files, mTLS. */
-  XDS_CA_FILE: z.string().optional(),
-  XDS_CERT_FILE: z.string().optional(),
-  XDS_KEY_FILE: z.string().optional(),
-  XDS_SERVER_NAME: z.string().optional(),
-  XDS_BACKOFF_INITIAL_MS: z.coerce.number().int().min(1).default(500),
-  /** Reconnect backoff ceiling: small, so a proxy holds the latest version within seconds of the control plane coming back. */
-  XDS_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(2_000),
-  /** Identity the control plane selects configuration by (istiod's NAMESPACE and LABELS metadata). */
-  GATEWAY_NAMESPACE: z.string().min(1).default('istio-system'),
-  GATEWAY_LABELS: labels.default({ istio: 'ingressgateway' }),
-  GATEWAY_POD_NAME: z.string().min(1).default('istio-ingressgateway-local-0'),
-  GATEWAY_POD_IP: z.string().min(1).default('127.0.0.1'),
-  /** Listener port -> bound port, e.g. `443:8443,80:8080` (the SECURE_INGRESS_PORT is 8443). */
-  GATEWAY_PORT_MAP: z.string().default('443:8443,80:8080'),
-  /** Binds every listener on this address instead of the listener's own (e.g. 127.0.0.1 locally). */
-  GATEWAY_BIND_ADDRESS: z.string().optional(),
-});
+export const gatewayConfig = defineConfig(
+  'gateway',
+  {
+    LOG_LEVEL: Variables.LOG_LEVEL,
+    LOG_FORMAT: Variables.LOG_FORMAT,
+    REPLICA_ID: Variables.REPLICA_ID,
+    /** Admin port: /ready, /config_dump, /certs, /stats beside /healthz, /readyz, /metrics. */
+    OPS_PORT: Variables.OPS_PORT.default(15000),
+    ADMIN_HOST: z.string().default('127.0.0.1'),
+    /**
+     * The sds-server's ADS endpoint (15010 plaintext with a token, 15012 mTLS): host:port, several IPv4
+     * ip:port separated by commas, or dns:///name:port (every replica). With several, a broken stream
+     * reconnects to another replica at once (#keyway/xds-client adsTarget).
+     */
+    XDS_ADDRESS: z
+      .string()
+      .default('127.0.0.1:15010')
+      .superRefine((v, ctx) => {
+        try {
+          adsTarget(v);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        }
+      }),
+    /** Bootstrap token sent as `authorization: Bearer <token>`. */
+    XDS_TOKEN: z.string().min(1).optional(),
+    /** TLS to the sds-server: the CA that signed its certificate; with cert and key files, mTLS. */
+    XDS_CA_FILE: z.string().optional(),
+    XDS_CERT_FILE: z.string().optional(),
+    XDS_KEY_FILE: z.string().optional(),
+    XDS_SERVER_NAME: z.string().optional(),
+    XDS_BACKOFF_INITIAL_MS: z.coerce.number().int().min(1).default(500),
+    /** Reconnect backoff ceiling: small, so a proxy holds the latest version within seconds of the control plane coming back. */
+    XDS_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(2_000),
+    /** Identity the control plane selects configuration by (istiod's NAMESPACE and LABELS metadata). */
+    GATEWAY_NAMESPACE: z.string().min(1).default('istio-system'),
+    GATEWAY_LABELS: labels.default({ istio: 'ingressgateway' }),
+    GATEWAY_POD_NAME: z.string().min(1).default('istio-ingressgateway-local-0'),
+    GATEWAY_POD_IP: z.string().min(1).default('127.0.0.1'),
+    /** Listener port -> bound port, e.g. `443:8443,80:8080` (the SECURE_INGRESS_PORT is 8443). */
+    GATEWAY_PORT_MAP: z.string().default('443:8443,80:8080'),
+    /** Binds every listener on this address instead of the listener's own (e.g. 127.0.0.1 locally). */
+    GATEWAY_BIND_ADDRESS: z.string().optional(),
+  },
+  undefined,
+  { HTTP_PORT: 'OPS_PORT' },
+);
 
 export type GatewayConfig = ReturnType<typeof gatewayConfig.load>;

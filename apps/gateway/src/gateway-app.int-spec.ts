@@ -33,7 +33,7 @@ describe('gateway app over a real ADS stream', () => {
     const config = gatewayConfig.load({
       XDS_ADDRESS: `127.0.0.1:${adsPort}`,
       XDS_TOKEN: token,
-      HTTP_PORT: '0',
+      OPS_PORT: '0',
       GATEWAY_PORT_MAP: '443:0,80:0',
       GATEWAY_BIND_ADDRESS: '127.0.0.1',
       XDS_BACKOFF_INITIAL_MS: '20',

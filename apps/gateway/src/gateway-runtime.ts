@@ -46,7 +46,7 @@ export class GatewayRuntime {
   async start(): Promise<void> {
     const c = this.config;
     this.#ops = new OpsServer({
-      port: c.HTTP_PORT,
+      port: c.OPS_PORT,
       host: c.ADMIN_HOST,
       health: this.health,
       metrics: this.metrics,

@@ -149,7 +149,7 @@ beforeAll(async () => {
   const config = routeCompilerConfig.load({
     NATS_URL: natsUrl,
     DATABASE_URL: db.url,
-    HTTP_PORT: '0',
+    OPS_PORT: '0',
     LOG_LEVEL: 'silent',
     KUBERNETES_API_URL: url,
     ROUTE_DEBOUNCE_MS: '10',

@@ -137,7 +137,7 @@ beforeAll(async () => {
   const config = routeCompilerConfig.load({
     NATS_URL: natsUrl,
     DATABASE_URL: db.url,
-    HTTP_PORT: '0',
+    OPS_PORT: '0',
     LOG_LEVEL: 'silent',
     ROUTES_DIR: dir,
     ROUTE_DEBOUNCE_MS: '10',

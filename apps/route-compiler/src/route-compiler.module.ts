@@ -47,7 +47,7 @@ class RouteCompilerLifecycle implements OnModuleInit, OnApplicationShutdown {
       health.register('postgres', () => postgresHealth(this.ds));
       health.register('nats', () => natsHealth(this.nc));
       this.#ops = new OpsServer({
-        port: this.config.HTTP_PORT,
+        port: this.config.OPS_PORT,
         host: this.config.OPS_HOST,
         health,
         metrics: createMetricsRegistry('route-compiler'),

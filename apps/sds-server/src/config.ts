@@ -26,7 +26,7 @@ export const sdsConfig = defineConfig(
     NATS_USER: Variables.NATS_USER,
     NATS_PASSWORD: Variables.NATS_PASSWORD,
     NATS_KV_REPLICAS: Variables.NATS_KV_REPLICAS,
-    HTTP_PORT: Variables.HTTP_PORT.default(9104),
+    OPS_PORT: Variables.OPS_PORT.default(9104),
     OPS_HOST: Variables.OPS_HOST,
     LOG_LEVEL: Variables.LOG_LEVEL,
     LOG_FORMAT: Variables.LOG_FORMAT,
@@ -53,6 +53,7 @@ export const sdsConfig = defineConfig(
     XDS_BOOTSTRAP_TOKENS: tokenList,
   },
   listenerProblems,
+  { HTTP_PORT: 'OPS_PORT' },
 );
 
 export type SdsConfig = ReturnType<typeof sdsConfig.load>;

@@ -79,7 +79,7 @@ describe('@grpc/grpc-js-xds through keyway ADS', () => {
         NATS_URL: natsUrlForTests(),
         KEYWAY_DATA_KEYS: testDataKeys(),
         XDS_GRPC_PORT: '0',
-        HTTP_PORT: '0',
+        OPS_PORT: '0',
         XDS_BOOTSTRAP_TOKENS: `${NS}=${TOKEN}`,
       }),
       logger: createLogger({ service: 'sds-server', level: 'silent' }),

@@ -43,7 +43,7 @@ describe('sds-server listeners as configured', () => {
       config: sdsConfig.load({
         NATS_URL: natsUrlForTests(),
         KEYWAY_DATA_KEYS: testDataKeys(),
-        HTTP_PORT: '0',
+        OPS_PORT: '0',
         XDS_TLS_PORT: '0',
         ...env,
       }),

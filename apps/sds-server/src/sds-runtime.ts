@@ -153,7 +153,7 @@ export class SdsRuntime {
     }
     this.health.register('nats', () => natsHealth(nc));
     this.#ops = new OpsServer({
-      port: config.HTTP_PORT,
+      port: config.OPS_PORT,
       host: config.OPS_HOST,
       health: this.health,
       metrics,

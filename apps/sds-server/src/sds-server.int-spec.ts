@@ -91,7 +91,7 @@ describe('sds-server over NATS', () => {
       NATS_URL: natsUrlForTests(),
       KEYWAY_DATA_KEYS: DATA_KEYS,
       XDS_GRPC_PORT: '0',
-      HTTP_PORT: '0',
+      OPS_PORT: '0',
       REPLICA_ID: `test-${NS}`,
       XDS_BOOTSTRAP_TOKENS: `${NS}=${TOKEN}`,
       LOG_LEVEL: 'silent',

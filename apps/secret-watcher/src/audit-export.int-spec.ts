@@ -69,11 +69,18 @@ async function withService(
   }
 }
 
-const apply = (ns: string, name: string) =>
+const applyReply = (ns: string, name: string) =>
   commands.send<any>(
     Subjects.secrets.apply,
     applyRequest(keyring, tlsManifest(ns, name, leafFor(ca, `${name}.example.com`))),
   );
+
+/** An apply that must be accepted: its error, if any, is the test's failure message. */
+const apply = async (ns: string, name: string) => {
+  const r = await applyReply(ns, name);
+  if (!r.ok) throw new Error(`apply ${ns}/${name}: ${JSON.stringify(r.error)}`);
+  return r;
+};
 
 it('a rotation reaches a syslog receiver over TCP in commit order, once each, across a receiver restart and a service restart', async () => {
   let receiver = await startSyslogReceiver('tcp');
@@ -84,20 +91,20 @@ it('a rotation reaches a syslog receiver over TCP in commit order, once each, ac
       { AUDIT_SINK: `syslog+tcp://127.0.0.1:${port}`, AUDIT_SINK_POLL_MS: '100' },
       async ({ boot }) => {
         const service = await boot();
-        expect((await apply('rot', 'web')).ok).toBe(true);
-        expect((await apply('rot', 'web')).ok).toBe(true);
+        expect(await apply('rot', 'web')).toMatchObject({ ok: true });
+        expect(await apply('rot', 'web')).toMatchObject({ ok: true });
         await waitFor(() => receiver.messages.length === 2, { timeoutMs: 10_000 });
         // The receiver restarts: what commits meanwhile is sent once it is back.
         await receiver.stop();
         received.push(...receiver.messages);
-        expect((await apply('rot', 'web')).ok).toBe(true);
+        expect(await apply('rot', 'web')).toMatchObject({ ok: true });
         await new Promise((r) => setTimeout(r, 500));
         receiver = await startSyslogReceiver('tcp', port);
         await waitFor(() => receiver.messages.length >= 1, { timeoutMs: 10_000 });
         // The service restarts: the cursor in Postgres says where it was.
         await service.close();
         await boot();
-        expect((await apply('rot', 'web')).ok).toBe(true);
+        expect(await apply('rot', 'web')).toMatchObject({ ok: true });
         await waitFor(() => receiver.messages.some((m) => m.body.revision === 4), { timeoutMs: 10_000 });
         // Anything sent twice would have arrived by now.
         await new Promise((r) => setTimeout(r, 500));
@@ -136,15 +143,16 @@ it('UDP, a file and a NATS subject get the same events', async () => {
       { AUDIT_SINK: `syslog+udp://127.0.0.1:${udp.port}?facility=local0` },
       async ({ boot }) => {
         await boot();
-        expect((await apply('udp', 'web')).ok).toBe(true);
+        const first = await apply('udp', 'web');
+        expect(first).toMatchObject({ ok: true });
         await waitFor(() => udp.messages.length === 1, { timeoutMs: 10_000 });
         expect(udp.messages[0]).toMatchObject({ pri: 16 * 8 + 6, body: { namespace: 'udp', revision: 1 } });
       },
     );
     await withService({ AUDIT_SINK: `file:${file}` }, async ({ boot }) => {
       await boot();
-      expect((await apply('file', 'web')).ok).toBe(true);
-      expect((await apply('file', 'api')).ok).toBe(true);
+      expect(await apply('file', 'web')).toMatchObject({ ok: true });
+      expect(await apply('file', 'api')).toMatchObject({ ok: true });
       await waitFor(
         () => fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim().split('\n').length === 2,
         { timeoutMs: 10_000 },
@@ -158,10 +166,13 @@ it('UDP, a file and a NATS subject get the same events', async () => {
     });
     await withService({ AUDIT_SINK: 'nats:keyway.audit.export.siem' }, async ({ boot }) => {
       await boot();
-      expect((await apply('jet', 'web')).ok).toBe(true);
+      expect(await apply('jet', 'web')).toMatchObject({ ok: true });
       const nc = await connect({ servers: nats.url });
       try {
-        const consumer = await jetstream(nc).consumers.get(Streams.auditExport.name);
+        // The exporter provisions the stream with its first write, after the apply answered.
+        const consumer = await waitFor(() => jetstream(nc).consumers.get(Streams.auditExport.name), {
+          timeoutMs: 10_000,
+        });
         const m = await waitFor(async () => (await consumer.next({ expires: 1000 })) ?? undefined, {
           timeoutMs: 10_000,
         });
@@ -191,7 +202,7 @@ it('fail closed: while a required sink cannot be written, new versions wait, the
     async ({ boot }) => {
       const service = await boot();
       await waitFor(() => !service.runtime.exporter!.writable(), { timeoutMs: 10_000 });
-      const r = await apply('closed', 'web');
+      const r = await applyReply('closed', 'web');
       expect(r).toMatchObject({ ok: false, error: { code: 'unavailable' } });
       const rows = async () =>
         Number(

@@ -4,64 +4,69 @@ import { Variables, defineConfig } from '#keyway/config';
 const SOURCES = ['kubernetes', 'api', 'directory'] as const;
 export type SourceName = (typeof SOURCES)[number];
 
-export const secretWatcherConfig = defineConfig('secret-watcher', {
-  NATS_URL: Variables.NATS_URL,
-  NATS_USER: Variables.NATS_USER,
-  NATS_PASSWORD: Variables.NATS_PASSWORD,
-  NATS_KV_REPLICAS: Variables.NATS_KV_REPLICAS,
-  REPLICA_ID: Variables.REPLICA_ID,
-  LEADER_LEASE_MS: Variables.LEADER_LEASE_MS,
-  DATABASE_URL: Variables.DATABASE_URL,
-  DATABASE_MIGRATIONS: Variables.DATABASE_MIGRATIONS,
-  HTTP_PORT: Variables.HTTP_PORT.default(9102),
-  OPS_HOST: Variables.OPS_HOST,
-  LOG_LEVEL: Variables.LOG_LEVEL,
-  LOG_FORMAT: Variables.LOG_FORMAT,
-  /** Opens applied manifests and seals credential material for the credentials bucket. */
-  KEYWAY_DATA_KEYS: Variables.KEYWAY_DATA_KEYS,
-  /** A folder of Secret manifests to watch (the default source locally); unset: no directory source. */
-  SECRETS_DIR: z.string().min(1).optional(),
-  /** Namespace for manifests in the folder that name none. */
-  SECRETS_DIR_NAMESPACE: z.string().min(1).default('default'),
-  /** Kubernetes source: the API server URL (unset: off), a bearer token and the CA bundle file for https. */
-  KUBE_API_URL: Variables.url(['https:', 'http:']).optional(),
-  KUBE_TOKEN: z.string().min(1).optional(),
-  KUBE_CA_FILE: z.string().min(1).optional(),
-  /** Namespaces whose Secrets are watched, comma separated; empty: all namespaces. */
-  KUBE_NAMESPACES: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    ),
-  KUBE_LABEL_SELECTOR: z.string().optional(),
-  /** Which source wins when two hold the same namespace/name, first wins. */
-  SECRET_SOURCE_PRECEDENCE: z
-    .string()
-    .default('kubernetes,api,directory')
-    .transform((s) => s.split(',').map((x) => x.trim()))
-    .pipe(z.array(z.enum(SOURCES)).min(1)),
-  /**
-   * How long proxies keep serving a deleted credential. Istio serves it forever; the walkthrough's
-   * delete-then-create rotation needs seconds. One hour keeps every connection through such a
-   * rotation while still ending service of a credential that is really gone.
-   */
-  SECRET_DELETE_GRACE_SECONDS: z.coerce.number().int().min(0).default(3600),
-  /** Leaf certificates expiring within this many days are accepted with a warning. */
-  SECRET_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(0).default(30),
-  /** How long an API apply waits for its version to be audited before answering `unavailable`. */
-  SECRET_APPLY_WAIT_MS: z.coerce.number().int().min(100).default(8000),
-  /** Signed checkpoints of the audit log's chain heads (docs/audit.md). */
-  AUDIT_CHECKPOINT_KEY_FILE: Variables.AUDIT_CHECKPOINT_KEY_FILE,
-  AUDIT_CHECKPOINT_SECONDS: Variables.AUDIT_CHECKPOINT_SECONDS,
-  AUDIT_CHECKPOINT_ROWS: Variables.AUDIT_CHECKPOINT_ROWS,
-  AUDIT_CHECKPOINT_FILE: Variables.AUDIT_CHECKPOINT_FILE,
-  /** The audit device (docs/audit.md, "Export"). */
-  AUDIT_SINK: Variables.AUDIT_SINK,
-  AUDIT_SINK_REQUIRED: Variables.AUDIT_SINK_REQUIRED,
-  AUDIT_SINK_POLL_MS: Variables.AUDIT_SINK_POLL_MS,
-});
+export const secretWatcherConfig = defineConfig(
+  'secret-watcher',
+  {
+    NATS_URL: Variables.NATS_URL,
+    NATS_USER: Variables.NATS_USER,
+    NATS_PASSWORD: Variables.NATS_PASSWORD,
+    NATS_KV_REPLICAS: Variables.NATS_KV_REPLICAS,
+    REPLICA_ID: Variables.REPLICA_ID,
+    LEADER_LEASE_MS: Variables.LEADER_LEASE_MS,
+    DATABASE_URL: Variables.DATABASE_URL,
+    DATABASE_MIGRATIONS: Variables.DATABASE_MIGRATIONS,
+    OPS_PORT: Variables.OPS_PORT.default(9102),
+    OPS_HOST: Variables.OPS_HOST,
+    LOG_LEVEL: Variables.LOG_LEVEL,
+    LOG_FORMAT: Variables.LOG_FORMAT,
+    /** Opens applied manifests and seals credential material for the credentials bucket. */
+    KEYWAY_DATA_KEYS: Variables.KEYWAY_DATA_KEYS,
+    /** A folder of Secret manifests to watch (the default source locally); unset: no directory source. */
+    SECRETS_DIR: z.string().min(1).optional(),
+    /** Namespace for manifests in the folder that name none. */
+    SECRETS_DIR_NAMESPACE: z.string().min(1).default('default'),
+    /** Kubernetes source: the API server URL (unset: off), a bearer token and the CA bundle file for https. */
+    KUBE_API_URL: Variables.url(['https:', 'http:']).optional(),
+    KUBE_TOKEN: z.string().min(1).optional(),
+    KUBE_CA_FILE: z.string().min(1).optional(),
+    /** Namespaces whose Secrets are watched, comma separated; empty: all namespaces. */
+    KUBE_NAMESPACES: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+    KUBE_LABEL_SELECTOR: z.string().optional(),
+    /** Which source wins when two hold the same namespace/name, first wins. */
+    SECRET_SOURCE_PRECEDENCE: z
+      .string()
+      .default('kubernetes,api,directory')
+      .transform((s) => s.split(',').map((x) => x.trim()))
+      .pipe(z.array(z.enum(SOURCES)).min(1)),
+    /**
+     * How long proxies keep serving a deleted credential. Istio serves it forever; the walkthrough's
+     * delete-then-create rotation needs seconds. One hour keeps every connection through such a
+     * rotation while still ending service of a credential that is really gone.
+     */
+    SECRET_DELETE_GRACE_SECONDS: z.coerce.number().int().min(0).default(3600),
+    /** Leaf certificates expiring within this many days are accepted with a warning. */
+    SECRET_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(0).default(30),
+    /** How long an API apply waits for its version to be audited before answering `unavailable`. */
+    SECRET_APPLY_WAIT_MS: z.coerce.number().int().min(100).default(8000),
+    /** Signed checkpoints of the audit log's chain heads (docs/audit.md). */
+    AUDIT_CHECKPOINT_KEY_FILE: Variables.AUDIT_CHECKPOINT_KEY_FILE,
+    AUDIT_CHECKPOINT_SECONDS: Variables.AUDIT_CHECKPOINT_SECONDS,
+    AUDIT_CHECKPOINT_ROWS: Variables.AUDIT_CHECKPOINT_ROWS,
+    AUDIT_CHECKPOINT_FILE: Variables.AUDIT_CHECKPOINT_FILE,
+    /** The audit device (docs/audit.md, "Export"). */
+    AUDIT_SINK: Variables.AUDIT_SINK,
+    AUDIT_SINK_REQUIRED: Variables.AUDIT_SINK_REQUIRED,
+    AUDIT_SINK_POLL_MS: Variables.AUDIT_SINK_POLL_MS,
+  },
+  undefined,
+  { HTTP_PORT: 'OPS_PORT' },
+);
 export type SecretWatcherConfig = ReturnType<typeof secretWatcherConfig.load>;

@@ -52,7 +52,7 @@ describe('Postgres stopped in the middle of a burst', () => {
       DATABASE_URL: pgUrl,
       KEYWAY_DATA_KEYS: dataKeys,
       SECRET_APPLY_WAIT_MS: '500',
-      HTTP_PORT: String(opsPort),
+      OPS_PORT: String(opsPort),
     });
     commands = new Commands(nats.url);
     bucket = new BucketRecorder();

@@ -38,7 +38,7 @@ class SecretWatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
     const exporter = this.runtime.exporter;
     if (exporter) health.register('audit-sink', () => exporter.health());
     this.#ops = new OpsServer({
-      port: this.config.HTTP_PORT,
+      port: this.config.OPS_PORT,
       host: this.config.OPS_HOST,
       health,
       metrics: this.metrics,

@@ -47,8 +47,10 @@ export const Variables = {
   DATABASE_MIGRATION_URL: url(['postgres:', 'postgresql:']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
-  /** Health, readiness and metrics. */
+  /** The api's REST port. */
   HTTP_PORT: port,
+  /** Health, readiness and metrics (the ops server) in every service; the gateway's admin too. */
+  OPS_PORT: port,
   /**
    * Address the ops server (/healthz, /readyz, /metrics) listens on. Loopback by default, so a
    * local run exposes nothing; containers set 0.0.0.0 for kubelet probes and Prometheus.

@@ -83,4 +83,16 @@ describe('config', () => {
   it('records which variables each service reads', () => {
     expect([...declaredVariables().get('example')!]).toContain('DEBOUNCE_MS');
   });
+
+  it('refuses a renamed variable that is still set, naming the new one', () => {
+    const renamed = defineConfig('renamed-test', { OPS_PORT: Variables.OPS_PORT.default(9100) }, undefined, {
+      HTTP_PORT: 'OPS_PORT',
+    });
+    expect(renamed.load({}).OPS_PORT).toBe(9100);
+    expect(renamed.load({ OPS_PORT: '9200', HTTP_PORT: '' }).OPS_PORT).toBe(9200);
+    expect(() => renamed.load({ HTTP_PORT: '9101' })).toThrow(
+      /HTTP_PORT: was renamed OPS_PORT: set OPS_PORT instead/,
+    );
+    expect(renamed.variables).toEqual(['OPS_PORT']);
+  });
 });

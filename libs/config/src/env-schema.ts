@@ -14,12 +14,14 @@ export function declaredVariables(): ReadonlyMap<string, ReadonlySet<string>> {
 /**
  * Declares a service's environment and returns its loader. Only this library reads process.env.
  * `check` sees the parsed values and names what no single variable's schema can (settings that
- * contradict each other); it runs only when every variable parsed.
+ * contradict each other); it runs only when every variable parsed. `renamed` maps old names to the
+ * ones that replaced them: an old one still set is refused, naming the new one, rather than ignored.
  */
 export function defineConfig<S extends EnvShape>(
   service: string,
   shape: S,
   check?: (config: ConfigOf<S>) => ConfigProblem[],
+  renamed: Record<string, keyof S & string> = {},
 ) {
   declared.set(service, new Set(Object.keys(shape)));
   const schema = z.object(shape);
@@ -27,6 +29,12 @@ export function defineConfig<S extends EnvShape>(
     service,
     variables: Object.keys(shape),
     load(env: Record<string, string | undefined> = process.env): ConfigOf<S> {
+      const stale = Object.entries(renamed).filter(([old]) => env[old] !== undefined && env[old] !== '');
+      if (stale.length > 0)
+        throw new ConfigError(
+          service,
+          stale.map(([old, now]) => ({ variable: old, message: `was renamed ${now}: set ${now} instead` })),
+        );
       const picked: Record<string, string | undefined> = {};
       for (const key of Object.keys(shape)) {
         const raw = env[key];

@@ -135,7 +135,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       env: {
         ...common,
         ...natsUser('secret-watcher'),
-        HTTP_PORT: String(p.secretWatcherOps),
+        OPS_PORT: String(p.secretWatcherOps),
         // The lease holder's name: a supervised restart takes its own lease back at once.
         REPLICA_ID: `local-secret-watcher-${p.secretWatcherOps}`,
         SECRETS_DIR: path.join(manifestsDir, 'secrets'),
@@ -150,7 +150,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       env: {
         ...common,
         ...natsUser('ca'),
-        HTTP_PORT: String(p.caOps),
+        OPS_PORT: String(p.caOps),
         // The lease holder's name: a supervised restart takes its own lease back at once.
         REPLICA_ID: `local-ca-${p.caOps}`,
         // The CA record's head is checkpointed with the same key (its own stream).
@@ -168,7 +168,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       env: {
         ...common,
         ...natsUser('route-compiler'),
-        HTTP_PORT: String(p.routeCompilerOps),
+        OPS_PORT: String(p.routeCompilerOps),
         // The lease holder's name: a supervised restart takes its own lease back at once.
         REPLICA_ID: `local-route-compiler-${p.routeCompilerOps}`,
         ROUTES_DIR: path.join(manifestsDir, 'routing'),
@@ -180,7 +180,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       env: {
         ...common,
         ...natsUser('sds-server'),
-        HTTP_PORT: String(p.sdsOps),
+        OPS_PORT: String(p.sdsOps),
         XDS_GRPC_PORT: String(p.sdsGrpc),
         XDS_TLS_PORT: '0',
         XDS_BOOTSTRAP_TOKENS: `istio-system=${gatewayToken}`,
@@ -206,7 +206,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       env: {
         LOG_FORMAT: common.LOG_FORMAT,
         LOG_LEVEL: 'info',
-        HTTP_PORT: String(p.gatewayAdmin),
+        OPS_PORT: String(p.gatewayAdmin),
         XDS_ADDRESS: `127.0.0.1:${p.sdsGrpc}`,
         XDS_TOKEN: gatewayToken,
         GATEWAY_PORT_MAP: `443:${p.gatewayHttps},80:${p.gatewayHttp}`,

@@ -35,7 +35,7 @@ export function leaderSettings(
     NATS_KV_REPLICAS: number;
     LEADER_LEASE_MS: number;
     REPLICA_ID?: string;
-    HTTP_PORT: number;
+    OPS_PORT: number;
     OPS_HOST?: string;
   },
   logger: Logger,
@@ -47,7 +47,7 @@ export function leaderSettings(
     ttlMs: config.LEADER_LEASE_MS,
     replicaId: config.REPLICA_ID,
     logger,
-    ops: { port: config.HTTP_PORT, host: config.OPS_HOST },
+    ops: { port: config.OPS_PORT, host: config.OPS_HOST },
   };
 }
 

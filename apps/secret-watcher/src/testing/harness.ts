@@ -4,8 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { Kvm, type KV } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Buckets, SECRET_APPLY_AAD, credentialRecord, type CredentialRecord } from '#keyway/contracts';
-import { privateNats as privateNatsServer } from '#keyway/testing';
+import {
+  Buckets,
+  SECRET_APPLY_AAD,
+  Subjects,
+  credentialRecord,
+  type CredentialRecord,
+} from '#keyway/contracts';
+import { privateNats as privateNatsServer, waitFor } from '#keyway/testing';
 import { Keyring } from '#keyway/key-material';
 import { CommandClient, natsTransport, watchBucket, type KvWatch } from '#keyway/messaging';
 import { createLogger } from '#keyway/observability';
@@ -24,7 +30,7 @@ export interface BootedService {
 }
 
 export async function bootService(env: Record<string, string>): Promise<BootedService> {
-  const config = secretWatcherConfig.load({ HTTP_PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const config = secretWatcherConfig.load({ OPS_PORT: '0', LOG_LEVEL: 'silent', ...env });
   const logger = createLogger({ service: 'secret-watcher', level: config.LOG_LEVEL, format: 'json' });
   const app = await NestFactory.createMicroservice(SecretWatcherModule.register(config, logger), {
     ...natsTransport({ url: config.NATS_URL, queue: 'secret-watcher' }),
@@ -32,8 +38,34 @@ export async function bootService(env: Record<string, string>): Promise<BootedSe
     abortOnError: false,
   });
   await app.listen();
+  await untilSubscribed(config.NATS_URL);
   const runtime = app.get<SecretWatcherRuntime>(RUNTIME);
   return { app, runtime, close: () => app.close() };
+}
+
+/**
+ * `listen` resolves before the NATS server has the service's subscriptions (they are not flushed), so
+ * a request sent at once on another connection can find no responders: wait until one answers.
+ */
+async function untilSubscribed(url: string): Promise<void> {
+  const nc = await connect({ servers: url.replace('nats://', '') });
+  try {
+    await waitFor(
+      async () => {
+        try {
+          await nc.request(Subjects.secrets.list, JSON.stringify({ schemaVersion: 1, namespace: 'probe' }), {
+            timeout: 2000,
+          });
+          return true;
+        } catch (e) {
+          return !/no responders/i.test(String(e));
+        }
+      },
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
+  } finally {
+    await nc.close();
+  }
 }
 
 /** Records every update of the credentials bucket under one namespace, in order. */
