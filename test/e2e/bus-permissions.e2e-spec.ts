@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Buckets, credentialKey, inboxPrefixOf, Subjects, type BusUser } from '#keyway/contracts';
+import { Buckets, credentialKey, inboxPrefixOf, Streams, Subjects, type BusUser } from '#keyway/contracts';
 import { waitFor } from '#keyway/testing';
 import { ok, run, selfSignedPair, startWalkthroughSuite, type WalkthroughSuite } from './support.js';
 
@@ -108,6 +108,23 @@ afterAll(async () => {
 
 describe('each service is its own NATS user with only its permissions', () => {
   it("grants each service all its role needs: the suite's own work raised no violation", () => {
+    expect(w.busViolations()).toEqual([]);
+  });
+
+  it('lets each service that keeps records export them to the audit device (AUDIT_SINK=nats:...)', async () => {
+    // A CA record too: the suite's own work so far is a Secret and routes.
+    ok(await w.keyway(['cert', 'issue', 'bus.example.com', '--out', 'bus-issued']));
+    const jsm = await jetstreamManager(await as('secret-watcher'), { timeout: 2000 });
+    const exported = async () => {
+      const info = await jsm.streams.info(Streams.auditExport.name, { subjects_filter: '>' });
+      const subjects = info.state.subjects ?? {};
+      return ['secret-watcher', 'ca', 'api'].every((s) => (subjects[`keyway.audit.export.${s}`] ?? 0) > 0)
+        ? subjects
+        : undefined;
+    };
+    expect(
+      await waitFor(exported, { what: 'records exported by every service', timeoutMs: 15_000 }),
+    ).toBeTruthy();
     expect(w.busViolations()).toEqual([]);
   });
 

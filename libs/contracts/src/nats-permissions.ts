@@ -55,7 +55,8 @@ export const BUS_ROLES: Record<BusUser, BusRole> = {
     writes: [Buckets.teams],
     reads: [],
     followsKeys: [],
-    appends: [],
+    // The api's request log goes to the audit device (AUDIT_SINK=nats:...) like every record.
+    appends: [Streams.auditExport],
   },
   ca: {
     serves: served.ca,
@@ -64,7 +65,7 @@ export const BUS_ROLES: Record<BusUser, BusRole> = {
     reads: [],
     followsKeys: [],
     lease: 'ca',
-    appends: [Streams.caCheckpoints],
+    appends: [Streams.caCheckpoints, Streams.auditExport],
   },
   'secret-watcher': {
     serves: served['secret-watcher'],

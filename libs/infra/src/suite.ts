@@ -63,6 +63,11 @@ export interface SuiteOptions {
    * its one-shot migrate step (libs/persistence migrate-step.ts).
    */
   databaseRoles?: Pick<DatabaseRoles, 'owner' | 'services'>;
+  /**
+   * The services that keep records (secret-watcher, ca, api) export them to the audit device
+   * `nats:keyway.audit.export.<service>` (AUDIT_SINK), as a platform shipping its record to a SIEM does.
+   */
+  auditExport?: boolean;
 }
 
 export interface RunningSuite {
@@ -125,6 +130,8 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
     LOG_FORMAT: options.logFormat ?? 'json',
     LOG_LEVEL: 'info',
   };
+  const auditSink = (app: BusUser): Record<string, string> =>
+    options.auditExport ? { AUDIT_SINK: `nats:keyway.audit.export.${app}` } : {};
   const natsUser = (app: BusUser): Record<string, string> => {
     const u = options.natsUsers?.[app];
     return u ? { NATS_USER: u.user, NATS_PASSWORD: u.password } : {};
@@ -135,6 +142,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       env: {
         ...common,
         ...natsUser('secret-watcher'),
+        ...auditSink('secret-watcher'),
         OPS_PORT: String(p.secretWatcherOps),
         // The lease holder's name: a supervised restart takes its own lease back at once.
         REPLICA_ID: `local-secret-watcher-${p.secretWatcherOps}`,
@@ -150,6 +158,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       env: {
         ...common,
         ...natsUser('ca'),
+        ...auditSink('ca'),
         OPS_PORT: String(p.caOps),
         // The lease holder's name: a supervised restart takes its own lease back at once.
         REPLICA_ID: `local-ca-${p.caOps}`,
@@ -192,6 +201,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       env: {
         ...common,
         ...natsUser('api'),
+        ...auditSink('api'),
         HTTP_PORT: String(p.apiHttp),
         OPS_PORT: String(p.apiOps),
         KEYWAY_ADMIN_TOKEN: adminToken,

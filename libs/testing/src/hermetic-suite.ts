@@ -77,6 +77,7 @@ export async function startHermeticSuite(prefix = 'keyway-suite'): Promise<Herme
       root: process.cwd(),
       natsUsers: bus.users,
       databaseRoles: roles,
+      auditExport: true,
     });
     const bin = path.resolve('bin/keyway.mjs');
     return {
