@@ -1,4 +1,4 @@
-import type { CheckpointSource } from '#keyway/messaging';
+import type { CheckpointedWriter } from '#keyway/messaging';
 import type { AuditEvent, AuditEventsFilter } from '#keyway/contracts';
 import { caRecordEvents, verifyCaRecordChain, type CaRecordVerification } from './ca-records.js';
 import type { LeaderFence } from '#keyway/persistence';
@@ -31,7 +31,7 @@ export interface CaCoreOptions {
   /** The audit device (AUDIT_SINK): with AUDIT_SINK_REQUIRED, no record is written while it fails. */
   device?: RecordGuard['device'];
   /** Signed checkpoints of the record's head (AUDIT_CHECKPOINT_KEY_FILE), checked by verify. */
-  checkpoints?: CheckpointSource;
+  checkpoints?: CheckpointedWriter;
 }
 
 /** Every ca use case wired together, in one visible place; Nest, tests and the bench all use this. */
@@ -54,7 +54,7 @@ export function createCaCore(o: CaCoreOptions): CaCore {
   const authorities = new AuthorityService(o.ds, o.masterKeys, o.dataKeys, clock);
   const telemetry = o.telemetry?.(authorities);
   const policies = new PolicyStore(o.ds);
-  const guard: RecordGuard = { fence: o.fence, device: o.device };
+  const guard: RecordGuard = { fence: o.fence, device: o.device, checkpoints: o.checkpoints };
   const recorder = new IssuanceRecorder(o.ds, undefined, guard);
   const issuance = new IssuanceService(
     authorities,

@@ -52,6 +52,8 @@ async function boot(): Promise<void> {
     CA_MASTER_KEYS: masterKeys,
     AUDIT_CHECKPOINT_KEY_FILE: path.join(dir, 'checkpoint.key'),
     AUDIT_CHECKPOINT_FILE: path.join(dir, 'checkpoints.jsonl'),
+    // A checkpoint after every 3 rows (and the 60 s interval, which these tests never reach).
+    AUDIT_CHECKPOINT_ROWS: '3',
     // The CA's audit device (#15.5): its record as JSON lines, in seq order.
     AUDIT_SINK: `file:${path.join(dir, 'ca-audit.jsonl')}`,
     AUDIT_SINK_POLL_MS: '100',
@@ -105,6 +107,25 @@ it('an untouched record matches the latest checkpoint, which is also in the file
   expect(stream.at(-1)).toMatchObject({ seq: v.checkpoint!.seq, heads: { ca: { revision: last } } });
   const lines = fs.readFileSync(path.join(dir, 'checkpoints.jsonl'), 'utf8').trim().split('\n');
   expect(JSON.parse(lines.at(-1)!).seq).toBe(v.checkpoint!.seq);
+});
+
+it('checkpoints after AUDIT_CHECKPOINT_ROWS rows, with no verify and long before the interval', async () => {
+  const nc = await connect({ servers: nats.url });
+  try {
+    const before = (await readCheckpoints(nc, Streams.caCheckpoints.name)).length;
+    for (let i = 0; i < 3; i++) await core.revocation.regenerate('root');
+    const last = (await seqs()).at(-1)!;
+    const cp = await waitFor(
+      async () => {
+        const all = await readCheckpoints(nc, Streams.caCheckpoints.name);
+        return all.length > before && all.at(-1)!.heads.ca?.revision === last ? all.at(-1) : undefined;
+      },
+      { what: 'a checkpoint of the three new rows', timeoutMs: 5_000 },
+    );
+    expect(cp.seq).toBeGreaterThan(before);
+  } finally {
+    await nc.close();
+  }
 });
 
 it('every record reaches the audit device in commit order, once each', async () => {

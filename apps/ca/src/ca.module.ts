@@ -153,8 +153,8 @@ export class CaModule {
                 writer: 'ca',
                 privateKey: fs.readFileSync(config.AUDIT_CHECKPOINT_KEY_FILE, 'utf8'),
                 intervalMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
-                // One chain: it is checkpointed on the interval, before a verify and at stop.
-                everyChains: 1,
+                // One chain, read back from the database: its writes count rows (record-guard.ts).
+                everyRows: config.AUDIT_CHECKPOINT_ROWS,
                 file: config.AUDIT_CHECKPOINT_FILE,
                 replicas: config.NATS_KV_REPLICAS,
                 logger,

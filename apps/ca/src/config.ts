@@ -28,6 +28,7 @@ export const caConfig = defineConfig(
     /** Signed checkpoints of the CA record's head (docs/audit.md). */
     AUDIT_CHECKPOINT_KEY_FILE: Variables.AUDIT_CHECKPOINT_KEY_FILE,
     AUDIT_CHECKPOINT_SECONDS: Variables.AUDIT_CHECKPOINT_SECONDS,
+    AUDIT_CHECKPOINT_ROWS: Variables.AUDIT_CHECKPOINT_ROWS,
     AUDIT_CHECKPOINT_FILE: Variables.AUDIT_CHECKPOINT_FILE,
     /** The audit device the CA's record is exported to (docs/audit.md, "Export"). */
     AUDIT_SINK: Variables.AUDIT_SINK,

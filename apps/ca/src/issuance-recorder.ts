@@ -1,7 +1,6 @@
 import type { DataSource } from '#keyway/persistence';
-import { guardRecordWrite, type RecordGuard } from './record-guard.js';
+import { writeCaRecord, type RecordGuard } from './record-guard.js';
 import type { CaRecord } from '#keyway/secrets';
-import { appendCaRecords } from './ca-records.js';
 
 /** One policy decision: who asked, for what, and why it was allowed or refused. Never key material. */
 export interface DecisionRecord {
@@ -101,8 +100,7 @@ export class IssuanceRecorder {
   async #write(batch: Pending[]): Promise<void> {
     const d = batch.map((p) => p.decision);
     const c = batch.flatMap((p) => (p.certificate ? [p.certificate] : []));
-    await this.ds.transaction(async (m) => {
-      await guardRecordWrite(m, this.guard);
+    await writeCaRecord(this.ds, this.guard, async (m, append) => {
       await m.query(INSERT_DECISIONS, [
         d.map((x) => x.id),
         d.map((x) => x.at.toISOString()),
@@ -131,7 +129,7 @@ export class IssuanceRecorder {
           c.map((x) => x.decisionId),
           c.map((x) => x.policy),
         ]);
-      await appendCaRecords(m, batch.flatMap(caRecordsOf));
+      await append(batch.flatMap(caRecordsOf));
     });
   }
 }

@@ -1,10 +1,9 @@
 import type { Actor, CrlResult, RevocationReasonName } from '#keyway/contracts';
 import type { DataSource } from '#keyway/persistence';
-import { guardRecordWrite, type RecordGuard } from './record-guard.js';
+import { writeCaRecord, type RecordGuard } from './record-guard.js';
 import { createCrl, normalizeSerialHex, type RevocationReason } from '#keyway/pki';
 import { sha256Hex } from '#keyway/secrets';
 import type { AuthorityService } from './authorities.js';
-import { appendCaRecords } from './ca-records.js';
 import { CaError, returnedRows } from './errors.js';
 
 export interface RevokeInput {
@@ -56,8 +55,7 @@ export class RevocationService {
     // Another team's serial reads as unknown: its existence is not the caller's business.
     const team = req.actor.team ?? null;
     const rows = returnedRows<{ issuer: string }>(
-      await this.ds.transaction(async (m) => {
-        await guardRecordWrite(m, this.guard);
+      await writeCaRecord(this.ds, this.guard, async (m, append) => {
         const updated: unknown = await m.query(
           `UPDATE issued_certificates SET revoked_at = $2, revocation_reason = $3, revoked_by = $4
          WHERE serial = $1 AND revoked_at IS NULL AND ($5::text IS NULL OR requested_by->>'team' = $5)
@@ -65,7 +63,7 @@ export class RevocationService {
           [serial, at.toISOString(), req.reason, JSON.stringify(req.actor), team],
         );
         for (const r of returnedRows<{ issuer: string }>(updated))
-          await appendCaRecords(m, [
+          await append([
             {
               kind: 'revocation',
               at: at.toISOString(),
@@ -130,8 +128,7 @@ export class RevocationService {
   /** Signs a new CRL for the issuer under a row lock, so concurrent revocations never reuse a CRL number. */
   async regenerate(issuer: string): Promise<CrlResult> {
     const authority = await this.authorities.get(issuer);
-    const result = await this.ds.transaction(async (m): Promise<CrlResult> => {
-      await guardRecordWrite(m, this.guard);
+    const result = await writeCaRecord(this.ds, this.guard, async (m, append): Promise<CrlResult> => {
       const locked: Array<{ crl_number: string }> = await m.query(
         'SELECT crl_number FROM authorities WHERE name = $1 FOR UPDATE',
         [issuer],
@@ -159,7 +156,7 @@ export class RevocationService {
         `UPDATE authorities SET crl_number = $2, crl_pem = $3, crl_this_update = $4, crl_next_update = $5 WHERE name = $1`,
         [issuer, crlNumber, crlPem, thisUpdate.toISOString(), nextUpdate.toISOString()],
       );
-      await appendCaRecords(m, [
+      await append([
         {
           kind: 'crl',
           at: thisUpdate.toISOString(),

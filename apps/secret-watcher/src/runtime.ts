@@ -66,7 +66,7 @@ export async function startRuntime(
         writer: 'secret-watcher',
         privateKey: fs.readFileSync(config.AUDIT_CHECKPOINT_KEY_FILE, 'utf8'),
         intervalMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
-        everyChains: config.AUDIT_CHECKPOINT_ROWS,
+        everyRows: config.AUDIT_CHECKPOINT_ROWS,
         file: config.AUDIT_CHECKPOINT_FILE,
         replicas: config.NATS_KV_REPLICAS,
         logger,

@@ -78,7 +78,7 @@ export const Variables = {
   AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
   /** A checkpoint at least this often while rows commit... */
   AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).default(60),
-  /** ...and as soon as this many chains moved. */
+  /** ...and as soon as this many rows committed since the last one. */
   AUDIT_CHECKPOINT_ROWS: z.coerce.number().int().min(1).default(1000),
   /** Also append every checkpoint, as a JSON line, to this file (a second copy outside NATS). */
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),

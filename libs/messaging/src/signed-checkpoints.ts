@@ -27,8 +27,8 @@ export interface SignedCheckpointsOptions {
    */
   privateKey: string;
   intervalMs: number;
-  /** A checkpoint as soon as this many chains moved. */
-  everyChains: number;
+  /** A checkpoint as soon as this many rows committed since the last one (AUDIT_CHECKPOINT_ROWS). */
+  everyRows: number;
   /** Also append each checkpoint as a JSON line here (AUDIT_CHECKPOINT_FILE). */
   file?: string;
   replicas: number;
@@ -88,8 +88,8 @@ const sameHead = (a: CheckpointHead | undefined, b: CheckpointHead) =>
 
 /**
  * A hash-chain writer's anchor outside Postgres (libs/secrets checkpoint.ts): chain heads that moved
- * since the last checkpoint are signed and published every `intervalMs`, after `everyChains` chains
- * moved, before a verify (`checkpoint()`), and at stop. One writer per stream: the services that use it
+ * since the last checkpoint are signed and published every `intervalMs`, after `everyRows` rows
+ * committed, before a verify (`checkpoint()`), and at stop. One writer per stream: the services that use it
  * run active-standby, and a new leader continues the sequence it reads from the stream.
  */
 export class SignedCheckpoints {
@@ -99,6 +99,8 @@ export class SignedCheckpoints {
   /** What the last checkpoints say each chain's head is. */
   #signed = new Map<string, CheckpointHead>();
   #pending = new Map<string, CheckpointHead>();
+  /** Rows committed since a checkpoint was last asked for. */
+  #rowsSince = 0;
   /** Chains whose signed head the database no longer holds: never checkpointed again (verify names them). */
   #broken = new Set<string>();
   #last?: SignedCheckpoint;
@@ -137,10 +139,16 @@ export class SignedCheckpoints {
     return readCheckpoints(this.nc, this.o.stream.name);
   }
 
-  /** Heads of rows that committed (never before their transaction did). */
-  committed(heads: Iterable<[string, CheckpointHead]>): void {
+  /** Heads of rows that committed (never before their transaction did), one entry per row. */
+  committed(heads: readonly [string, CheckpointHead][]): void {
     this.#note(heads);
-    if (this.#pending.size >= this.o.everyChains) void this.checkpoint();
+    this.rowsCommitted(heads.length);
+  }
+
+  /** For a writer whose heads are read back (`currentHeads`): `n` rows of its record committed. */
+  rowsCommitted(n: number): void {
+    this.#rowsSince += n;
+    if (this.#rowsSince >= this.o.everyRows) void this.checkpoint();
   }
 
   #note(heads: Iterable<[string, CheckpointHead]>): void {
@@ -151,6 +159,7 @@ export class SignedCheckpoints {
 
   /** Signs and publishes what is pending; one at a time, in order. */
   checkpoint(): Promise<void> {
+    this.#rowsSince = 0;
     this.#writing = this.#writing.then(async () => {
       if (!this.#js) return;
       try {
@@ -216,3 +225,5 @@ export class SignedCheckpoints {
 
 /** What a verify needs of the checkpoints: checkpoint what committed, then read them all. */
 export type CheckpointSource = Pick<SignedCheckpoints, 'publicKey' | 'read' | 'checkpoint'>;
+/** What a writer whose heads are read back (`currentHeads`) tells its checkpoints. */
+export type CheckpointedWriter = CheckpointSource & Pick<SignedCheckpoints, 'rowsCommitted'>;
