@@ -35,10 +35,11 @@ const EXTERNAL_SECRETS: Record<string, string[]> = {
   ],
 };
 
-/** The namespaces the secret-watcher watches: KUBE_NAMESPACES of its Deployment in k8s/base. */
+/** The namespaces the secret-watcher watches: KUBERNETES_NAMESPACES of its Deployment in k8s/base. */
 function secretNamespaces(objects: K8sObject[]): string[] {
   const sw = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'secret-watcher')!;
-  const value = podSpec(sw).containers[0].env.find((e: any) => e.name === 'KUBE_NAMESPACES')?.value ?? '';
+  const value =
+    podSpec(sw).containers[0].env.find((e: any) => e.name === 'KUBERNETES_NAMESPACES')?.value ?? '';
   return String(value)
     .split(',')
     .map((n) => n.trim())
@@ -270,7 +271,7 @@ renderable.each(OVERLAYS)('rendered overlay %s (kubectl kustomize)', (dir) => {
     expect(hpas.map((h) => h.spec.scaleTargetRef.name).sort()).toEqual(['api', 'sds-server']);
   });
 
-  it('secret-watcher reads Secrets only in the namespaces of KUBE_NAMESPACES, through Roles', () => {
+  it('secret-watcher reads Secrets only in the namespaces of KUBERNETES_NAMESPACES, through Roles', () => {
     const SECRET_NAMESPACES = secretNamespaces(objects);
     // Empty would mean "all namespaces" to the secret-watcher, which no Role can grant.
     expect(SECRET_NAMESPACES.length).toBeGreaterThan(0);
@@ -311,25 +312,18 @@ renderable.each(OVERLAYS)('rendered overlay %s (kubectl kustomize)', (dir) => {
       )!;
       expect(sa.automountServiceAccountToken).not.toBe(false);
     }
-    // secret-watcher: URL, CA file and a token value from the ServiceAccount's token Secret.
-    const swEnv = envOf(sw);
-    expect(swEnv.KUBE_API_URL.value).toBe('https://kubernetes.default.svc');
-    expect(swEnv.KUBE_CA_FILE.value).toBe(`${SA_DIR}/ca.crt`);
-    const ref = swEnv.KUBE_TOKEN.valueFrom.secretKeyRef;
-    const token = objects.find(
-      (o) =>
-        o.kind === 'Secret' && o.metadata.namespace === sw.metadata.namespace && o.metadata.name === ref.name,
-    )!;
-    expect(token.type).toBe('kubernetes.io/service-account-token');
-    expect(ref.key).toBe('token');
-    expect(token.metadata.annotations?.['kubernetes.io/service-account.name']).toBe(
-      podSpec(sw).serviceAccountName,
-    );
-    // route-compiler: URL and the automounted token file; Node trusts the cluster CA.
-    const rcEnv = envOf(rc);
-    expect(rcEnv.KUBERNETES_API_URL.value).toBe('https://kubernetes.default.svc');
-    expect(rcEnv.KUBERNETES_TOKEN_FILE.value).toBe(`${SA_DIR}/token`);
-    expect(rcEnv.NODE_EXTRA_CA_CERTS.value).toBe(`${SA_DIR}/ca.crt`);
+    // Both: one set of KUBERNETES_* variables (libs/kubernetes): URL, the automounted projected token
+    // file (read again as kubelet rotates it) and the cluster CA file; no long-lived token Secret.
+    for (const d of [sw, rc]) {
+      const env = envOf(d);
+      expect(env.KUBERNETES_API_URL.value).toBe('https://kubernetes.default.svc');
+      expect(env.KUBERNETES_TOKEN_FILE.value).toBe(`${SA_DIR}/token`);
+      expect(env.KUBERNETES_CA_FILE.value).toBe(`${SA_DIR}/ca.crt`);
+      expect(Object.keys(env).filter((k) => k.startsWith('KUBE_'))).toEqual([]);
+    }
+    expect(
+      objects.filter((o) => o.kind === 'Secret' && o.type === 'kubernetes.io/service-account-token'),
+    ).toEqual([]);
   });
 
   it('no other keyway service account can read anything', () => {

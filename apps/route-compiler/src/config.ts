@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Variables, defineConfig } from '#keyway/config';
+import { KUBERNETES_RENAMED } from '#keyway/kubernetes';
 
 export const routeCompilerConfig = defineConfig(
   'route-compiler',
@@ -18,16 +19,19 @@ export const routeCompilerConfig = defineConfig(
     LOG_FORMAT: Variables.LOG_FORMAT,
     /** A directory of Gateway/VirtualService/ServiceEntry (and Service/EndpointSlice) manifests, watched. */
     ROUTES_DIR: z.string().min(1).optional(),
-    /** Kubernetes API server to list and watch (Gateways, VirtualServices, ServiceEntries, Services, EndpointSlices). */
-    KUBERNETES_API_URL: z.url().optional(),
-    /** File holding the bearer token for it (a service account token). */
-    KUBERNETES_TOKEN_FILE: z.string().min(1).optional(),
+    /**
+     * Kubernetes API server to list and watch (Gateways, VirtualServices, ServiceEntries, Services,
+     * EndpointSlices; libs/kubernetes), with its token and CA files.
+     */
+    KUBERNETES_API_URL: Variables.KUBERNETES_API_URL,
+    KUBERNETES_TOKEN_FILE: Variables.KUBERNETES_TOKEN_FILE,
+    KUBERNETES_CA_FILE: Variables.KUBERNETES_CA_FILE,
     /** Quiet time after a change before recompiling. */
     ROUTE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(10_000).default(50),
     /** Longest a change waits for a recompile while changes keep coming. */
     ROUTE_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
   },
   undefined,
-  { HTTP_PORT: 'OPS_PORT' },
+  { HTTP_PORT: 'OPS_PORT', ...KUBERNETES_RENAMED },
 );
 export type RouteCompilerConfig = ReturnType<typeof routeCompilerConfig.load>;

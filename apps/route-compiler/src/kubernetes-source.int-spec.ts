@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -19,6 +20,7 @@ import { createLogger } from '#keyway/observability';
 import {
   createThrowawayDatabase,
   privateNats,
+  SimulatedKubernetesApi,
   waitFor,
   type PrivateNats,
   type ThrowawayDatabase,
@@ -27,55 +29,9 @@ import { routeCompilerConfig } from './config.js';
 import { KUBERNETES_RESOURCES } from './kubernetes-source.js';
 import { RouteCompilerModule } from './route-compiler.module.js';
 
-// A small simulated Kubernetes API server: list answers the seeded objects, watch keeps the response
-// open and streams the events the test sends, one JSON object per line.
-class FakeApiServer {
-  readonly objects = new Map<string, Record<string, unknown>[]>();
-  private readonly watchers = new Map<string, http.ServerResponse[]>();
-  private rv = 100;
-  private readonly server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.searchParams.get('watch') === '1') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.flushHeaders();
-      const list = this.watchers.get(url.pathname) ?? [];
-      list.push(res);
-      this.watchers.set(url.pathname, list);
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(
-      JSON.stringify({
-        metadata: { resourceVersion: String(this.rv) },
-        items: this.objects.get(url.pathname) ?? [],
-      }),
-    );
-  });
-
-  async start(): Promise<string> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  watching(path: string): boolean {
-    return (this.watchers.get(path)?.length ?? 0) > 0;
-  }
-
-  send(path: string, type: 'ADDED' | 'MODIFIED' | 'DELETED', object: Record<string, unknown>): void {
-    this.rv++;
-    const meta = { ...(object.metadata as object), resourceVersion: String(this.rv) };
-    for (const res of this.watchers.get(path) ?? [])
-      res.write(JSON.stringify({ type, object: { ...object, metadata: meta } }) + '\n');
-  }
-
-  async stop(): Promise<void> {
-    for (const list of this.watchers.values()) for (const res of list) res.end();
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
-  }
-}
-
 const suffix = randomBytes(3).toString('hex');
+const tokenDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-rc-kube-'));
+const tokenFile = path.join(tokenDir, 'token');
 const namespace = `k-${suffix}`;
 const labels = { istio: `kube-${suffix}` };
 const groupId = proxyGroupId(namespace, labels);
@@ -88,7 +44,7 @@ const slice = (address: string) => ({
   endpoints: [{ addresses: [address], conditions: { ready: true } }],
 });
 
-let api: FakeApiServer;
+let api: SimulatedKubernetesApi;
 let db: ThrowawayDatabase;
 let app: INestMicroservice;
 let nc: NatsConnection;
@@ -111,40 +67,38 @@ let nats: PrivateNats;
 beforeAll(async () => {
   nats = await privateNats('keyway-rc-nats');
   const natsUrl = nats.url;
-  api = new FakeApiServer();
-  api.objects.set(apiPath('Gateway'), [
-    {
-      metadata: { name: 'gw', namespace },
-      spec: {
-        selector: labels,
-        servers: [
-          {
-            port: { number: 443, name: 'https', protocol: 'HTTPS' },
-            tls: { mode: 'SIMPLE', credentialName: 'cred' },
-            hosts: ['kube.example.com'],
-          },
-        ],
-      },
+  api = new SimulatedKubernetesApi();
+  api.put(apiPath('Gateway'), {
+    metadata: { name: 'gw', namespace },
+    spec: {
+      selector: labels,
+      servers: [
+        {
+          port: { number: 443, name: 'https', protocol: 'HTTPS' },
+          tls: { mode: 'SIMPLE', credentialName: 'cred' },
+          hosts: ['kube.example.com'],
+        },
+      ],
     },
-  ]);
-  api.objects.set(apiPath('VirtualService'), [
-    {
-      metadata: { name: 'vs', namespace },
-      spec: {
-        hosts: ['kube.example.com'],
-        gateways: ['gw'],
-        http: [{ route: [{ destination: { host: 'httpbin', port: { number: 8000 } } }] }],
-      },
+  });
+  api.put(apiPath('VirtualService'), {
+    metadata: { name: 'vs', namespace },
+    spec: {
+      hosts: ['kube.example.com'],
+      gateways: ['gw'],
+      http: [{ route: [{ destination: { host: 'httpbin', port: { number: 8000 } } }] }],
     },
-  ]);
-  api.objects.set(apiPath('Service'), [
-    {
-      metadata: { name: 'httpbin', namespace },
-      spec: { ports: [{ name: 'http', port: 8000, targetPort: 8080 }] },
-    },
-  ]);
-  api.objects.set(apiPath('EndpointSlice'), [slice('10.1.0.1')]);
-  const url = await api.start();
+  });
+  api.put(apiPath('Service'), {
+    metadata: { name: 'httpbin', namespace },
+    spec: { ports: [{ name: 'http', port: 8000, targetPort: 8080 }] },
+  });
+  api.put(apiPath('EndpointSlice'), slice('10.1.0.1'));
+  // As in a pod: a service account token the API server requires, in a file that kubelet rotates.
+  api.token = 'token-1';
+  fs.writeFileSync(tokenFile, 'token-1\n');
+  await api.start();
+  const url = api.url;
   db = await createThrowawayDatabase('keyway_route_compiler_kube');
   const config = routeCompilerConfig.load({
     NATS_URL: natsUrl,
@@ -152,6 +106,7 @@ beforeAll(async () => {
     OPS_PORT: '0',
     LOG_LEVEL: 'silent',
     KUBERNETES_API_URL: url,
+    KUBERNETES_TOKEN_FILE: tokenFile,
     ROUTE_DEBOUNCE_MS: '10',
   });
   const logger = createLogger({ service: 'route-compiler', level: 'silent', format: 'json' });
@@ -175,6 +130,7 @@ afterAll(async () => {
   await db?.drop();
   await nats?.stop();
   await api?.stop();
+  fs.rmSync(tokenDir, { recursive: true, force: true });
 });
 
 describe('Kubernetes source (simulated API server)', () => {
@@ -203,8 +159,8 @@ describe('Kubernetes source (simulated API server)', () => {
       JSON.stringify(decodeMessage(TypeUrl.ClusterLoadAssignment, Buffer.from(rec.resource, 'base64')));
     expect(endpoints(first.get(cla)!)).toContain('10.1.0.1');
 
-    await waitFor(() => api.watching(apiPath('EndpointSlice')), { what: 'the EndpointSlice watch' });
-    api.send(apiPath('EndpointSlice'), 'MODIFIED', slice('10.1.0.2'));
+    await waitFor(() => api.watchers(apiPath('EndpointSlice')) > 0, { what: 'the EndpointSlice watch' });
+    api.put(apiPath('EndpointSlice'), slice('10.1.0.2'));
     const second = await waitFor(
       async () => {
         const r = await records();
@@ -215,8 +171,8 @@ describe('Kubernetes source (simulated API server)', () => {
     expect(endpoints(second.get(cla)!)).toContain('10.1.0.2');
     expect(second.get(route)?.version).toBe(first.get(route)?.version);
 
-    await waitFor(() => api.watching(apiPath('VirtualService')), { what: 'the VirtualService watch' });
-    api.send(apiPath('VirtualService'), 'DELETED', { metadata: { name: 'vs', namespace } });
+    await waitFor(() => api.watchers(apiPath('VirtualService')) > 0, { what: 'the VirtualService watch' });
+    api.delete(apiPath('VirtualService'), namespace, 'vs');
     await waitFor(
       async () => {
         const r = await records();
@@ -225,4 +181,18 @@ describe('Kubernetes source (simulated API server)', () => {
       { what: 'the deleted VirtualService removed from the snapshot', timeoutMs: 20_000 },
     );
   }, 60_000);
+
+  it('reads a rotated service account token again from its file and keeps watching', async () => {
+    api.token = 'token-2';
+    fs.writeFileSync(tokenFile, 'token-2\n');
+    const before = api.requests.length;
+    // The open watches carry on; the next request after they close is refused once, then sent again.
+    api.closeWatches();
+    await waitFor(() => api.watchers() === KUBERNETES_RESOURCES.length, { what: 'every watch open again' });
+    const after = api.requests.slice(before);
+    expect(after.filter((r) => r.authorization === 'Bearer token-1').length).toBeGreaterThan(0);
+    expect(after.filter((r) => r.authorization === 'Bearer token-2').length).toBeGreaterThanOrEqual(
+      KUBERNETES_RESOURCES.length,
+    );
+  });
 });

@@ -1,3 +1,5 @@
+import { Reflector, type KubernetesClient } from '#keyway/kubernetes';
+
 /** The kinds the route-compiler watches in Kubernetes, with their list/watch paths. */
 export const KUBERNETES_RESOURCES = [
   { kind: 'Gateway', apiVersion: 'networking.istio.io/v1', path: '/apis/networking.istio.io/v1/gateways' },
@@ -20,8 +22,7 @@ export const KUBERNETES_RESOURCES = [
 ] as const;
 
 export interface KubernetesSourceOptions {
-  baseUrl: string;
-  token?: string;
+  client: KubernetesClient;
   /** A manifest appeared or changed (with apiVersion and kind filled in). */
   onPut(manifest: Record<string, unknown>): void;
   onDelete(kind: string, namespace: string, name: string): void;
@@ -30,108 +31,46 @@ export interface KubernetesSourceOptions {
   onError(message: string): void;
 }
 
-interface ObjectMetaLike {
-  name?: string;
-  namespace?: string;
-  resourceVersion?: string;
+interface KubernetesObject {
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+  [field: string]: unknown;
 }
 
-/**
- * List+watch of each kind, as client-go's reflector does: list, then watch from the list's
- * resourceVersion; when a watch ends, watch again from the last version seen; on 410 Gone, relist.
- */
+/** Every routing kind through its own reflector (libs/kubernetes: list, watch, resume, 410 relist, backoff). */
 export class KubernetesSource {
-  private readonly abort = new AbortController();
-  private readonly loops: Promise<void>[] = [];
-  private readonly listed = new Set<string>();
+  readonly #reflectors: Reflector<KubernetesObject>[];
   readonly ready: Promise<void>;
-  private markReady!: () => void;
 
-  constructor(private readonly options: KubernetesSourceOptions) {
-    this.ready = new Promise((r) => (this.markReady = r));
+  constructor(options: KubernetesSourceOptions) {
+    this.#reflectors = KUBERNETES_RESOURCES.map((r) => {
+      const manifest = (o: KubernetesObject) => ({ ...o, apiVersion: r.apiVersion, kind: r.kind });
+      return new Reflector<KubernetesObject>({
+        client: options.client,
+        path: r.path,
+        onList: (items) => {
+          const present = new Set<string>();
+          for (const item of items) {
+            present.add(`${item.metadata?.namespace ?? 'default'}/${item.metadata?.name}`);
+            options.onPut(manifest(item));
+          }
+          options.onListed(r.kind, present);
+        },
+        onEvent: (type, o) => {
+          if (type === 'DELETED')
+            options.onDelete(r.kind, o.metadata?.namespace ?? 'default', o.metadata?.name ?? '');
+          else options.onPut(manifest(o));
+        },
+        onError: (message) => options.onError(`${r.kind}: ${message}`),
+      });
+    });
+    this.ready = Promise.all(this.#reflectors.map((r) => r.listed)).then(() => undefined);
   }
 
   start(): void {
-    for (const r of KUBERNETES_RESOURCES) this.loops.push(this.run(r));
+    for (const r of this.#reflectors) r.start();
   }
 
   async stop(): Promise<void> {
-    this.abort.abort();
-    await Promise.allSettled(this.loops);
-  }
-
-  private headers(): Record<string, string> {
-    return this.options.token ? { authorization: `Bearer ${this.options.token}` } : {};
-  }
-
-  private async run(r: (typeof KUBERNETES_RESOURCES)[number]): Promise<void> {
-    while (!this.abort.signal.aborted) {
-      try {
-        let version = await this.list(r);
-        if (!this.listed.has(r.kind)) {
-          this.listed.add(r.kind);
-          if (this.listed.size === KUBERNETES_RESOURCES.length) this.markReady();
-        }
-        for (;;) {
-          const next = await this.watch(r, version);
-          if (next === 'gone') break;
-          version = next;
-        }
-      } catch (e) {
-        if (this.abort.signal.aborted) return;
-        this.options.onError(`${r.kind}: ${(e as Error).message}`);
-        await new Promise((res) => setTimeout(res, 500));
-      }
-    }
-  }
-
-  private async list(r: (typeof KUBERNETES_RESOURCES)[number]): Promise<string> {
-    const res = await fetch(`${this.options.baseUrl}${r.path}`, {
-      headers: this.headers(),
-      signal: this.abort.signal,
-    });
-    if (!res.ok) throw new Error(`list ${r.path}: HTTP ${res.status}`);
-    const body = (await res.json()) as { metadata?: ObjectMetaLike; items?: Record<string, unknown>[] };
-    const present = new Set<string>();
-    for (const item of body.items ?? []) {
-      const meta = (item.metadata ?? {}) as ObjectMetaLike;
-      present.add(`${meta.namespace ?? 'default'}/${meta.name}`);
-      this.options.onPut({ ...item, apiVersion: r.apiVersion, kind: r.kind });
-    }
-    this.options.onListed(r.kind, present);
-    return body.metadata?.resourceVersion ?? '';
-  }
-
-  /** Follows one watch stream; returns the last resourceVersion seen, or 'gone' to relist. */
-  private async watch(r: (typeof KUBERNETES_RESOURCES)[number], version: string): Promise<string | 'gone'> {
-    const url = `${this.options.baseUrl}${r.path}?watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(version)}`;
-    const res = await fetch(url, { headers: this.headers(), signal: this.abort.signal });
-    if (res.status === 410) return 'gone';
-    if (!res.ok || !res.body) throw new Error(`watch ${r.path}: HTTP ${res.status}`);
-    const decoder = new TextDecoder();
-    let buffered = '';
-    let last = version;
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffered += decoder.decode(chunk, { stream: true });
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline).trim();
-        buffered = buffered.slice(newline + 1);
-        if (!line) continue;
-        const event = JSON.parse(line) as { type: string; object: Record<string, unknown> };
-        if (event.type === 'ERROR') {
-          if ((event.object as { code?: number }).code === 410) return 'gone';
-          throw new Error(`watch ${r.path}: ${JSON.stringify(event.object)}`);
-        }
-        const meta = (event.object.metadata ?? {}) as ObjectMetaLike;
-        if (meta.resourceVersion) last = meta.resourceVersion;
-        if (event.type === 'ADDED' || event.type === 'MODIFIED') {
-          this.options.onPut({ ...event.object, apiVersion: r.apiVersion, kind: r.kind });
-        } else if (event.type === 'DELETED') {
-          this.options.onDelete(r.kind, meta.namespace ?? 'default', meta.name ?? '');
-        }
-      }
-    }
-    return last;
+    await Promise.all(this.#reflectors.map((r) => r.stop()));
   }
 }

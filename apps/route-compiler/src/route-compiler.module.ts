@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import {
   Inject,
   Module,
@@ -6,6 +5,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import { kubernetesClientFrom } from '#keyway/kubernetes';
 import { connectNats, natsHealth } from '#keyway/messaging';
 import { HealthRegistry, OpsServer, createMetricsRegistry, type Logger } from '#keyway/observability';
 import { openServiceDatabase, postgresHealth, type DataSource } from '#keyway/persistence';
@@ -134,14 +134,7 @@ export class RouteCompilerModule {
               kvReplicas: config.NATS_KV_REPLICAS,
               proxyNamespace: options.proxyNamespace,
               listenForChanges: (onChange) => listenForRoutingChanges(config.DATABASE_URL, onChange, logger),
-              kubernetes: config.KUBERNETES_API_URL
-                ? {
-                    url: config.KUBERNETES_API_URL.replace(/\/$/, ''),
-                    token: config.KUBERNETES_TOKEN_FILE
-                      ? fs.readFileSync(config.KUBERNETES_TOKEN_FILE, 'utf8').trim()
-                      : undefined,
-                  }
-                : undefined,
+              kubernetes: kubernetesClientFrom(config),
             }),
         },
         RouteCompilerLifecycle,

@@ -27,6 +27,7 @@ import { CompileScheduler } from './compile-scheduler.js';
 import { CredentialCatalog } from './credential-catalog.js';
 import { TeamDirectory } from './team-directory.js';
 import { KubernetesSource } from './kubernetes-source.js';
+import type { KubernetesClient } from '#keyway/kubernetes';
 import { readManifestDirectory, watchDirectory } from './directory-source.js';
 import { GroupCompilers, mergeStatuses, withOwnershipConditions } from './group-compilers.js';
 import { ProxyGroups } from './proxy-groups.js';
@@ -46,7 +47,8 @@ export interface RoutingServiceOptions {
   kvReplicas?: number;
   /** Consider only proxies of this namespace (tests sharing one NATS). */
   proxyNamespace?: string;
-  kubernetes?: { url: string; token?: string };
+  /** The Kubernetes API the routing kinds are listed and watched from (KUBERNETES_*). */
+  kubernetes?: KubernetesClient;
   /** Subscribes to API changes made by any replica; returns an unsubscribe. */
   listenForChanges?: (onChange: (id: string) => void) => Promise<() => Promise<void>>;
 }
@@ -123,8 +125,7 @@ export class RoutingService {
     }
     if (this.options.kubernetes) {
       this.kubernetes = new KubernetesSource({
-        baseUrl: this.options.kubernetes.url,
-        token: this.options.kubernetes.token,
+        client: this.options.kubernetes,
         onPut: (manifest) => {
           const r = this.store.apply('kubernetes', manifest);
           if (!r.ok) logger.warn({ errors: r.errors }, 'kubernetes: manifest rejected');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Variables, defineConfig } from '#keyway/config';
+import { KUBERNETES_RENAMED } from '#keyway/kubernetes';
 
 const SOURCES = ['kubernetes', 'api', 'directory'] as const;
 export type SourceName = (typeof SOURCES)[number];
@@ -25,12 +26,12 @@ export const secretWatcherConfig = defineConfig(
     SECRETS_DIR: z.string().min(1).optional(),
     /** Namespace for manifests in the folder that name none. */
     SECRETS_DIR_NAMESPACE: z.string().min(1).default('default'),
-    /** Kubernetes source: the API server URL (unset: off), a bearer token and the CA bundle file for https. */
-    KUBE_API_URL: Variables.url(['https:', 'http:']).optional(),
-    KUBE_TOKEN: z.string().min(1).optional(),
-    KUBE_CA_FILE: z.string().min(1).optional(),
+    /** Kubernetes source (libs/kubernetes): the API server (unset: off), its token and CA files. */
+    KUBERNETES_API_URL: Variables.KUBERNETES_API_URL,
+    KUBERNETES_TOKEN_FILE: Variables.KUBERNETES_TOKEN_FILE,
+    KUBERNETES_CA_FILE: Variables.KUBERNETES_CA_FILE,
     /** Namespaces whose Secrets are watched, comma separated; empty: all namespaces. */
-    KUBE_NAMESPACES: z
+    KUBERNETES_NAMESPACES: z
       .string()
       .default('')
       .transform((s) =>
@@ -39,7 +40,8 @@ export const secretWatcherConfig = defineConfig(
           .map((x) => x.trim())
           .filter(Boolean),
       ),
-    KUBE_LABEL_SELECTOR: z.string().optional(),
+    /** Only Secrets with these labels (a Kubernetes label selector). */
+    KUBERNETES_LABEL_SELECTOR: z.string().optional(),
     /** Which source wins when two hold the same namespace/name, first wins. */
     SECRET_SOURCE_PRECEDENCE: z
       .string()
@@ -67,6 +69,11 @@ export const secretWatcherConfig = defineConfig(
     AUDIT_SINK_POLL_MS: Variables.AUDIT_SINK_POLL_MS,
   },
   undefined,
-  { HTTP_PORT: 'OPS_PORT' },
+  {
+    HTTP_PORT: 'OPS_PORT',
+    ...KUBERNETES_RENAMED,
+    KUBE_NAMESPACES: 'KUBERNETES_NAMESPACES',
+    KUBE_LABEL_SELECTOR: 'KUBERNETES_LABEL_SELECTOR',
+  },
 );
 export type SecretWatcherConfig = ReturnType<typeof secretWatcherConfig.load>;

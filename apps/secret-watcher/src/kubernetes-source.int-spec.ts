@@ -3,7 +3,15 @@ import pg from 'pg';
 import { Subjects } from '#keyway/contracts';
 import { Keyring } from '#keyway/key-material';
 import type { Issuer } from '#keyway/pki';
-import { createThrowawayDatabase, testDataKeys, waitFor, type ThrowawayDatabase } from '#keyway/testing';
+import {
+  createThrowawayDatabase,
+  SimulatedKubernetesApi,
+  testDataKeys,
+  waitFor,
+  type ThrowawayDatabase,
+} from '#keyway/testing';
+
+const SECRETS = '/api/v1/secrets';
 import {
   BucketRecorder,
   Commands,
@@ -15,11 +23,10 @@ import {
   tlsManifest,
   type BootedService,
 } from './testing/harness.js';
-import { SimulatedKubeApi } from './testing/simulated-kube-api.js';
 
 describe('Kubernetes source against a simulated API server', () => {
   const ns = `t-${randomBytes(3).toString('hex')}`;
-  let api: SimulatedKubeApi;
+  let api: SimulatedKubernetesApi;
   let nats: { url: string; stop(): Promise<void> };
   let db: ThrowawayDatabase;
   let service: BootedService;
@@ -30,6 +37,13 @@ describe('Kubernetes source against a simulated API server', () => {
   const keyring = Keyring.parse(dataKeys);
 
   const tls = (leaf: { cert: string; key: string }) => ({ 'tls.crt': leaf.cert, 'tls.key': leaf.key });
+  /** A kubernetes.io/tls Secret as the API stores it (data base64-encoded). */
+  const putSecret = (namespace: string, name: string, data: Record<string, string>) =>
+    api.put(SECRETS, {
+      metadata: { name, namespace },
+      type: 'kubernetes.io/tls',
+      data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    });
   const rows = async (name: string) => {
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
@@ -47,17 +61,17 @@ describe('Kubernetes source against a simulated API server', () => {
 
   beforeAll(async () => {
     ca = testCa();
-    api = new SimulatedKubeApi();
+    api = new SimulatedKubernetesApi();
     await api.start();
-    api.put(ns, 'listed', tls(leafFor(ca)));
+    putSecret(ns, 'listed', tls(leafFor(ca)));
     nats = await privateNats();
     db = await createThrowawayDatabase('keyway_sw_kube');
     service = await bootService({
       NATS_URL: nats.url,
       DATABASE_URL: db.url,
       KEYWAY_DATA_KEYS: dataKeys,
-      KUBE_API_URL: api.url,
-      KUBE_NAMESPACES: ns,
+      KUBERNETES_API_URL: api.url,
+      KUBERNETES_NAMESPACES: ns,
     });
     commands = new Commands(nats.url);
     bucket = new BucketRecorder();
@@ -76,18 +90,18 @@ describe('Kubernetes source against a simulated API server', () => {
 
   it('lists at start, then applies each watch event once', async () => {
     expect(await rows('listed')).toEqual(['1 created kubernetes']);
-    expect(api.requests[0]).toEqual({ kind: 'list', namespace: ns });
+    expect(api.requests[0]).toMatchObject({ verb: 'list', collection: SECRETS, namespace: ns });
     const leaf = leafFor(ca);
-    api.put(ns, 'watched', tls(leaf));
+    putSecret(ns, 'watched', tls(leaf));
     await waitFor(() => bucket.last(`${ns}.watched`)?.leafFingerprint === leaf.fingerprint, {
       what: 'ADDED published',
     });
     const next = leafFor(ca);
-    api.put(ns, 'watched', tls(next));
+    putSecret(ns, 'watched', tls(next));
     await waitFor(() => bucket.last(`${ns}.watched`)?.leafFingerprint === next.fingerprint, {
       what: 'MODIFIED published',
     });
-    api.delete(ns, 'watched');
+    api.delete(SECRETS, ns, 'watched');
     await waitFor(() => bucket.last(`${ns}.watched`)?.state === 'deleted', { what: 'DELETED published' });
     expect(await rows('watched')).toEqual([
       '1 created kubernetes',
@@ -100,19 +114,19 @@ describe('Kubernetes source against a simulated API server', () => {
   it('resumes a closed watch from the last resourceVersion, including a bookmark, without duplicates', async () => {
     const source = service.runtime.kubernetes!;
     const marker = leafFor(ca);
-    api.put(ns, 'marker', tls(marker));
+    putSecret(ns, 'marker', tls(marker));
     await waitFor(() => bucket.last(`${ns}.marker`)?.leafFingerprint === marker.fingerprint, {
       what: 'marker published',
     });
     const rv = api.bookmark();
     await waitFor(() => source.resourceVersion(ns) === rv, { what: 'bookmark read' });
-    const watchesBefore = api.requests.filter((r) => r.kind === 'watch').length;
+    const watchesBefore = api.requests.filter((r) => r.verb === 'watch').length;
     api.closeWatches();
-    await waitFor(() => api.requests.filter((r) => r.kind === 'watch').length === watchesBefore + 1, {
+    await waitFor(() => api.requests.filter((r) => r.verb === 'watch').length === watchesBefore + 1, {
       what: 'watch resumed',
     });
-    expect(api.requests.filter((r) => r.kind === 'watch').at(-1)!.resourceVersion).toBe(rv);
-    expect(api.requests.filter((r) => r.kind === 'list')).toHaveLength(1); // no re-list needed
+    expect(api.requests.filter((r) => r.verb === 'watch').at(-1)!.resourceVersion).toBe(rv);
+    expect(api.requests.filter((r) => r.verb === 'list')).toHaveLength(1); // no re-list needed
     await waitFor(() => api.watchers() === 1, { what: 'watch open again' });
     expect(await rows('marker')).toEqual(['1 created kubernetes']);
     expect(bucket.count(`${ns}.marker`)).toBe(1);
@@ -123,10 +137,10 @@ describe('Kubernetes source against a simulated API server', () => {
     api.closeWatches();
     // While no watch is open the history is compacted; the Secrets change meanwhile.
     const changed = leafFor(ca);
-    api.put(ns, 'listed', tls(changed));
-    api.delete(ns, 'marker');
+    putSecret(ns, 'listed', tls(changed));
+    api.delete(SECRETS, ns, 'marker');
     api.compact();
-    await waitFor(() => api.requests.filter((r) => r.kind === 'list').length === 2, {
+    await waitFor(() => api.requests.filter((r) => r.verb === 'list').length === 2, {
       what: 're-list after 410',
     });
     await waitFor(() => bucket.last(`${ns}.listed`)?.leafFingerprint === changed.fingerprint, {

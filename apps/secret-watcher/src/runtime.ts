@@ -18,7 +18,7 @@ import { Reconciler } from './reconciler.js';
 import { SecretService } from './secret-service.js';
 import { DirectorySource } from './sources/directory-source.js';
 import { KubernetesSource } from './sources/kubernetes-source.js';
-import { KubeClient } from './sources/kube-client.js';
+import { kubernetesClientFrom } from '#keyway/kubernetes';
 
 /** A row as the head of its credential's chain, as the checkpoints name it. */
 const chainHead = (r: ChainedAuditRow): [string, CheckpointHead] => [
@@ -117,15 +117,12 @@ export async function startRuntime(
     for (const { actor, secret } of directory.initial()) reconciler.seed('directory', actor, secret);
   }
   let kubernetes: KubernetesSource | undefined;
-  if (config.KUBE_API_URL) {
+  const kubernetesClient = kubernetesClientFrom(config);
+  if (kubernetesClient) {
     kubernetes = new KubernetesSource({
-      client: new KubeClient({
-        server: config.KUBE_API_URL,
-        token: config.KUBE_TOKEN,
-        caFile: config.KUBE_CA_FILE,
-      }),
-      namespaces: config.KUBE_NAMESPACES,
-      labelSelector: config.KUBE_LABEL_SELECTOR,
+      client: kubernetesClient,
+      namespaces: config.KUBERNETES_NAMESPACES,
+      labelSelector: config.KUBERNETES_LABEL_SELECTOR,
       emit: (ev) => reconciler.submit(ev),
       logger,
     });

@@ -45,6 +45,15 @@ export const Variables = {
   DATABASE_MIGRATIONS: z.enum(['run', 'verify']).default('run'),
   /** The migrate step's connection: the role that owns the service's schema. */
   DATABASE_MIGRATION_URL: url(['postgres:', 'postgresql:']),
+  /**
+   * The Kubernetes API server a source lists and watches (libs/kubernetes); unset: that source is off.
+   * In a pod: https://kubernetes.default.svc with the service account's token and CA files.
+   */
+  KUBERNETES_API_URL: url(['https:', 'http:']).optional(),
+  /** The bearer token's file, read again every minute and after a 401 (projected tokens rotate). */
+  KUBERNETES_TOKEN_FILE: z.string().min(1).optional(),
+  /** PEM CA bundle for an https API server. */
+  KUBERNETES_CA_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   /** The api's REST port. */

@@ -6,3 +6,4 @@ export * from './private-nats.js';
 export * from './service-role-probe.js';
 export * from './syslog-receiver.js';
 export * from './openssl-test-ca.js';
+export * from './simulated-kubernetes-api.js';

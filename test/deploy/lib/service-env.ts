@@ -56,16 +56,16 @@ const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, 
       AUDIT_SINK: 'optional audit device (docs/audit.md, "Export"): the operator names their SIEM',
       AUDIT_SINK_REQUIRED: 'only with AUDIT_SINK',
       AUDIT_SINK_POLL_MS: 'only with AUDIT_SINK; default 1 s',
-      KUBE_LABEL_SELECTOR: 'every Secret of the watched namespaces is a candidate credential',
+      KUBERNETES_LABEL_SELECTOR: 'every Secret of the watched namespaces is a candidate credential',
     },
     compose: {
       REPLICA_ID:
         'the container hostname and pid name each replica; a fixed value would be shared by scaled replicas',
       NATS_KV_REPLICAS: 'one NATS server in compose: the default, 1 replica per bucket',
-      KUBE_API_URL: 'no Kubernetes API in the compose stack: the Kubernetes source stays off',
-      KUBE_TOKEN: 'only used by the Kubernetes source',
-      KUBE_CA_FILE: 'only used by the Kubernetes source',
-      KUBE_NAMESPACES: 'only used by the Kubernetes source',
+      KUBERNETES_API_URL: 'no Kubernetes API in the compose stack: the Kubernetes source stays off',
+      KUBERNETES_TOKEN_FILE: 'only used by the Kubernetes source',
+      KUBERNETES_CA_FILE: 'only used by the Kubernetes source',
+      KUBERNETES_NAMESPACES: 'only used by the Kubernetes source',
     },
   },
   'route-compiler': {
@@ -83,6 +83,7 @@ const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, 
       NATS_KV_REPLICAS: 'one NATS server in compose: the default, 1 replica per bucket',
       KUBERNETES_API_URL: 'no Kubernetes API in the compose stack: the Kubernetes source stays off',
       KUBERNETES_TOKEN_FILE: 'only used by the Kubernetes source',
+      KUBERNETES_CA_FILE: 'only used by the Kubernetes source',
     },
   },
   'sds-server': {
@@ -123,9 +124,7 @@ const LEFT_UNSET: Record<string, Partial<Record<Target | 'both', Record<string, 
 };
 
 /** Variables Node itself reads (not a service's config), allowed in the manifests, and why. */
-const NODE_RUNTIME: Record<string, string> = {
-  NODE_EXTRA_CA_CERTS: 'the cluster CA for fetch() to https://kubernetes.default.svc',
-};
+const NODE_RUNTIME: Record<string, string> = {};
 
 function leftUnset(service: string, target: Target): string[] {
   const entry = LEFT_UNSET[service] ?? {};

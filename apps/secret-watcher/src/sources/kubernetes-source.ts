@@ -1,8 +1,8 @@
+import { Reflector, type KubernetesClient } from '#keyway/kubernetes';
 import type { Logger } from '#keyway/observability';
 import { decodeSecret, type DecodedSecret, type SecretInput } from '#keyway/secrets';
 import type { SecretEvent } from '../secret-event.js';
 import { dataHashOf } from '../secret-entry.js';
-import type { KubeClient } from './kube-client.js';
 
 /** The parts of a Secret the source reads from the API. */
 interface V1Secret {
@@ -11,13 +11,8 @@ interface V1Secret {
   data?: Record<string, string>;
 }
 
-interface SecretList {
-  metadata?: { resourceVersion?: string };
-  items: V1Secret[];
-}
-
 export interface KubernetesSourceOptions {
-  client: KubeClient;
+  client: KubernetesClient;
   /** Namespaces to watch; empty: every namespace. */
   namespaces: string[];
   labelSelector?: string;
@@ -27,17 +22,7 @@ export interface KubernetesSourceOptions {
   maxBackoffMs?: number;
 }
 
-interface Held {
-  hash: string;
-}
-
 const ACTOR = 'kubernetes';
-
-/** A Kubernetes API error status (HTTP 410, or a watch ERROR event carrying a Status with code 410). */
-function isGone(e: unknown): boolean {
-  const err = e as { statusCode?: number; code?: number; body?: { code?: number } };
-  return err?.statusCode === 410 || err?.code === 410 || err?.body?.code === 410;
-}
 
 function toInput(s: V1Secret): SecretInput {
   return {
@@ -45,25 +30,39 @@ function toInput(s: V1Secret): SecretInput {
     kind: 'Secret',
     metadata: { name: s.metadata?.name ?? '', namespace: s.metadata?.namespace },
     type: s.type,
-    // The client hands data back base64-encoded, as the API stores it.
+    // The API hands data back base64-encoded, as it stores it.
     data: s.data,
   };
 }
 
 /**
- * Secrets from a Kubernetes API server: list, then watch from the list's resourceVersion with
- * bookmarks. A closed watch resumes from the last resourceVersion seen (event or bookmark); 410 Gone
- * (history compacted) re-lists and diffs against what is held, so deletions in the gap are seen.
+ * Secrets from a Kubernetes API server, one reflector per watched namespace (libs/kubernetes: list,
+ * watch with bookmarks, resume, 410 relist, backoff). What is held per scope is each Secret's data
+ * hash, so a relist after 410 Gone emits only what changed or vanished in the gap.
  */
 export class KubernetesSource {
-  readonly #held = new Map<string, Map<string, Held>>(); // scope -> ns/name -> hash
-  readonly #resourceVersion = new Map<string, string>();
-  readonly #aborts = new Set<() => void>();
-  #stopped = false;
+  readonly #held = new Map<string, Map<string, string>>(); // scope -> ns/name -> data hash
+  readonly #reflectors = new Map<string, Reflector<V1Secret>>();
   #chain: Promise<unknown> = Promise.resolve();
-  #loops: Promise<void>[] = [];
 
-  constructor(private readonly options: KubernetesSourceOptions) {}
+  constructor(private readonly options: KubernetesSourceOptions) {
+    for (const scope of this.scopes) {
+      const where = { scope: scope || '(all)' };
+      this.#reflectors.set(
+        scope,
+        new Reflector<V1Secret>({
+          client: options.client,
+          path: scope ? `/api/v1/namespaces/${scope}/secrets` : '/api/v1/secrets',
+          labelSelector: options.labelSelector,
+          backoff: { maxMs: options.maxBackoffMs ?? 5000 },
+          onList: (items) => this.#relisted(scope, items),
+          onEvent: (type, secret) => this.#onEvent(scope, type, secret),
+          onError: (err) => options.logger.warn({ ...where, err }, 'kubernetes watch failed; reconnecting'),
+          onExpired: () => options.logger.info(where, 'watch history expired (410 Gone): re-listing'),
+        }),
+      );
+    }
+  }
 
   get scopes(): string[] {
     return this.options.namespaces.length ? this.options.namespaces : [''];
@@ -72,26 +71,23 @@ export class KubernetesSource {
   /** Lists every scope once: the Secrets to seed before the first reconcile. */
   async initial(): Promise<Array<{ actor: string; secret: DecodedSecret }>> {
     const out: Array<{ actor: string; secret: DecodedSecret }> = [];
-    for (const scope of this.scopes) {
-      for (const secret of await this.#list(scope)) out.push({ actor: ACTOR, secret });
-    }
+    for (const [scope, reflector] of this.#reflectors)
+      for (const secret of this.#hold(scope, await reflector.list())) out.push({ actor: ACTOR, secret });
     return out;
   }
 
   start(): void {
-    this.#loops = this.scopes.map((scope) => this.#run(scope));
+    for (const r of this.#reflectors.values()) r.start();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    for (const abort of this.#aborts) abort();
-    await Promise.all(this.#loops);
+    await Promise.all([...this.#reflectors.values()].map((r) => r.stop()));
     await this.#chain.catch(() => undefined);
   }
 
   /** Where the next watch of a scope resumes (`''`: all namespaces). */
   resourceVersion(scope: string): string | undefined {
-    return this.#resourceVersion.get(scope);
+    return this.#reflectors.get(scope)?.resourceVersion;
   }
 
   /** Resolves when every event received so far has been handed to the reconciler. */
@@ -99,31 +95,28 @@ export class KubernetesSource {
     return this.#chain;
   }
 
-  async #list(scope: string): Promise<DecodedSecret[]> {
-    const list = await this.options.client.list<SecretList>(this.#path(scope), {
-      labelSelector: this.options.labelSelector,
-    });
-    this.#resourceVersion.set(scope, list.metadata?.resourceVersion ?? '');
-    const held = new Map<string, Held>();
+  /** The decodable Secrets of a list, now what the scope holds. */
+  #hold(scope: string, items: V1Secret[]): DecodedSecret[] {
+    const held = new Map<string, string>();
     const secrets: DecodedSecret[] = [];
-    for (const item of list.items) {
+    for (const item of items) {
       const decoded = decodeSecret(toInput(item));
       if (!decoded.ok) continue;
-      held.set(`${decoded.secret.namespace}/${decoded.secret.name}`, { hash: dataHashOf(decoded.secret) });
+      held.set(`${decoded.secret.namespace}/${decoded.secret.name}`, dataHashOf(decoded.secret));
       secrets.push(decoded.secret);
     }
     this.#held.set(scope, held);
     return secrets;
   }
 
-  /** Re-list after 410 Gone: emit what changed or vanished while the watch could not resume. */
-  async #relist(scope: string): Promise<void> {
-    const before = this.#held.get(scope) ?? new Map<string, Held>();
-    const secrets = await this.#list(scope);
+  /** A list after 410 Gone: emit what changed or vanished while the watch could not resume. */
+  #relisted(scope: string, items: V1Secret[]): void {
+    const before = this.#held.get(scope) ?? new Map<string, string>();
+    const secrets = this.#hold(scope, items);
     const now = this.#held.get(scope)!;
     for (const secret of secrets) {
       const key = `${secret.namespace}/${secret.name}`;
-      if (before.get(key)?.hash !== now.get(key)!.hash)
+      if (before.get(key) !== now.get(key))
         this.#emit({ kind: 'apply', source: 'kubernetes', actor: ACTOR, secret });
     }
     for (const key of before.keys()) {
@@ -139,19 +132,13 @@ export class KubernetesSource {
       .catch((e) => this.options.logger.error({ err: (e as Error).message }, 'kubernetes event failed'));
   }
 
-  #onEvent(scope: string, type: string, obj: V1Secret & { code?: number }): void {
-    if (type === 'ERROR')
-      throw Object.assign(new Error(`watch error: ${JSON.stringify(obj).slice(0, 200)}`), {
-        code: obj?.code,
-      });
-    const rv = obj?.metadata?.resourceVersion;
-    if (rv) this.#resourceVersion.set(scope, rv);
-    if (type === 'BOOKMARK') return;
+  #onEvent(scope: string, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: V1Secret): void {
     const decoded = decodeSecret(toInput(obj));
     if (!decoded.ok) return;
     const { secret } = decoded;
     const key = `${secret.namespace}/${secret.name}`;
-    const held = this.#held.get(scope)!;
+    const held = this.#held.get(scope) ?? new Map<string, string>();
+    this.#held.set(scope, held);
     if (type === 'DELETED') {
       held.delete(key);
       this.#emit({
@@ -161,65 +148,9 @@ export class KubernetesSource {
         namespace: secret.namespace,
         name: secret.name,
       });
-    } else if (type === 'ADDED' || type === 'MODIFIED') {
-      held.set(key, { hash: dataHashOf(secret) });
+    } else {
+      held.set(key, dataHashOf(secret));
       this.#emit({ kind: 'apply', source: 'kubernetes', actor: ACTOR, secret });
-    }
-  }
-
-  #path(scope: string): string {
-    return scope ? `/api/v1/namespaces/${scope}/secrets` : '/api/v1/secrets';
-  }
-
-  /** One watch after another until stopped; backs off on errors, re-lists on 410 Gone. */
-  async #run(scope: string): Promise<void> {
-    let failures = 0;
-    while (!this.#stopped) {
-      let gone: unknown;
-      const handle = this.options.client.watch(
-        this.#path(scope),
-        {
-          resourceVersion: this.#resourceVersion.get(scope),
-          allowWatchBookmarks: 'true',
-          labelSelector: this.options.labelSelector,
-        },
-        (type, obj) => {
-          if (gone) return;
-          try {
-            this.#onEvent(scope, type, obj);
-          } catch (e) {
-            gone = e;
-            handle.abort();
-          }
-        },
-      );
-      this.#aborts.add(handle.abort);
-      const ended = await handle.done;
-      this.#aborts.delete(handle.abort);
-      const result = gone ?? ended;
-      if (this.#stopped) return;
-      try {
-        if (isGone(result)) {
-          this.options.logger.info(
-            { scope: scope || '(all)' },
-            'watch history expired (410 Gone): re-listing',
-          );
-          await this.#relist(scope);
-          failures = 0;
-          continue;
-        }
-        if (result) throw result;
-        failures = 0; // a clean close: resume from the last resourceVersion at once
-      } catch (e) {
-        failures++;
-        this.options.logger.warn(
-          { scope: scope || '(all)', err: (e as Error)?.message },
-          'kubernetes watch failed; reconnecting',
-        );
-        await new Promise((r) =>
-          setTimeout(r, Math.min(this.options.maxBackoffMs ?? 5000, 100 * 2 ** Math.min(failures, 6))),
-        );
-      }
     }
   }
 }
