@@ -9,3 +9,4 @@ export * from './binding.js';
 export * from './route-table.js';
 export * from './passthrough.js';
 export * from './build.js';
+export * from './ir-json.js';

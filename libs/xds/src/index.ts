@@ -5,4 +5,5 @@ export * from './route-configuration.js';
 export * from './cluster.js';
 export * from './encode.js';
 export * from './route-compiler.js';
+export * from './translate-ir.js';
 export * from './snapshot-records.js';

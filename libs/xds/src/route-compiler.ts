@@ -1,4 +1,3 @@
-import { TypeUrl } from '#keyway/envoy-api';
 import {
   IrBuilder,
   type IrCluster,
@@ -7,23 +6,22 @@ import {
   type IrStatus,
   type ProxyGroup,
 } from '#keyway/ir';
-import { buildCluster, buildClusterLoadAssignment } from './cluster.js';
-import { compileResource, TypeVersion, type CompiledResource } from './encode.js';
-import { buildListener } from './listener.js';
-import { buildRouteConfiguration } from './route-configuration.js';
+import { TypeVersion, type CompiledResource } from './encode.js';
+import {
+  compareResourceNames,
+  edsClusters,
+  irSources,
+  SNAPSHOT_TYPE_URLS,
+  translateResource,
+  type IrSourceOf,
+  type SnapshotTypeUrl,
+} from './translate-ir.js';
+
+export { SNAPSHOT_TYPE_URLS, type SnapshotTypeUrl } from './translate-ir.js';
 
 export interface CompileInputs extends IrInputs {
   group: ProxyGroup;
 }
-
-/** The four types a gateway snapshot holds (Secrets come from the credentials bucket). */
-export const SNAPSHOT_TYPE_URLS = [
-  TypeUrl.Cluster,
-  TypeUrl.ClusterLoadAssignment,
-  TypeUrl.Listener,
-  TypeUrl.RouteConfiguration,
-] as const;
-export type SnapshotTypeUrl = (typeof SNAPSHOT_TYPE_URLS)[number];
 
 export interface ResourceRef {
   typeUrl: string;
@@ -72,9 +70,6 @@ function alignedMostly(before: readonly object[], now: readonly object[]): boole
   return true;
 }
 
-const compareNames = (a: CompiledResource, b: CompiledResource): number =>
-  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-
 /**
  * Istio resources -> Envoy resources for one proxy group, incrementally: IR parts that did not change
  * come back from the IR builder as the same objects, their encodings are reused, and the diff compares
@@ -90,21 +85,17 @@ export class RouteCompiler {
     let eds: IrCluster[];
     if (this.lastClusters?.clusters === ir.clusters) eds = this.lastClusters.eds;
     else {
-      eds = ir.clusters.filter((c) => c.discovery === 'eds');
+      eds = edsClusters(ir.clusters);
       this.lastClusters = { clusters: ir.clusters, eds };
     }
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a table over xDS types: each row's builder takes its own IR type
-    const plan: [SnapshotTypeUrl, readonly object[], (source: any) => Record<string, unknown>][] = [
-      [TypeUrl.Cluster, ir.clusters, buildCluster],
-      [TypeUrl.ClusterLoadAssignment, eds, buildClusterLoadAssignment],
-      [TypeUrl.Listener, ir.listeners, buildListener],
-      [TypeUrl.RouteConfiguration, ir.routeTables, buildRouteConfiguration],
-    ];
+    // The same sources and per-resource translation as translateIr, with earlier encodings reused.
+    const plan = irSources(ir, eds);
     const diff: ResourceDiff = { added: [], changed: [], removed: [] };
     const resources = {} as Record<SnapshotTypeUrl, readonly CompiledResource[]>;
     const versions = {} as Record<SnapshotTypeUrl, string>;
-    for (const [typeUrl, sources, translate] of plan) {
-      const s = this.update(typeUrl, this.encodeAll(typeUrl, sources, translate), sources, diff);
+    for (const typeUrl of SNAPSHOT_TYPE_URLS) {
+      const sources = plan[typeUrl];
+      const s = this.update(typeUrl, this.encodeAll(typeUrl, sources), sources, diff);
       resources[typeUrl] = s.sorted;
       versions[typeUrl] = s.version;
     }
@@ -125,9 +116,7 @@ export class RouteCompiler {
    */
   private encodeAll(
     typeUrl: SnapshotTypeUrl,
-    sources: readonly object[],
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the builder of the plan row: its IR type varies by row
-    translate: (source: any) => Record<string, unknown>,
+    sources: readonly IrSourceOf[SnapshotTypeUrl][],
   ): CompiledResource[] {
     const before = this.state.get(typeUrl);
     if (before && before.sources === sources) return before.order;
@@ -145,7 +134,7 @@ export class RouteCompiler {
         out[i] = before.order[i];
         continue;
       }
-      out[i] = bySource?.get(src) ?? compileResource(typeUrl, translate(src));
+      out[i] = bySource?.get(src) ?? translateResource(typeUrl, src);
     }
     return out;
   }
@@ -188,7 +177,7 @@ export class RouteCompiler {
     if (sameNames) {
       // Same names in the same production order: the sorted view keeps its order, with new entries.
       sorted = before!.sorted.map((r) => byName.get(r.name)!);
-    } else sorted = [...order].sort(compareNames);
+    } else sorted = [...order].sort(compareResourceNames);
     const sum = new TypeVersion();
     const sortedIndex = new Map<string, number>();
     sorted.forEach((r, i) => {
