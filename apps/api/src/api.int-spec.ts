@@ -569,7 +569,7 @@ spec: {hosts: [httpbin], ports: [{number: 8000, name: http, protocol: HTTP}], re
   });
 
   it('reports readiness (postgres, nats) and request metrics on the ops port', async () => {
-    const line = logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'ops server listening');
+    const line = logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'api ready');
     const ops = `http://127.0.0.1:${line.port}`;
     expect(await (await fetch(`${ops}/readyz`)).json()).toMatchObject({
       status: 'ok',

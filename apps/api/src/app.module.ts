@@ -1,17 +1,11 @@
-import {
-  Inject,
-  Module,
-  type DynamicModule,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { Keyring } from '#keyway/key-material';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CommandClient, connectNats, natsHealth } from '#keyway/messaging';
-import { createMetricsRegistry, HealthRegistry, OpsServer } from '#keyway/observability';
+import { createMetricsRegistry, serviceLifecycle } from '#keyway/observability';
 import { exportCursorStore, openServiceDatabase, postgresHealth } from '#keyway/persistence';
 import { auditExporterFor } from '#keyway/audit-export';
 import { AdminController } from './admin/admin.controller.js';
@@ -47,54 +41,6 @@ import {
   TEAM_PUBLISHER,
 } from './tokens.js';
 import { TeamPublisher } from './admin/team-publisher.js';
-
-/** Starts the ops server (health, readiness, metrics) and closes connections at shutdown. */
-class Lifecycle implements OnModuleInit, OnApplicationShutdown {
-  #ops?: OpsServer;
-
-  constructor(
-    @Inject(CONFIG) private readonly config: ApiConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(DATA_SOURCE) private readonly ds: DataSource,
-    @Inject(COMMANDS) private readonly commands: CommandClient,
-    @Inject(METRICS) private readonly metrics: Registry,
-    @Inject(NATS) private readonly nc: NatsConnection,
-    @Inject(TOKEN_STORE) private readonly store: TokenStore,
-    @Inject(TEAM_PUBLISHER) private readonly teamsOut: TeamPublisher,
-    @Inject(REQUEST_LOG) private readonly requests: RequestLog,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    // The teams bucket says what Postgres says, whatever happened while the api was down.
-    await this.teamsOut
-      .publishAll(await this.store.teams())
-      .catch((e: Error) =>
-        this.logger.error({ err: e.message }, 'publishing teams to the teams bucket failed'),
-      );
-    const health = new HealthRegistry();
-    health.register('postgres', () => postgresHealth(this.ds));
-    health.register('nats', () => natsHealth(this.nc));
-    this.#ops = new OpsServer({
-      port: this.config.OPS_PORT,
-      host: this.config.OPS_HOST,
-      health,
-      metrics: this.metrics,
-    });
-    const port = await this.#ops.start();
-    await this.requests.start();
-    const device = this.requests.device;
-    if (device) health.register('audit-sink', () => device.health());
-    this.logger.info({ port }, 'ops server listening');
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.requests.stop();
-    await this.#ops?.stop();
-    await this.commands.close().catch(() => undefined);
-    await this.nc.close().catch(() => undefined);
-    if (this.ds.isInitialized) await this.ds.destroy();
-  }
-}
 
 @Module({})
 export class AppModule {
@@ -204,7 +150,42 @@ export class AppModule {
         ResourceService,
         AnalysisService,
         CreatorGuard,
-        Lifecycle,
+        // The teams bucket says what Postgres says, whatever happened while the api was down, before
+        // readiness is claimed; the request log (and its audit device) starts once the ops server listens.
+        serviceLifecycle(
+          [DATA_SOURCE, COMMANDS, METRICS, NATS, TOKEN_STORE, TEAM_PUBLISHER, REQUEST_LOG],
+          (
+            ds: DataSource,
+            commands: CommandClient,
+            metrics: Registry,
+            nc: NatsConnection,
+            store: TokenStore,
+            teamsOut: TeamPublisher,
+            requests: RequestLog,
+          ) => ({
+            service: 'api',
+            logger,
+            prepare: async () =>
+              teamsOut
+                .publishAll(await store.teams())
+                .catch((e: Error) =>
+                  logger.error({ err: e.message }, 'publishing teams to the teams bucket failed'),
+                ),
+            ops: { port: config.OPS_PORT, host: config.OPS_HOST, metrics },
+            health: { postgres: () => postgresHealth(ds), nats: () => natsHealth(nc) },
+            start: async (health) => {
+              await requests.start();
+              const device = requests.device;
+              if (device) health.register('audit-sink', () => device.health());
+            },
+            stop: [
+              ['request log', () => requests.stop()],
+              ['commands', () => commands.close()],
+              ['nats', () => nc.close()],
+              ['postgres', () => ds.isInitialized && ds.destroy()],
+            ],
+          }),
+        ),
       ],
     };
   }

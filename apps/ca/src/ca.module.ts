@@ -1,11 +1,5 @@
 import type { LeaderFence } from '#keyway/persistence';
-import {
-  Inject,
-  Module,
-  type DynamicModule,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import type { ServerNats } from '@nestjs/microservices';
 import type { Registry } from 'prom-client';
 import fs from 'node:fs';
@@ -13,7 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Streams, Subjects } from '#keyway/contracts';
 import { Keyring } from '#keyway/key-material';
 import { CommandClient, SignedCheckpoints, connectNats, natsTransportHealth } from '#keyway/messaging';
-import { HealthRegistry, OpsServer, createMetricsRegistry, type Logger } from '#keyway/observability';
+import { createMetricsRegistry, serviceLifecycle, type Logger } from '#keyway/observability';
 import { exportCursorStore, openServiceDatabase, postgresHealth, type DataSource } from '#keyway/persistence';
 import { auditExporterFor, type AuditExporter } from '#keyway/audit-export';
 import { createCaCore, type CaCore } from './ca-core.js';
@@ -24,8 +18,6 @@ import { CaTelemetry } from './ca-telemetry.js';
 import type { CaConfig } from './config.js';
 import { CA_MIGRATIONS } from './migrations/index.js';
 
-const CONFIG = Symbol('CA_CONFIG');
-const LOGGER = Symbol('CA_LOGGER');
 const DATA_SOURCE = Symbol('CA_DATA_SOURCE');
 const SECRETS_CLIENT = Symbol('CA_SECRETS_CLIENT');
 const TRANSPORT = Symbol('CA_TRANSPORT');
@@ -42,60 +34,6 @@ interface CaRecordOutlets {
   exporter?: AuditExporter;
 }
 
-/** Starts the ops server and background work with the module, and stops everything it opened. */
-class CaLifecycle implements OnModuleInit, OnApplicationShutdown {
-  #ops?: OpsServer;
-  #runtime?: CaRuntime;
-
-  constructor(
-    @Inject(CONFIG) private readonly config: CaConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(DATA_SOURCE) private readonly ds: DataSource,
-    @Inject(SECRETS_CLIENT) private readonly secrets: CommandClient,
-    @Inject(CA_CORE) private readonly core: CaCore,
-    @Inject(TRANSPORT) private readonly transport: ServerNats,
-    @Inject(METRICS) private readonly metrics: Registry,
-    @Inject(RECORD_OUTLETS) private readonly outlets: CaRecordOutlets | null,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    const health = new HealthRegistry();
-    health.register('postgres', () => postgresHealth(this.ds));
-    // The connection keyway.ca.* commands arrive on: not ready until the app listens, nor while
-    // NATS is unreachable.
-    health.register('nats', () => natsTransportHealth(this.transport));
-    const exporter = this.outlets?.exporter;
-    if (exporter) health.register('audit-sink', () => exporter.health());
-    this.#ops = new OpsServer({
-      port: this.config.OPS_PORT,
-      host: this.config.OPS_HOST,
-      health,
-      metrics: this.metrics,
-    });
-    const port = await this.#ops.start();
-    this.#runtime = new CaRuntime(this.core, this.logger, {
-      crlRefreshSeconds: this.config.CA_CRL_REFRESH_SECONDS,
-      renewalCheckSeconds: this.config.CA_RENEWAL_CHECK_SECONDS,
-    });
-    await this.#runtime.start();
-    await this.outlets?.signer?.start();
-    await this.outlets?.exporter?.start();
-    this.logger.info({ port }, 'ca ready');
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.#runtime?.stop();
-    await this.core.recorder.idle();
-    // The last records are checkpointed before the connections close.
-    await this.outlets?.signer?.stop();
-    await this.outlets?.exporter?.stop();
-    await this.outlets?.nc.drain().catch(() => undefined);
-    await this.#ops?.stop();
-    await this.secrets.close();
-    if (this.ds.isInitialized) await this.ds.destroy();
-  }
-}
-
 @Module({})
 export class CaModule {
   /** `transport` is the NATS server the app is created with (`{ strategy: transport }`). */
@@ -110,8 +48,6 @@ export class CaModule {
       module: CaModule,
       controllers: [CaHandler],
       providers: [
-        { provide: CONFIG, useValue: config },
-        { provide: LOGGER, useValue: logger },
         { provide: TRANSPORT, useValue: transport },
         { provide: METRICS, useFactory: () => createMetricsRegistry('ca') },
         {
@@ -193,7 +129,50 @@ export class CaModule {
               device: outlets?.exporter,
             }),
         },
-        CaLifecycle,
+        // Background work (CRL refresh, renewals), the checkpoint signer and the audit device start
+        // once the ops server listens; the last records are checkpointed before the connections close.
+        serviceLifecycle(
+          [DATA_SOURCE, SECRETS_CLIENT, CA_CORE, TRANSPORT, METRICS, RECORD_OUTLETS],
+          (
+            ds: DataSource,
+            secrets: CommandClient,
+            core: CaCore,
+            transport: ServerNats,
+            metrics: Registry,
+            outlets: CaRecordOutlets | null,
+          ) => {
+            const runtime = new CaRuntime(core, logger, {
+              crlRefreshSeconds: config.CA_CRL_REFRESH_SECONDS,
+              renewalCheckSeconds: config.CA_RENEWAL_CHECK_SECONDS,
+            });
+            return {
+              service: 'ca',
+              logger,
+              ops: { port: config.OPS_PORT, host: config.OPS_HOST, metrics },
+              health: {
+                postgres: () => postgresHealth(ds),
+                // The connection keyway.ca.* commands arrive on: not ready until the app listens,
+                // nor while NATS is unreachable.
+                nats: () => natsTransportHealth(transport),
+                'audit-sink': outlets?.exporter && (() => outlets.exporter!.health()),
+              },
+              start: async () => {
+                await runtime.start();
+                await outlets?.signer?.start();
+                await outlets?.exporter?.start();
+              },
+              stop: [
+                ['background work', () => runtime.stop()],
+                ['issuance recorder', () => core.recorder.idle()],
+                ['checkpoints', () => outlets?.signer?.stop()],
+                ['audit device', () => outlets?.exporter?.stop()],
+                ['record nats', () => outlets?.nc.drain()],
+                ['secrets client', () => secrets.close()],
+                ['postgres', () => ds.isInitialized && ds.destroy()],
+              ],
+            };
+          },
+        ),
       ],
     };
   }

@@ -1,13 +1,7 @@
-import {
-  Inject,
-  Module,
-  type DynamicModule,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { kubernetesClientFrom } from '#keyway/kubernetes';
 import { connectNats, natsHealth } from '#keyway/messaging';
-import { HealthRegistry, OpsServer, createMetricsRegistry, type Logger } from '#keyway/observability';
+import { createMetricsRegistry, serviceLifecycle, type Logger } from '#keyway/observability';
 import { openServiceDatabase, postgresHealth, type DataSource } from '#keyway/persistence';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { RouteCompilerConfig } from './config.js';
@@ -17,8 +11,6 @@ import { RoutingRepository, ROUTING_CHANNEL } from './routing-repository.js';
 import pg from 'pg';
 import { RoutingService } from './routing-service.js';
 
-const CONFIG = Symbol('ROUTE_COMPILER_CONFIG');
-const LOGGER = Symbol('ROUTE_COMPILER_LOGGER');
 const NATS = Symbol('ROUTE_COMPILER_NATS');
 const DATA_SOURCE = Symbol('ROUTE_COMPILER_DATA_SOURCE');
 
@@ -27,42 +19,6 @@ export interface RouteCompilerModuleOptions {
   proxyNamespace?: string;
   /** Skip the ops HTTP server (tests). */
   withoutOpsServer?: boolean;
-}
-
-class RouteCompilerLifecycle implements OnModuleInit, OnApplicationShutdown {
-  #ops?: OpsServer;
-
-  constructor(
-    @Inject(CONFIG) private readonly config: RouteCompilerConfig & RouteCompilerModuleOptions,
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(NATS) private readonly nc: NatsConnection,
-    @Inject(DATA_SOURCE) private readonly ds: DataSource,
-    @Inject(ROUTING_SERVICE) private readonly routing: RoutingService,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.routing.start();
-    if (!this.config.withoutOpsServer) {
-      const health = new HealthRegistry();
-      health.register('postgres', () => postgresHealth(this.ds));
-      health.register('nats', () => natsHealth(this.nc));
-      this.#ops = new OpsServer({
-        port: this.config.OPS_PORT,
-        host: this.config.OPS_HOST,
-        health,
-        metrics: createMetricsRegistry('route-compiler'),
-      });
-      await this.#ops.start();
-    }
-    this.logger.info('route-compiler ready');
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.routing.stop();
-    await this.#ops?.stop();
-    await this.nc.drain();
-    if (this.ds.isInitialized) await this.ds.destroy();
-  }
 }
 
 /** A dedicated connection LISTENing for API changes made by any replica. */
@@ -94,8 +50,6 @@ export class RouteCompilerModule {
       module: RouteCompilerModule,
       controllers: [RoutingHandler],
       providers: [
-        { provide: CONFIG, useValue: { ...config, ...options } },
-        { provide: LOGGER, useValue: logger },
         {
           provide: NATS,
           useFactory: () =>
@@ -137,7 +91,28 @@ export class RouteCompilerModule {
               kubernetes: kubernetesClientFrom(config),
             }),
         },
-        RouteCompilerLifecycle,
+        // Routing starts (stored resources compiled) before readiness is claimed.
+        serviceLifecycle(
+          [NATS, DATA_SOURCE, ROUTING_SERVICE],
+          (nc: NatsConnection, ds: DataSource, routing: RoutingService) => ({
+            service: 'route-compiler',
+            logger,
+            prepare: () => routing.start(),
+            ops: options.withoutOpsServer
+              ? undefined
+              : {
+                  port: config.OPS_PORT,
+                  host: config.OPS_HOST,
+                  metrics: createMetricsRegistry('route-compiler'),
+                },
+            health: { postgres: () => postgresHealth(ds), nats: () => natsHealth(nc) },
+            stop: [
+              ['routing', () => routing.stop()],
+              ['nats', () => nc.drain()],
+              ['postgres', () => ds.isInitialized && ds.destroy()],
+            ],
+          }),
+        ),
       ],
     };
   }

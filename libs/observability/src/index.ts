@@ -5,3 +5,4 @@ export * from './health.js';
 export * from './ops-server.js';
 export * from './log-line.js';
 export * from './client-text.js';
+export * from './service-lifecycle.js';
