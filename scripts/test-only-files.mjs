@@ -1,6 +1,8 @@
-// Files tsc emits into dist/ that only tests and benchmarks use: test doubles, harnesses, test PKI
-// and the benches. The container image drops them (scripts/prune-dist.mjs); a deploy test checks
-// that no app's entry point imports any of them, so dropping them cannot break a service.
+// Files tsc emits into dist/ that only tests and benchmarks use, by one rule: test doubles,
+// harnesses, fixtures and test PKI live in libs/testing or in a `testing/` folder of their app or
+// library, benchmarks in bench/ (specs are not emitted at all). The container image drops them
+// (scripts/prune-dist.mjs); deploy tests check that no entry point imports any of them and that every
+// other emitted file is loaded by an app or a library, so the rule holds both ways.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -8,9 +10,7 @@ import path from 'node:path';
 export const TEST_ONLY_PATTERNS = [
   /^dist\/bench\//,
   /^dist\/libs\/testing\//,
-  /^dist\/(apps|libs)\/[^/]+\/src\/testing\//,
-  /^dist\/apps\/sds-server\/src\/xds-test-client\.js(\.map)?$/,
-  /^dist\/apps\/ca\/src\/ca-test-fixture\.js(\.map)?$/,
+  /^dist\/(apps|libs)\/[^/]+\/src\/(.+\/)?testing\//,
 ];
 
 export function isTestOnly(relativePath) {

@@ -43,6 +43,22 @@ const entries = fs
   .map((app) => `dist/apps/${app}/src/main.js`)
   .filter((rel) => fs.existsSync(repoPath(rel)));
 
+/** Node entry points besides main.js that an app ships (its one-shot migrate step). */
+function appEntries(): string[] {
+  return fs
+    .readdirSync(repoPath('apps'))
+    .map((app) => `dist/apps/${app}/src/migrate.js`)
+    .filter((rel) => fs.existsSync(repoPath(rel)));
+}
+
+/** Every file under `dir`, relative to the repository. */
+function compiled(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? compiled(full) : [path.relative(REPO, full)];
+  });
+}
+
 describe('test-only files are left out of the image', () => {
   it('finds the test doubles, harnesses and benches it is meant to drop', () => {
     const files = testOnlyFiles(REPO);
@@ -50,7 +66,7 @@ describe('test-only files are left out of the image', () => {
       'dist/libs/testing/src/index.js',
       'dist/apps/api/src/testing/fake-services.js',
       'dist/apps/gateway/src/testing/gateway-harness.js',
-      'dist/apps/sds-server/src/xds-test-client.js',
+      'dist/apps/sds-server/src/testing/xds-test-client.js',
       'dist/bench/route-compile.bench.js',
     ]) {
       expect(files).toContain(expected);
@@ -63,6 +79,21 @@ describe('test-only files are left out of the image', () => {
     const loaded = [...closure(repoPath(entry))].map((f) => path.relative(REPO, f));
     expect(loaded.length).toBeGreaterThan(1);
     expect(loaded.filter((f) => isTestOnly(f))).toEqual([]);
+  });
+
+  it('keeps every test double under a testing/ folder: what ships is loaded by an app or a library', () => {
+    // The rule scripts/test-only-files.mjs prunes by: test-only code lives in libs/testing, a
+    // testing/ folder or bench/. A compiled file outside them that no app entry point or library
+    // index loads is test-only code in a shipped place.
+    const libraries = fs
+      .readdirSync(repoPath('dist/libs'))
+      .map((lib) => `dist/libs/${lib}/src/index.js`)
+      .filter((rel) => fs.existsSync(repoPath(rel)) && !isTestOnly(rel));
+    const loaded = new Set<string>();
+    for (const root of [...entries, ...appEntries(), ...libraries])
+      for (const f of closure(repoPath(root))) loaded.add(path.relative(REPO, f));
+    const shipped = compiled(repoPath('dist')).filter((f) => f.endsWith('.js') && !isTestOnly(f));
+    expect(shipped.filter((f) => !loaded.has(f))).toEqual([]);
   });
 
   it('the build stage prunes dist/ right after compiling it', () => {
@@ -79,7 +110,7 @@ describe('test-only files are left out of the image', () => {
         'dist/bench/route-compile.bench.js',
         'dist/libs/testing/src/index.js',
         'dist/apps/gateway/src/testing/curl.js',
-        'dist/apps/sds-server/src/xds-test-client.js.map',
+        'dist/apps/sds-server/src/testing/xds-test-client.js.map',
       ];
       for (const f of [...keep, ...drop]) {
         fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });

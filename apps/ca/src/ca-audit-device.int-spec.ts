@@ -13,7 +13,7 @@ import {
   type ThrowawayDatabase,
 } from '#keyway/testing';
 import type { CaCore } from './ca-core.js';
-import { admin, bootCaModule } from './ca-test-fixture.js';
+import { admin, bootCaModule } from './testing/ca-test-fixture.js';
 
 let nats: PrivateNats;
 let db: ThrowawayDatabase;

@@ -5,7 +5,7 @@ import { createCsr, generateKeyPair, parseCertificate, parseCrl, privateKeyMatch
 import { PrivateKeyPem } from '#keyway/key-material';
 import { createCaCore } from './ca-core.js';
 import { CaError } from './errors.js';
-import { admin, alice, openIssuedKey, startCaFixture, type CaFixture } from './ca-test-fixture.js';
+import { admin, alice, openIssuedKey, startCaFixture, type CaFixture } from './testing/ca-test-fixture.js';
 
 let f: CaFixture;
 beforeAll(async () => {

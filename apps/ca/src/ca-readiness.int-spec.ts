@@ -1,5 +1,5 @@
 import type { INestMicroservice } from '@nestjs/common';
-import { bootCaModule } from './ca-test-fixture.js';
+import { bootCaModule } from './testing/ca-test-fixture.js';
 import {
   createThrowawayDatabase,
   privateNats,

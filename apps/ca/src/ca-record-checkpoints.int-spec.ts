@@ -23,7 +23,7 @@ import {
   type ThrowawayDatabase,
 } from '#keyway/testing';
 import type { CaCore } from './ca-core.js';
-import { admin, bootCaModule } from './ca-test-fixture.js';
+import { admin, bootCaModule } from './testing/ca-test-fixture.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-ca-cp-'));
 let nats: PrivateNats;

@@ -3,7 +3,7 @@
  * chain, written in the same transaction as what it records; a row changed behind the ca's back (by
  * the owner, who can switch the append-only triggers off) is found by verify.
  */
-import { startCaFixture, alice, type CaFixture } from './ca-test-fixture.js';
+import { startCaFixture, alice, type CaFixture } from './testing/ca-test-fixture.js';
 
 let f: CaFixture;
 

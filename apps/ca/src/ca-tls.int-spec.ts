@@ -13,7 +13,7 @@ import {
   startHttpsServer,
   tempDir,
   type CaFixture,
-} from './ca-test-fixture.js';
+} from './testing/ca-test-fixture.js';
 
 // Issued certificates against the real tools: openssl verify, node:tls, curl, mTLS and CRLs.
 let f: CaFixture;

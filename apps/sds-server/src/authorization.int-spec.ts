@@ -8,7 +8,7 @@ import { ProxyRegistry } from './proxy-registry.js';
 import { OpensslTestCa, type IssuedPair } from '#keyway/testing';
 import { XdsGrpcServer } from './xds-grpc-server.js';
 import { createXdsMetrics } from './xds-metrics.js';
-import { bearer, envoyNode, SdsClient, TestStream, storeWithSecret } from './xds-test-client.js';
+import { bearer, envoyNode, SdsClient, TestStream, storeWithSecret } from './testing/xds-test-client.js';
 
 // Real servers, TLS and proto loading on a shared machine: generous per-test time.
 jest.setTimeout(30_000);

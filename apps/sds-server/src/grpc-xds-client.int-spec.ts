@@ -24,7 +24,7 @@ import { createLogger } from '#keyway/observability';
 import { natsUrlForTests, testDataKeys, waitFor } from '#keyway/testing';
 import { sdsConfig } from './config.js';
 import { SdsRuntime } from './sds-runtime.js';
-import { bearer } from './xds-test-client.js';
+import { bearer } from './testing/xds-test-client.js';
 
 // Real servers, TLS and proto loading on a shared machine: generous per-test time.
 jest.setTimeout(30_000);

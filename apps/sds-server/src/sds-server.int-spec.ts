@@ -36,7 +36,7 @@ import { SDS_RUNTIME } from './proxy-status.handler.js';
 import { proxyRecordKey } from './proxy-registry.js';
 import type { SdsRuntime } from './sds-runtime.js';
 import { SdsServerModule } from './sds-server.module.js';
-import { AdsClient, bearer, envoyNode, SdsClient, TestStream } from './xds-test-client.js';
+import { AdsClient, bearer, envoyNode, SdsClient, TestStream } from './testing/xds-test-client.js';
 
 // Real servers, TLS and proto loading on a shared machine: generous per-test time.
 jest.setTimeout(30_000);

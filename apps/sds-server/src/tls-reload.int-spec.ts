@@ -15,7 +15,7 @@ import { OpensslTestCa, waitFor, type IssuedPair } from '#keyway/testing';
 import { readMutualTlsFiles, TlsFileReloader, type MutualTlsPaths } from './tls-file-reloader.js';
 import { XdsGrpcServer } from './xds-grpc-server.js';
 import { createXdsMetrics } from './xds-metrics.js';
-import { envoyNode, SdsClient, TestStream, storeWithSecret } from './xds-test-client.js';
+import { envoyNode, SdsClient, TestStream, storeWithSecret } from './testing/xds-test-client.js';
 
 jest.setTimeout(30_000);
 

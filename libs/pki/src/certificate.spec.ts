@@ -4,7 +4,7 @@ import { IssuerError, RequestError } from './errors.js';
 import { Issuer } from './issuer.js';
 import { generateKeyPair } from './keys.js';
 import { parseCertificate } from './parsed-certificate.js';
-import { DAY, HOUR, hierarchy } from './spec-fixtures.js';
+import { DAY, HOUR, hierarchy } from './testing/spec-fixtures.js';
 import { verifySignedBy } from './chain.js';
 
 const now = new Date('2030-01-15T10:20:30.456Z');

@@ -2,7 +2,7 @@ import { issueCertificate, type IssueResult } from './certificate.js';
 import { verifyChain, verifySignedBy } from './chain.js';
 import { Issuer } from './issuer.js';
 import { parseCertificate } from './parsed-certificate.js';
-import { DAY, HOUR, hierarchy } from './spec-fixtures.js';
+import { DAY, HOUR, hierarchy } from './testing/spec-fixtures.js';
 
 const now = new Date();
 const h = hierarchy('ecdsa-p256', now);

@@ -2,7 +2,7 @@ import { createCrl, parseCrl, validateCrlRequest, verifyCrlSignedBy } from './cr
 import { RequestError } from './errors.js';
 import { DerReader, readDer } from './der/reader.js';
 import { decodePem } from './pem.js';
-import { DAY, hierarchy } from './spec-fixtures.js';
+import { DAY, hierarchy } from './testing/spec-fixtures.js';
 
 const h = hierarchy();
 const thisUpdate = new Date('2030-02-01T00:00:00Z');

@@ -4,7 +4,7 @@ import { decodePem, encodePem } from './pem.js';
 import { RequestError } from './errors.js';
 import { generateKeyPair } from './keys.js';
 import { parseCertificate } from './parsed-certificate.js';
-import { DAY, hierarchy } from './spec-fixtures.js';
+import { DAY, hierarchy } from './testing/spec-fixtures.js';
 
 describe('PKCS#10 CSR', () => {
   it('round-trips subject, SANs and key, with a valid self-signature', () => {

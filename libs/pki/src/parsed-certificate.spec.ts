@@ -2,7 +2,7 @@ import { issueCertificate } from './certificate.js';
 import { DerError, PemError } from './errors.js';
 import { encodePem } from './pem.js';
 import { parseCertificate } from './parsed-certificate.js';
-import { DAY, hierarchy } from './spec-fixtures.js';
+import { DAY, hierarchy } from './testing/spec-fixtures.js';
 
 const h = hierarchy();
 const leaf = issueCertificate({

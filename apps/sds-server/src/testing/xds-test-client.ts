@@ -2,7 +2,7 @@
 // test states exactly what a proxy sends and sees exactly what the server writes.
 import * as grpc from '@grpc/grpc-js';
 import { encodeMessage, TypeUrl, xdsPackageDefinition } from '#keyway/envoy-api';
-import { ResourceStore } from './resource-store.js';
+import { ResourceStore } from '../resource-store.js';
 
 type Ctor = new (address: string, credentials: grpc.ChannelCredentials, options?: object) => grpc.Client;
 

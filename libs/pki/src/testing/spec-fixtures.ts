@@ -1,7 +1,7 @@
 // Shared by this library's specs: a small hierarchy issued once per test file.
-import { issueCertificate, type IssueResult } from './certificate.js';
-import { Issuer } from './issuer.js';
-import type { KeyType } from './keys.js';
+import { issueCertificate, type IssueResult } from '../certificate.js';
+import { Issuer } from '../issuer.js';
+import type { KeyType } from '../keys.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;

@@ -22,12 +22,12 @@ import type { INestMicroservice } from '@nestjs/common';
 import { freePort } from '#keyway/infra';
 import { natsTransportServer } from '#keyway/messaging';
 import { createLogger } from '#keyway/observability';
-import { createCaCore, type CaCore } from './ca-core.js';
-import { CA_CORE } from './ca.handler.js';
-import { CaModule } from './ca.module.js';
-import { caConfig } from './config.js';
-import { CA_MIGRATIONS } from './migrations/index.js';
-import type { SecretApplier } from './credential-writer.js';
+import { createCaCore, type CaCore } from '../ca-core.js';
+import { CA_CORE } from '../ca.handler.js';
+import { CaModule } from '../ca.module.js';
+import { caConfig } from '../config.js';
+import { CA_MIGRATIONS } from '../migrations/index.js';
+import type { SecretApplier } from '../credential-writer.js';
 
 /** Test-only wiring: a throwaway database, a root and an intermediate, a team policy, a recording secrets.apply. */
 export const admin: Actor = { kind: 'user', name: 'platform-admin' };
