@@ -13,8 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIr, irFromJson, irToJson } from '#keyway/ir';
 import { checkEnvoyMessage } from '../../testing/src/envoy-validation/index.js';
-import { readGoldenInput } from './golden-input.js';
-import { XDS_GOLDEN_KEYS, xdsGoldenOutput } from './golden-output.js';
+import { readGoldenInput } from './testing/golden-input.js';
+import { XDS_GOLDEN_KEYS, xdsGoldenOutput } from './testing/golden-output.js';
 import { compileRoutes, SNAPSHOT_TYPE_URLS } from './route-compiler.js';
 import { translateIr } from './translate-ir.js';
 

@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { parseRoutingResource, type FieldError, type RoutingResource } from '#keyway/istio';
-import type { CompileInputs } from './route-compiler.js';
+import type { CompileInputs } from '../route-compiler.js';
 
 /**
  * A golden case: Istio manifests plus two keyway-only documents, `kind: ProxyGroup` (namespace,

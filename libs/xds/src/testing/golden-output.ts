@@ -1,5 +1,5 @@
 import { decodeMessage } from '#keyway/envoy-api';
-import { SNAPSHOT_TYPE_URLS, type XdsSnapshot } from './translate-ir.js';
+import { SNAPSHOT_TYPE_URLS, type XdsSnapshot } from '../translate-ir.js';
 
 /** The keys of a `<case>.out.json` that the IR -> xDS stage makes; the rest (statuses) is the IR's. */
 export const XDS_GOLDEN_KEYS: readonly string[] = [...SNAPSHOT_TYPE_URLS, 'versions'];
