@@ -34,9 +34,10 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
 COPY --from=build /app/dist ./dist
-# keyway's own gRPC protos are read at run time (Envoy's come from node_modules/@grpc/grpc-js-xds).
+# keyway's own gRPC protos are read at run time (Envoy's: dist/envoy-protos, copied by the build
+# from @grpc/grpc-js-xds, a dev dependency the image does not install).
 COPY --from=build /app/protos ./protos
 COPY deploy/pki ./deploy/pki
 USER node
-# Health, readiness and metrics are on each service's HTTP_PORT; the orchestrator probes them.
+# Health, readiness and metrics are on each service's OPS_PORT; the orchestrator probes them.
 CMD ["node", "dist/apps/api/src/main.js"]

@@ -1,5 +1,25 @@
-// Compiles every app and lib to dist/ (services run from there). Exits non-zero on type errors.
+// Compiles every app and lib to dist/ (services run from there), then copies Envoy's API protos into
+// dist/envoy-protos, so the image needs no package at run time just for its .proto files (they come
+// from @grpc/grpc-js-xds, a dev dependency: the build has it, the image does not). Exits non-zero on
+// type errors.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/** The proto trees keyway loads (libs/envoy-api proto-files.ts includeDirs). */
+const PROTO_TREES = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'];
+
+export function copyEnvoyProtos(out = 'dist/envoy-protos') {
+  const require = createRequire(import.meta.url);
+  const deps = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
+  fs.rmSync(out, { recursive: true, force: true });
+  for (const tree of PROTO_TREES)
+    fs.cpSync(path.join(deps, tree), path.join(out, tree), {
+      recursive: true,
+      filter: (src) => fs.statSync(src).isDirectory() || src.endsWith('.proto'),
+    });
+}
 
 export function build({ quiet = false } = {}) {
   const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
@@ -7,7 +27,9 @@ export function build({ quiet = false } = {}) {
     encoding: 'utf8',
   });
   if (r.status !== 0 && quiet) process.stderr.write(r.stdout + r.stderr);
-  return r.status === 0;
+  if (r.status !== 0) return false;
+  copyEnvoyProtos();
+  return true;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) process.exit(build() ? 0 : 1);

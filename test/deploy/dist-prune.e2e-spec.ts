@@ -3,56 +3,19 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { stages } from './lib/dockerfile.js';
+import { closure, imageEntries } from './lib/dist-closure.js';
 import { REPO, repoPath } from './lib/repo.js';
 // The same list the image build uses: the test and the Dockerfile cannot drift apart.
 import { isTestOnly, testOnlyFiles } from '../../scripts/test-only-files.mjs';
-
-/** Relative and `#keyway/*` imports (static, re-exports and literal dynamic ones) of a compiled file. */
-function importsOf(file: string): string[] {
-  const text = fs.readFileSync(file, 'utf8');
-  const specs = [
-    ...text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]/gm),
-    ...text.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm),
-    ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
-  ].map((m) => m[1]);
-  const out: string[] = [];
-  for (const spec of specs) {
-    if (spec.startsWith('.')) out.push(path.resolve(path.dirname(file), spec));
-    else if (spec.startsWith('#keyway/')) out.push(repoPath('dist/libs', spec.slice(8), 'src/index.js'));
-  }
-  return out;
-}
-
-/** Every compiled keyway file an entry point loads. */
-function closure(entry: string): Set<string> {
-  const seen = new Set<string>();
-  const pending = [entry];
-  while (pending.length > 0) {
-    const file = pending.pop()!;
-    if (seen.has(file)) continue;
-    if (!fs.existsSync(file))
-      throw new Error(`${path.relative(REPO, file)} is imported but missing: npm run build`);
-    seen.add(file);
-    pending.push(...importsOf(file));
-  }
-  return seen;
-}
 
 const entries = fs
   .readdirSync(repoPath('apps'))
   .map((app) => `dist/apps/${app}/src/main.js`)
   .filter((rel) => fs.existsSync(repoPath(rel)));
 
-/** Node entry points besides main.js that an app ships (its one-shot migrate step). */
-function appEntries(): string[] {
-  return fs
-    .readdirSync(repoPath('apps'))
-    .map((app) => `dist/apps/${app}/src/migrate.js`)
-    .filter((rel) => fs.existsSync(repoPath(rel)));
-}
-
 /** Whether a compiled file still has its .ts source (dist/ keeps files of sources since moved). */
-const hasSource = (rel: string) => fs.existsSync(repoPath(rel.replace(/^dist\//, '').replace(/\.js$/, '.ts')));
+const hasSource = (rel: string) =>
+  fs.existsSync(repoPath(rel.replace(/^dist\//, '').replace(/\.js$/, '.ts')));
 
 /** A module of types only compiles to an empty one: nothing loads it at run time. */
 const typesOnly = (rel: string) =>
@@ -100,7 +63,7 @@ describe('test-only files are left out of the image', () => {
       .map((lib) => `dist/libs/${lib}/src/index.js`)
       .filter((rel) => fs.existsSync(repoPath(rel)) && !isTestOnly(rel));
     const loaded = new Set<string>();
-    for (const root of [...entries, ...appEntries(), ...libraries])
+    for (const root of [...imageEntries(), ...libraries])
       for (const f of closure(repoPath(root))) loaded.add(path.relative(REPO, f));
     const shipped = compiled(repoPath('dist')).filter(
       (f) => f.endsWith('.js') && !isTestOnly(f) && hasSource(f) && !typesOnly(f),

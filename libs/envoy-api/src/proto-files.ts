@@ -1,10 +1,19 @@
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
-/** Root of the Envoy API protos shipped by @grpc/grpc-js-xds (never copied into protos/). */
+/**
+ * Root of Envoy's API protos: dist/envoy-protos, which the build copies from @grpc/grpc-js-xds (so the
+ * image needs that dev dependency for nothing at run time), or the package itself when keyway runs
+ * from its sources (jest) before a build. Never copied into protos/, which holds keyway's own.
+ */
 export function xdsDepsDir(): string {
+  // This file is dist/libs/envoy-api/src/proto-files.js once built: dist/ is three folders up.
+  const built = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../envoy-protos');
+  if (fs.existsSync(path.join(built, 'envoy-api'))) return built;
   return path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
 }
 
