@@ -20,7 +20,10 @@ describe('Dockerfile', () => {
     expect(ci).toBeGreaterThanOrEqual(0);
     expect(compile).toBeGreaterThan(ci);
     expect(copies('build')[0]).toBe('package.json package-lock.json ./');
-    expect(readText('package.json')).toMatch(/"build":\s*"tsc -p tsconfig\.build\.json"/);
+    // The build compiles with tsconfig.build.json and copies Envoy's protos into dist/ (the runtime
+    // stage installs no package only for its .proto files).
+    expect(readText('package.json')).toMatch(/"build":\s*"node scripts\/build\.mjs"/);
+    expect(readText('scripts/build.mjs')).toMatch(/tsconfig\.build\.json[\s\S]*copyEnvoyProtos\(\)/);
   });
 
   it('runtime stage: production dependencies only, dist/ from the build, non-root', () => {

@@ -144,7 +144,7 @@ export class AppModule {
         {
           provide: TEAM_PUBLISHER,
           inject: [NATS],
-          useFactory: (nc: NatsConnection) => new TeamPublisher(nc),
+          useFactory: (nc: NatsConnection) => new TeamPublisher(nc, config.NATS_KV_REPLICAS),
         },
         AuthMiddleware,
         ResourceService,

@@ -12,7 +12,8 @@ export class TeamPublisher {
 
   constructor(
     private readonly nc: NatsConnection,
-    private readonly replicas?: number,
+    /** NATS_KV_REPLICAS: the writer converges the bucket to it (left out, a 3-replica bucket shrank to 1). */
+    private readonly replicas: number,
   ) {}
 
   async publish(team: Team): Promise<void> {
