@@ -1,5 +1,5 @@
 import { issueCertificate, type IssueResult } from './certificate.js';
-import { verifyChain, verifySignedBy } from './chain.js';
+import { issuedBy, verifyChain, verifySignedBy } from './chain.js';
 import { Issuer } from './issuer.js';
 import { parseCertificate } from './parsed-certificate.js';
 import { DAY, HOUR, hierarchy } from './testing/spec-fixtures.js';
@@ -34,6 +34,23 @@ describe('verifySignedBy', () => {
     const at = tampered.indexOf(Buffer.from('leaf.example'));
     tampered[at] = 'x'.charCodeAt(0);
     expect(verifySignedBy(tampered, h.intermediate.pem)).toBe(false);
+  });
+});
+
+describe('issuedBy', () => {
+  it('needs the issuer named and the signature to verify under its key', () => {
+    const l = leaf(h.intermediateIssuer);
+    // Same subject as the real intermediate, another key: the name matches, the signature does not.
+    const impostor = hierarchy().intermediate;
+    const table: Array<[string, Parameters<typeof issuedBy>, boolean]> = [
+      ['leaf by its intermediate', [l.pem, h.intermediate.pem], true],
+      ['intermediate by the root', [h.intermediate.der, h.root.der], true],
+      ['leaf by the root (named issuer differs)', [l.pem, h.root.pem], false],
+      ['leaf by a same-named intermediate with another key', [l.pem, impostor.pem], false],
+      ['not a certificate', ['not a certificate', h.intermediate.pem], false],
+    ];
+    for (const [what, args, expected] of table)
+      expect({ what, issued: issuedBy(...args) }).toEqual({ what, issued: expected });
   });
 });
 

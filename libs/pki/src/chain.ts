@@ -40,6 +40,23 @@ export function verifySignedBy(
   );
 }
 
+/**
+ * Whether `issuer` issued `child`: the child names it as issuer and its signature verifies under the
+ * issuer's key. The one "signed by" test keyway has (verifyChain below, and libs/secrets' chain order).
+ */
+export function issuedBy(
+  child: string | Uint8Array | ParsedCertificate,
+  issuer: string | Uint8Array | ParsedCertificate,
+): boolean {
+  try {
+    const c = asParsedCertificate(child);
+    const i = asParsedCertificate(issuer);
+    return namesMatch(c.issuerName, i.subjectName) && verifySignedBy(c, i);
+  } catch {
+    return false;
+  }
+}
+
 export type ChainProblemCode =
   | 'unparseable'
   | 'out-of-order'

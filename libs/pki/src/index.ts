@@ -40,6 +40,7 @@ export {
 export { parseCertificate, type ParsedCertificate } from './parsed-certificate.js';
 export {
   publicKeyFrom,
+  issuedBy,
   verifyChain,
   verifySignedBy,
   type ChainProblem,

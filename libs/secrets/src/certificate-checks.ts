@@ -1,6 +1,7 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import type { FieldError } from '#keyway/contracts';
 import { PrivateKeyPem } from '#keyway/key-material';
+import { issuedBy as signedBy } from '#keyway/pki';
 import { keyTypeOf } from './certificate-summary.js';
 import { secretError, type SecretErrorCode } from './errors.js';
 import type { ResolvedOptions } from './options.js';
@@ -74,13 +75,9 @@ export function parseCertificates(
   return certs;
 }
 
-function issuedBy(child: X509Certificate, issuer: X509Certificate): boolean {
-  try {
-    return child.checkIssued(issuer) && child.verify(issuer.publicKey);
-  } catch {
-    return false;
-  }
-}
+/** libs/pki's one "signed by" test, on the certificates' DER. */
+const issuedBy = (child: X509Certificate, issuer: X509Certificate): boolean =>
+  signedBy(child.raw, issuer.raw);
 
 /**
  * The served chain: parses, fits the size limit, is leaf first with each certificate signed by the
