@@ -1,13 +1,11 @@
 import { checkCluster } from './lib/k8s-checks.js';
 import { validateObject } from './lib/k8s-schema.js';
 import type { K8sObject } from './lib/k8s.js';
-import { ProtoJsonReader } from './lib/proto-json.js';
-import { bootstrapRoot } from './lib/envoy-root.js';
 import { interpolate } from './lib/compose.js';
-import { PgvChecker } from './lib/pgv.js';
 
 // Checks on the checkers: each one must reject what it exists to reject, or the deploy tests
-// passing would mean nothing.
+// passing would mean nothing. The Envoy config checker's own checks live beside it, in
+// libs/testing/src/envoy-validation.
 
 function deployment(): K8sObject {
   return {
@@ -137,82 +135,6 @@ describe('cross-object checks', () => {
       'ClusterRole/-/r: verb update is not read-only',
       'ClusterRole/-/r: Secrets may only be granted per namespace (Role), not cluster-wide',
     ]);
-  });
-});
-
-describe('proto3 JSON reader for Envoy config', () => {
-  const read = (value: unknown) => {
-    const reader = new ProtoJsonReader(bootstrapRoot());
-    reader.read('envoy.config.bootstrap.v3.Bootstrap', value);
-    return reader.problems.map((p) => `${p.path}: ${p.message}`);
-  };
-
-  it('reports unknown fields, bad durations, bad enums and unloaded Any types', () => {
-    expect(
-      read({
-        admin: { adress: {} },
-        static_resources: {
-          clusters: [
-            {
-              name: 'c',
-              connect_timeout: '5 seconds',
-              type: 'STRICTDNS',
-              transport_socket: { name: 't', typed_config: { '@type': 'type.googleapis.com/not.a.Type' } },
-            },
-          ],
-        },
-      }),
-    ).toEqual([
-      'admin.adress: unknown field of envoy.config.bootstrap.v3.Admin',
-      'static_resources.clusters[0].connect_timeout: expected a duration like "5s" or "0.25s"',
-      'static_resources.clusters[0].type: not a value of enum envoy.config.cluster.v3.Cluster.DiscoveryType: "STRICTDNS"',
-      'static_resources.clusters[0].transport_socket.typed_config: type not.a.Type is not loaded: the Any would encode empty',
-    ]);
-  });
-
-  it('reports two members of one oneof', () => {
-    expect(read({ dynamic_resources: { lds_config: { ads: {}, path: '/x' } } })).toEqual([
-      expect.stringMatching(
-        /^dynamic_resources\.lds_config: oneof config_source_specifier has several members set/,
-      ),
-    ]);
-  });
-});
-
-describe('validate.rules checker', () => {
-  it('reports violated rules, missing required oneofs and deprecated fields', () => {
-    const reader = new ProtoJsonReader(bootstrapRoot());
-    const object = reader.read('envoy.config.bootstrap.v3.Bootstrap', {
-      static_resources: {
-        clusters: [
-          {
-            name: '',
-            http2_protocol_options: {},
-            load_assignment: {
-              cluster_name: 'c',
-              endpoints: [
-                {
-                  lb_endpoints: [
-                    { endpoint: { address: { socket_address: { address: 'x', port_value: 70000 } } } },
-                  ],
-                },
-              ],
-            },
-          },
-        ],
-      },
-    });
-    expect(reader.problems).toEqual([]);
-    const checker = new PgvChecker(bootstrapRoot()).check('envoy.config.bootstrap.v3.Bootstrap', object);
-    const cluster = 'static_resources.clusters[0]';
-    const socket = `${cluster}.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address`;
-    expect(checker.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(
-      expect.arrayContaining([
-        `${cluster}.name: length 0 < 1`,
-        `${cluster}.http2_protocol_options: deprecated field`,
-        `${socket}.port_value: uint32 70000 must be <= 65535`,
-      ]),
-    );
   });
 });
 

@@ -22,7 +22,7 @@ import {
   type IssueResult,
   type KeyType,
 } from './index.js';
-import { DAY, HOUR, hierarchy, type Hierarchy } from './spec-fixtures.js';
+import { DAY, HOUR, hierarchy, type Hierarchy } from './testing/spec-fixtures.js';
 
 jest.setTimeout(60_000);
 

@@ -1,5 +1,5 @@
 import type protobuf from 'protobufjs';
-import { ProtoJsonReader, type ProtoProblem } from './proto-json.js';
+import { readMessageJson, type AnyTypeUse, type EnvoyViolation } from '#keyway/testing';
 import { readYaml } from './repo.js';
 
 export const BOOTSTRAP_TYPE = 'envoy.config.bootstrap.v3.Bootstrap';
@@ -18,15 +18,14 @@ export const BOOTSTRAPS = [
 export interface ReadBootstrap {
   json: Record<string, unknown>;
   object: Record<string, unknown>;
-  problems: ProtoProblem[];
-  anyTypes: { path: string; typeUrl: string }[];
+  problems: EnvoyViolation[];
+  anyTypes: AnyTypeUse[];
 }
 
 export function readBootstrap(file: string, root: protobuf.Root): ReadBootstrap {
   const json = readYaml(file) as Record<string, unknown>;
-  const reader = new ProtoJsonReader(root);
-  const object = reader.read(BOOTSTRAP_TYPE, json);
-  return { json, object, problems: reader.problems, anyTypes: reader.anyTypes };
+  const { object, violations, anyTypes } = readMessageJson(root.lookupType(BOOTSTRAP_TYPE), json);
+  return { json, object, problems: violations, anyTypes };
 }
 
 /** Decoded view with Any values expanded (protobufjs expands them when `json` is set). */

@@ -1,7 +1,9 @@
 import { encodeMessage, ExtensionTypeUrl, lookupMessage, TypeUrl } from '#keyway/envoy-api';
-import { checkEnvoyMessage, checkEnvoyObject } from './check.js';
+import { checkEnvoyJson, checkEnvoyMessage, checkEnvoyObject } from './check.js';
+import { readMessageJson } from './proto-json.js';
 import { fieldRules } from './rules.js';
 
+const BOOTSTRAP = 'envoy.config.bootstrap.v3.Bootstrap';
 const rules = (rule: string) => expect.objectContaining({ rule });
 
 describe('envoy validation checker', () => {
@@ -28,7 +30,7 @@ describe('envoy validation checker', () => {
     const found = checkEnvoyObject(TypeUrl.RouteConfiguration, value);
     expect(found).toEqual(
       expect.arrayContaining([
-        { path: 'virtual_hosts[0].name', rule: 'string', message: 'length must be at least 1' },
+        { path: 'virtual_hosts[0].name', rule: 'string.min_len', message: 'length must be at least 1' },
         expect.objectContaining({ path: 'virtual_hosts[0].domains', rule: 'repeated.min_items' }),
         expect.objectContaining({ path: 'virtual_hosts[0].routes[0].action', rule: 'oneof.required' }),
       ]),
@@ -53,7 +55,7 @@ describe('envoy validation checker', () => {
       checkEnvoyMessage(TypeUrl.RouteConfiguration, type.encode(type.fromObject(routes)).finish()),
     ).toEqual([expect.objectContaining({ path: 'virtual_hosts[0].require_tls', rule: 'enum.defined_only' })]);
     const load = checkEnvoyObject(TypeUrl.ClusterLoadAssignment, { endpoints: [] });
-    expect(load).toEqual([expect.objectContaining({ path: 'cluster_name', rule: 'string' })]);
+    expect(load).toEqual([expect.objectContaining({ path: 'cluster_name', rule: 'string.min_len' })]);
     const tls = checkEnvoyObject(TypeUrl.Cluster, { name: 'c', eds_cluster_config: { eds_config: {} } });
     expect(tls).toEqual(expect.arrayContaining([rules('oneof.required')]));
   });
@@ -90,5 +92,40 @@ describe('envoy validation checker', () => {
     expect(checkEnvoyMessage(TypeUrl.Cluster, extra)).toEqual([
       expect.objectContaining({ path: '#999', rule: 'known_field' }),
     ]);
+  });
+
+  it("checks Envoy's YAML/JSON form: violated rules and deprecated fields", () => {
+    const cluster = 'static_resources.clusters[0]';
+    const socket = `${cluster}.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address`;
+    const json = {
+      static_resources: {
+        clusters: [
+          {
+            name: '',
+            http2_protocol_options: {},
+            load_assignment: {
+              cluster_name: 'c',
+              endpoints: [
+                {
+                  lb_endpoints: [
+                    { endpoint: { address: { socket_address: { address: 'x', port_value: 70000 } } } },
+                  ],
+                },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    // The JSON reads cleanly: every violation below is a rule's.
+    expect(readMessageJson(lookupMessage(BOOTSTRAP), json).violations).toEqual([]);
+    const found = checkEnvoyJson(`type.googleapis.com/${BOOTSTRAP}`, json);
+    expect(found.map((v) => `${v.path}: ${v.rule}: ${v.message}`)).toEqual(
+      expect.arrayContaining([
+        `${cluster}.name: string.min_len: length must be at least 1`,
+        `${cluster}.http2_protocol_options: deprecated: deprecated field`,
+        `${socket}.port_value: uint32.lte: must be at most 65535`,
+      ]),
+    );
   });
 });

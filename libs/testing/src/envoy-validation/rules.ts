@@ -36,3 +36,8 @@ export function oneofRequired(oneof: protobuf.OneOf): boolean {
 export function messageDisabled(type: protobuf.Type): boolean {
   return type.options?.['(validate.disabled)'] === true || type.options?.['(validate.ignored)'] === true;
 }
+
+/** Envoy warns on deprecated fields and refuses them once they are fatal by default; keyway uses none. */
+export function fieldDeprecated(field: protobuf.Field): boolean {
+  return field.options?.deprecated === true;
+}

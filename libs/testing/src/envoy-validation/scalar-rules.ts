@@ -1,4 +1,6 @@
 import type { Rules } from './rules.js';
+import { STRING_CHECKED, stringProblems } from './string-rules.js';
+import type { RuleProblem } from './violation.js';
 
 const NUMERIC_KINDS = [
   'uint32',
@@ -14,91 +16,65 @@ const NUMERIC_KINDS = [
   'double',
   'float',
 ];
+const NUMBER_CHECKED = ['const', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 'ignore_empty'];
 
-const HEADER_NAME = /^:?[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/;
-/** Strict header value: no control characters other than horizontal tab. */
-const HEADER_VALUE = {
-  test: (s: string): boolean => ![...s].some((c) => isControl(c.charCodeAt(0)) && c !== '\t'),
+/** The scalar rule keys evaluated here, by rule kind. */
+export const SCALAR_CHECKED: Record<string, readonly string[]> = {
+  ...Object.fromEntries(NUMERIC_KINDS.map((kind) => [kind, NUMBER_CHECKED])),
+  string: STRING_CHECKED,
+  bool: ['const'],
+  bytes: ['len', 'min_len', 'max_len', 'ignore_empty'],
 };
-/** Non-strict header rules (`strict: false`) only forbid NUL, CR and LF. */
-const NO_CRLF_NUL = {
-  test: (s: string): boolean => !/[\r\n]/.test(s) && !s.includes(String.fromCharCode(0)),
-};
 
-function isControl(code: number): boolean {
-  return code < 0x20 || code === 0x7f;
-}
-
+/** 64-bit values decode as Long; rule values parse as numbers or strings. */
 function toNumber(v: unknown): number {
   return typeof v === 'number' ? v : Number(String(v));
 }
 
-/** Problems of one scalar value against its rules (string, number, bool, bytes, enum handled by the caller). */
-export function scalarProblems(value: unknown, rules: Rules): string[] {
-  const out: string[] = [];
-  if (rules.string) {
-    const s = String(value ?? '');
-    const r = rules.string;
-    const len = [...s].length;
-    const bytes = Buffer.byteLength(s);
-    if (r.const !== undefined && s !== r.const) out.push(`must equal "${r.const}"`);
-    if (r.len !== undefined && len !== toNumber(r.len)) out.push(`length must be ${r.len}`);
-    if (r.min_len !== undefined && len < toNumber(r.min_len))
-      out.push(`length must be at least ${r.min_len}`);
-    if (r.max_len !== undefined && len > toNumber(r.max_len)) out.push(`length must be at most ${r.max_len}`);
-    if (r.min_bytes !== undefined && bytes < toNumber(r.min_bytes))
-      out.push(`must be at least ${r.min_bytes} bytes`);
-    if (r.max_bytes !== undefined && bytes > toNumber(r.max_bytes))
-      out.push(`must be at most ${r.max_bytes} bytes`);
-    if (r.prefix !== undefined && !s.startsWith(r.prefix)) out.push(`must start with "${r.prefix}"`);
-    if (r.suffix !== undefined && !s.endsWith(r.suffix)) out.push(`must end with "${r.suffix}"`);
-    if (r.contains !== undefined && !s.includes(r.contains)) out.push(`must contain "${r.contains}"`);
-    if (r.pattern !== undefined && !new RegExp(r.pattern, 'u').test(s)) out.push(`must match /${r.pattern}/`);
-    if (Array.isArray(r.in) && !r.in.includes(s)) out.push(`must be one of ${r.in.join(', ')}`);
-    if (Array.isArray(r.not_in) && r.not_in.includes(s))
-      out.push(`must not be one of ${r.not_in.join(', ')}`);
-    if (r.well_known_regex !== undefined) {
-      const strict = r.strict !== false;
-      const re =
-        r.well_known_regex === 'HTTP_HEADER_NAME'
-          ? strict
-            ? HEADER_NAME
-            : NO_CRLF_NUL
-          : strict
-            ? HEADER_VALUE
-            : NO_CRLF_NUL;
-      // An empty value is checked by min_len, not by the header regex.
-      if (s !== '' && !re.test(s)) out.push(`must be a valid ${r.well_known_regex}`);
-    }
-    if (r.address === true || r.hostname === true || r.ip === true) {
-      if (s !== '' && /\s/.test(s)) out.push('must be an address without spaces');
-    }
-  }
-  for (const kind of NUMERIC_KINDS) {
-    const r = rules[kind];
-    if (!r) continue;
-    const n = toNumber(value ?? 0);
-    if (r.const !== undefined && n !== toNumber(r.const)) out.push(`must equal ${r.const}`);
-    if (r.gt !== undefined && !(n > toNumber(r.gt))) out.push(`must be greater than ${r.gt}`);
-    if (r.gte !== undefined && !(n >= toNumber(r.gte))) out.push(`must be at least ${r.gte}`);
-    if (r.lt !== undefined && !(n < toNumber(r.lt))) out.push(`must be less than ${r.lt}`);
-    if (r.lte !== undefined && !(n <= toNumber(r.lte))) out.push(`must be at most ${r.lte}`);
-    if (Array.isArray(r.in) && !r.in.map(toNumber).includes(n)) out.push(`must be one of ${r.in.join(', ')}`);
-    if (Array.isArray(r.not_in) && r.not_in.map(toNumber).includes(n))
-      out.push(`must not be one of ${r.not_in.join(', ')}`);
-  }
-  if (rules.bytes) {
-    const b = value instanceof Uint8Array ? value.length : 0;
-    if (rules.bytes.min_len !== undefined && b < toNumber(rules.bytes.min_len))
-      out.push(`must be at least ${rules.bytes.min_len} bytes`);
-    if (rules.bytes.max_len !== undefined && b > toNumber(rules.bytes.max_len))
-      out.push(`must be at most ${rules.bytes.max_len} bytes`);
-  }
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || v === 0 || (v instanceof Uint8Array && v.length === 0);
+}
+
+function numberProblems(kind: string, n: number, r: Rules): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  const fail = (key: string, message: string) => out.push({ rule: `${kind}.${key}`, message });
+  if (r.const !== undefined && n !== toNumber(r.const)) fail('const', `must equal ${r.const}`);
+  if (r.gt !== undefined && !(n > toNumber(r.gt))) fail('gt', `must be greater than ${r.gt}`);
+  if (r.gte !== undefined && !(n >= toNumber(r.gte))) fail('gte', `must be at least ${r.gte}`);
+  if (r.lt !== undefined && !(n < toNumber(r.lt))) fail('lt', `must be less than ${r.lt}`);
+  if (r.lte !== undefined && !(n <= toNumber(r.lte))) fail('lte', `must be at most ${r.lte}`);
+  if (Array.isArray(r.in) && !r.in.map(toNumber).includes(n)) fail('in', `must be one of ${r.in.join(', ')}`);
+  if (Array.isArray(r.not_in) && r.not_in.map(toNumber).includes(n))
+    fail('not_in', `must not be one of ${r.not_in.join(', ')}`);
   return out;
 }
 
-/** Nanoseconds of a `google.protobuf.Duration`-like value (rule values too). */
-export function durationNanos(d: { seconds?: unknown; nanos?: unknown } | undefined): number {
-  if (!d) return 0;
-  return toNumber(d.seconds ?? 0) * 1e9 + toNumber(d.nanos ?? 0);
+function bytesProblems(b: Uint8Array, r: Rules): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  if (r.len !== undefined && b.length !== toNumber(r.len))
+    out.push({ rule: 'bytes.len', message: `must be ${r.len} bytes` });
+  if (r.min_len !== undefined && b.length < toNumber(r.min_len))
+    out.push({ rule: 'bytes.min_len', message: `must be at least ${r.min_len} bytes` });
+  if (r.max_len !== undefined && b.length > toNumber(r.max_len))
+    out.push({ rule: 'bytes.max_len', message: `must be at most ${r.max_len} bytes` });
+  return out;
+}
+
+/**
+ * Problems of one scalar value (a field, a wrapper's `value`, a list item or a map key) against its
+ * rules; enums, messages and the rules on lists and maps are the caller's.
+ */
+export function scalarProblems(value: unknown, rules: Rules): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  for (const [kind, r] of Object.entries(rules)) {
+    // ignore_empty: the default value (unset) skips the field's rules.
+    if (r?.ignore_empty && isEmpty(value)) continue;
+    if (kind === 'string') out.push(...stringProblems(String(value ?? ''), r));
+    else if (NUMERIC_KINDS.includes(kind)) out.push(...numberProblems(kind, toNumber(value ?? 0), r));
+    else if (kind === 'bool' && r.const !== undefined && (value ?? false) !== r.const)
+      out.push({ rule: 'bool.const', message: `must be ${r.const}` });
+    else if (kind === 'bytes')
+      out.push(...bytesProblems(value instanceof Uint8Array ? value : new Uint8Array(), r));
+  }
+  return out;
 }
