@@ -1,5 +1,5 @@
 import { ChangeBatchBuilder, ResourceCache } from './cache-view.js';
-import { SDS, entry } from './spec-fixtures.js';
+import { SDS, entry } from './testing/spec-fixtures.js';
 
 describe('ResourceCache', () => {
   it('reports a change only when content differs', () => {

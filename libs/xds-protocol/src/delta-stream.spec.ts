@@ -2,7 +2,7 @@ import { ResourceCache } from './cache-view.js';
 import { DeltaStream } from './delta-stream.js';
 import { ADS_MODE, SDS_MODE } from './stream-mode.js';
 import { contentVersion } from './version.js';
-import { CDS, EDS, LDS, NODE, RDS, SDS, cacheWith, entry, kinds } from './spec-fixtures.js';
+import { CDS, EDS, LDS, NODE, RDS, SDS, cacheWith, entry, kinds } from './testing/spec-fixtures.js';
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse } from './wire.js';
 
 function adsOn(

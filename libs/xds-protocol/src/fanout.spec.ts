@@ -2,7 +2,7 @@ import { ResourceCache } from './cache-view.js';
 import { Fanout } from './fanout.js';
 import { SotwStream } from './sotw-stream.js';
 import { SDS_MODE } from './stream-mode.js';
-import { NODE, SDS, entry, sentNames } from './spec-fixtures.js';
+import { NODE, SDS, entry, sentNames } from './testing/spec-fixtures.js';
 import type { DiscoveryResponse } from './wire.js';
 
 const NAME = 'kubernetes://httpbin-credential';

@@ -1,7 +1,7 @@
 import { fetchResources } from './fetch.js';
 import { SDS_MODE } from './stream-mode.js';
 import { contentVersion } from './version.js';
-import { CDS, NODE, SDS, cacheWith, sentNames } from './spec-fixtures.js';
+import { CDS, NODE, SDS, cacheWith, sentNames } from './testing/spec-fixtures.js';
 
 describe('fetchResources (FetchSecrets)', () => {
   const cache = cacheWith([

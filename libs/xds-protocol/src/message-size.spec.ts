@@ -4,7 +4,7 @@ import { MAX_MESSAGE_BYTES, varintSize } from './message-size.js';
 import { SotwStream } from './sotw-stream.js';
 import { ResourceCache } from './cache-view.js';
 import { ADS_MODE } from './stream-mode.js';
-import { CDS, NODE, SDS, entry } from './spec-fixtures.js';
+import { CDS, NODE, SDS, entry } from './testing/spec-fixtures.js';
 
 const MiB = 1024 * 1024;
 

@@ -1,16 +1,11 @@
+import { varintSize } from '#keyway/envoy-api';
 import type { AnyResource, DeltaResource } from './wire.js';
 
 /** gRPC's default maximum message size, which Envoy and grpc clients enforce on receipt. */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-export function varintSize(value: number): number {
-  let size = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 128);
-    size += 1;
-  }
-  return size;
-}
+// The one varint size (libs/envoy-api's byte writer), re-exported where message sizes are summed.
+export { varintSize };
 
 /** A length-delimited field of `length` bytes (every field number keyway writes is below 16: one tag byte). */
 export function lengthDelimitedSize(length: number): number {

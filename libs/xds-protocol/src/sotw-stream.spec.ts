@@ -14,7 +14,7 @@ import {
   kinds,
   sentNames,
   sotwRequest,
-} from './spec-fixtures.js';
+} from './testing/spec-fixtures.js';
 import type { DiscoveryResponse } from './wire.js';
 
 function adsOn(

@@ -1,4 +1,4 @@
-import { varintSize } from './message-size.js';
+import { varintSize, WireType, WireWriter } from '#keyway/envoy-api';
 import type { AnyResource, DeltaDiscoveryResponse, DeltaResource, DiscoveryResponse } from './wire.js';
 
 /**
@@ -8,78 +8,48 @@ import type { AnyResource, DeltaDiscoveryResponse, DeltaResource, DiscoveryRespo
  * fan-out to thousands of streams cost about as much as writing one pre-encoded message.
  */
 
+const LEN = WireType.LengthDelimited;
 const anyCache = new WeakMap<Buffer, { typeUrl: string; field: Buffer }>();
 
-class ByteWriter {
-  readonly buf: Buffer;
-  pos = 0;
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
-  }
-  varint(value: number): void {
-    while (value >= 0x80) {
-      this.buf[this.pos++] = (value & 0x7f) | 0x80;
-      value = Math.floor(value / 128);
-    }
-    this.buf[this.pos++] = value;
-  }
-  bytes(field: number, value: Buffer): void {
-    this.buf[this.pos++] = (field << 3) | 2;
-    this.varint(value.length);
-    value.copy(this.buf, this.pos);
-    this.pos += value.length;
-  }
-  /** A string field whose UTF-8 length the caller measured (it sized the buffer with it). */
-  string(field: number, value: string, byteLength: number): void {
-    this.buf[this.pos++] = (field << 3) | 2;
-    this.varint(byteLength);
-    this.pos += this.buf.write(value, this.pos, 'utf8');
-  }
-  raw(value: Buffer): void {
-    value.copy(this.buf, this.pos);
-    this.pos += value.length;
-  }
-  finish(): Buffer {
-    if (this.pos !== this.buf.length)
-      throw new Error(`encoder: wrote ${this.pos} of ${this.buf.length} bytes`);
-    return this.buf;
-  }
-}
-
-/** Length-delimited field: tag, length, bytes (empty strings are omitted, as proto3 does). */
+/**
+ * A length-delimited field: tag, length, bytes. Every field number here is below 16, so the tag
+ * takes one byte. Each part is measured first and written by a writer of exactly that size.
+ */
 function fieldSize(length: number): number {
   return 1 + varintSize(length) + length;
 }
 
+/** Empty strings and bytes are omitted, as proto3 does. */
+function optionalFieldSize(length: number): number {
+  return length === 0 ? 0 : fieldSize(length);
+}
+
+function writeString(w: WireWriter, field: number, value: string): void {
+  w.tag(field, LEN);
+  w.string(value);
+}
+
 function stringField(field: number, value: string): Buffer {
-  const length = Buffer.byteLength(value, 'utf8');
-  const w = new ByteWriter(fieldSize(length));
-  w.string(field, value, length);
-  return w.finish();
+  const w = new WireWriter(fieldSize(Buffer.byteLength(value, 'utf8')));
+  writeString(w, field, value);
+  return w.take();
 }
 
-function optionalString(field: number, value: string): Buffer | undefined {
-  return value ? stringField(field, value) : undefined;
-}
-
-function anyBody(any: AnyResource): Buffer {
-  const typeUrl = Buffer.from(any.type_url, 'utf8');
-  const size =
-    (typeUrl.length ? fieldSize(typeUrl.length) : 0) + (any.value.length ? fieldSize(any.value.length) : 0);
-  const w = new ByteWriter(size);
-  if (typeUrl.length) w.bytes(1, typeUrl);
-  if (any.value.length) w.bytes(2, any.value);
-  return w.finish();
-}
-
-/** `resources` field 2 holding this Any: cached per resource buffer. */
+/** `resources` field 2 holding this Any (type_url 1, value 2): cached per resource buffer. */
 function anyField(any: AnyResource): Buffer {
   const cached = anyCache.get(any.value);
   if (cached && cached.typeUrl === any.type_url) return cached.field;
-  const body = anyBody(any);
-  const w = new ByteWriter(fieldSize(body.length));
-  w.bytes(2, body);
-  const field = w.finish();
+  const typeUrlLength = Buffer.byteLength(any.type_url, 'utf8');
+  const body = optionalFieldSize(typeUrlLength) + optionalFieldSize(any.value.length);
+  const w = new WireWriter(fieldSize(body));
+  w.tag(2, LEN);
+  w.uint32(body);
+  if (typeUrlLength) writeString(w, 1, any.type_url);
+  if (any.value.length) {
+    w.tag(2, LEN);
+    w.bytes(any.value);
+  }
+  const field = w.take();
   anyCache.set(any.value, { typeUrl: any.type_url, field });
   return field;
 }
@@ -108,12 +78,11 @@ function cachedStringField(field: number, value: string): Buffer | undefined {
 function join(parts: (Buffer | undefined)[], nonceField: number, nonce: string): Buffer {
   let size = 0;
   for (const p of parts) if (p) size += p.length;
-  const nonceBytes = nonce ? Buffer.byteLength(nonce, 'utf8') : 0;
-  if (nonce) size += fieldSize(nonceBytes);
-  const w = new ByteWriter(size);
+  if (nonce) size += fieldSize(Buffer.byteLength(nonce, 'utf8'));
+  const w = new WireWriter(size);
   for (const p of parts) if (p) w.raw(p);
-  if (nonce) w.string(nonceField, nonce, nonceBytes);
-  return w.finish();
+  if (nonce) writeString(w, nonceField, nonce);
+  return w.take();
 }
 
 /** `envoy.service.discovery.v3.DiscoveryResponse` (version_info, resources, type_url, nonce). */
@@ -124,14 +93,19 @@ export function encodeDiscoveryResponse(response: DiscoveryResponse): Buffer {
   return join(parts, 5, response.nonce);
 }
 
+/** A delta `Resource` (version 1, resource 2, name 3) as `resources` field 2. */
 function deltaResourceField(resource: DeltaResource): Buffer {
   const any = anyField(resource.resource); // tag 2 + Any body: exactly Resource.resource (field 2)
-  const name = optionalString(3, resource.name);
-  const version = optionalString(1, resource.version);
-  const body = Buffer.concat([version, any, name].filter((p): p is Buffer => p !== undefined));
-  const w = new ByteWriter(fieldSize(body.length));
-  w.bytes(2, body);
-  return w.finish();
+  const version = Buffer.byteLength(resource.version, 'utf8');
+  const name = Buffer.byteLength(resource.name, 'utf8');
+  const body = optionalFieldSize(version) + any.length + optionalFieldSize(name);
+  const w = new WireWriter(fieldSize(body));
+  w.tag(2, LEN);
+  w.uint32(body);
+  if (version) writeString(w, 1, resource.version);
+  w.raw(any);
+  if (name) writeString(w, 3, resource.name);
+  return w.take();
 }
 
 /** `envoy.service.discovery.v3.DeltaDiscoveryResponse`. */

@@ -4,6 +4,9 @@ import { messageNameOf } from '../type-urls.js';
 import { EncodedMessage, WireEncoder } from './wire-encoder.js';
 
 export { EncodedMessage, WireEncodeError, WireEncoder } from './wire-encoder.js';
+export { varintSize } from './varint.js';
+export { tagOf, WireType } from './wire-type.js';
+export { WireWriter } from './wire-writer.js';
 
 let encoder: WireEncoder | undefined;
 const types = new Map<string, protobuf.Type>();

@@ -1,12 +1,5 @@
 import protobuf from 'protobufjs';
-
-/** Wire types (protobuf encoding spec). */
-export const enum WireType {
-  Varint = 0,
-  Fixed64 = 1,
-  Delimited = 2,
-  Fixed32 = 5,
-}
+import { tagOf, WireType } from './wire-type.js';
 
 export type ScalarKind =
   | 'double'
@@ -40,8 +33,8 @@ const WIRE_TYPE_OF: Record<ScalarKind, WireType> = {
   fixed64: WireType.Fixed64,
   sfixed64: WireType.Fixed64,
   bool: WireType.Varint,
-  string: WireType.Delimited,
-  bytes: WireType.Delimited,
+  string: WireType.LengthDelimited,
+  bytes: WireType.LengthDelimited,
   enum: WireType.Varint,
 };
 
@@ -52,8 +45,8 @@ export function wireTypeOf(kind: ScalarKind): WireType {
 export interface FieldPlan {
   name: string;
   id: number;
-  /** The field's key for one element: `id << 3 | wire type`. */
-  key: number;
+  /** The tag written before each element: field number and wire type. */
+  tag: number;
   repeated: boolean;
   /** Repeated scalars written as one length-delimited run (proto3's default). */
   packed: boolean;
@@ -101,7 +94,7 @@ function fieldPlan(field: protobuf.Field): FieldPlan {
     return {
       name: field.name,
       id: field.id,
-      key: ((field.id << 3) | WireType.Delimited) >>> 0,
+      tag: tagOf(field.id, WireType.LengthDelimited),
       repeated: false,
       packed: false,
       map: { keyKind: field.keyType as ScalarKind, value },
@@ -116,7 +109,7 @@ function valuePlan(field: protobuf.Field, id: number, repeated: boolean): FieldP
     return {
       name: field.name,
       id,
-      key: ((id << 3) | WireType.Delimited) >>> 0,
+      tag: tagOf(id, WireType.LengthDelimited),
       repeated,
       packed: false,
       message: messagePlan(resolved),
@@ -125,11 +118,11 @@ function valuePlan(field: protobuf.Field, id: number, repeated: boolean): FieldP
   const scalar: ScalarKind = resolved instanceof protobuf.Enum ? 'enum' : (field.type as ScalarKind);
   if (!(scalar in WIRE_TYPE_OF)) throw new Error(`${field.fullName}: unknown type ${field.type}`);
   const packed = repeated && field.packed && scalar !== 'string' && scalar !== 'bytes';
-  const wire = packed ? WireType.Delimited : WIRE_TYPE_OF[scalar];
+  const wire = packed ? WireType.LengthDelimited : WIRE_TYPE_OF[scalar];
   return {
     name: field.name,
     id,
-    key: ((id << 3) | wire) >>> 0,
+    tag: tagOf(id, wire),
     repeated,
     packed,
     scalar,

@@ -7,6 +7,7 @@ import {
   type MessageShape,
   type ScalarKind,
 } from './message-plan.js';
+import { tagOf, WireType } from './wire-type.js';
 import { WireWriter } from './wire-writer.js';
 
 /** A value that does not fit its field; `path` runs from the top message to the field. */
@@ -33,8 +34,9 @@ export class EncodedMessage {
 const MAX_DEPTH = 100;
 /** Shapes remembered per message type; a type built several ways cycles through a few. */
 const MAX_SHAPES = 8;
-const TYPE_URL_KEY = (1 << 3) | 2;
-const ANY_VALUE_KEY = (2 << 3) | 2;
+/** google.protobuf.Any's fields: type_url = 1, value = 2. */
+const TYPE_URL_TAG = tagOf(1, WireType.LengthDelimited);
+const ANY_VALUE_TAG = tagOf(2, WireType.LengthDelimited);
 const UINT64_MASK = (1n << 64n) - 1n;
 
 function fail(reason: string): never {
@@ -168,9 +170,9 @@ export class WireEncoder {
   private typedAny(obj: Record<string, unknown>, depth: number): void {
     const url = obj['@type'] as string;
     const w = this.writer;
-    w.uint32(TYPE_URL_KEY);
+    w.uint32(TYPE_URL_TAG);
     w.string(url);
-    w.uint32(ANY_VALUE_KEY);
+    w.uint32(ANY_VALUE_TAG);
     const start = w.beginDelimited();
     this.message(this.planOfTypeUrl(url), obj, depth + 1, true);
     w.endDelimited(start);
@@ -183,14 +185,14 @@ export class WireEncoder {
       return;
     }
     if (!field.repeated) {
-      w.uint32(field.key);
+      w.uint32(field.tag);
       this.value(field, value, depth);
       return;
     }
     if (!Array.isArray(value)) fail('expected a list');
     if (value.length === 0) return;
     if (field.packed) {
-      w.uint32(field.key);
+      w.uint32(field.tag);
       const start = w.beginDelimited();
       for (const item of value) this.scalar(field, item);
       w.endDelimited(start);
@@ -198,7 +200,7 @@ export class WireEncoder {
     }
     for (let i = 0; i < value.length; i++) {
       if (value[i] == null) fail(`item ${i} is empty`);
-      w.uint32(field.key);
+      w.uint32(field.tag);
       try {
         this.value(field, value[i], depth);
       } catch (e) {
@@ -230,13 +232,13 @@ export class WireEncoder {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('expected a map');
     const { keyKind, value: entry } = field.map!;
     const w = this.writer;
-    const keyField = (1 << 3) | wireTypeOf(keyKind);
+    const keyTag = tagOf(1, wireTypeOf(keyKind));
     for (const k of Object.keys(value)) {
-      w.uint32(field.key);
+      w.uint32(field.tag);
       const start = w.beginDelimited();
-      w.uint32(keyField);
+      w.uint32(keyTag);
       this.scalarOf(keyKind, undefined, keyKind === 'bool' ? k === 'true' : k);
-      w.uint32(entry.key);
+      w.uint32(entry.tag);
       try {
         this.value(entry, (value as Record<string, unknown>)[k], depth);
       } catch (e) {
@@ -298,11 +300,9 @@ export class WireEncoder {
           w.uint32(value);
         } else w.varint64(toUint64(value));
         return;
-      case 'sint64': {
-        const n = BigInt.asIntN(64, toUint64(value));
-        w.varint64(((n << 1n) ^ (n >> 63n)) & UINT64_MASK);
+      case 'sint64':
+        w.sint64(toUint64(value));
         return;
-      }
       case 'fixed64':
       case 'sfixed64':
         w.fixed64(toUint64(value));

@@ -1,8 +1,8 @@
 // Helpers shared by this library's unit tests (not exported from the index).
 import { TypeUrl } from '#keyway/envoy-api';
-import { ResourceCache, type ResourceEntry } from './cache-view.js';
-import type { StreamEvent, StreamStep } from './stream-events.js';
-import type { DiscoveryRequest, XdsNode } from './wire.js';
+import { ResourceCache, type ResourceEntry } from '../cache-view.js';
+import type { StreamEvent, StreamStep } from '../stream-events.js';
+import type { DiscoveryRequest, XdsNode } from '../wire.js';
 
 export const LDS = TypeUrl.Listener;
 export const RDS = TypeUrl.RouteConfiguration;
