@@ -8,6 +8,13 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * A FieldError before it is placed: the field and what is wrong with it. Validators of one resource
+ * (an Envoy resource in the gateway, a route in libs/routing, a certificate request in libs/pki) return
+ * these; the caller that knows the resource and the refusal code makes them FieldErrors.
+ */
+export type FieldProblem = Pick<FieldError, 'field' | 'message'>;
+
 export type ErrorCode = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unavailable' | 'internal';
 
 export interface CommandError {

@@ -1,16 +1,5 @@
-/** A problem in an input resource, with the path of the offending field (`spec.servers[0].port`). */
-export interface FieldError {
-  code: string;
-  /** `Kind/namespace/name` */
-  resource?: string;
-  field: string;
-  message: string;
-}
-
-/** `<kind>/<namespace>/<name>: <field.path>: <reason>` */
-export function formatFieldError(error: FieldError): string {
-  return `${error.resource ?? '-'}: ${error.field}: ${error.message}`;
-}
+// One field-error type for the whole project (libs/contracts errors.ts).
+export type { FieldError } from '#keyway/contracts';
 
 export const ErrorCodes = {
   required: 'required',

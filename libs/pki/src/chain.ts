@@ -1,3 +1,4 @@
+import type { FieldError } from '#keyway/contracts';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readAlgorithmIdentifier, verifyWith } from './algorithms.js';
 import { DerReader } from './der/reader.js';
@@ -70,11 +71,9 @@ export type ChainProblemCode =
   | 'unhandled-critical-extension'
   | 'untrusted';
 
-export interface ChainProblem {
+/** A FieldError whose field is `chain[0]` (the leaf), `chain[1..]` (the intermediates as given) or `roots[k]`. */
+export interface ChainProblem extends FieldError {
   code: ChainProblemCode;
-  /** `chain[0]` is the leaf, `chain[1..]` the intermediates as given, `roots[k]` a trust anchor. */
-  field: string;
-  message: string;
 }
 
 function label(c: ParsedCertificate): string {

@@ -1,3 +1,5 @@
+import type { FieldProblem } from '#keyway/contracts';
+
 /** Base class of every error this library throws, so callers can catch PKI failures as one kind. */
 export class PkiError extends Error {
   constructor(message: string) {
@@ -38,11 +40,8 @@ export class IssuerError extends PkiError {
   }
 }
 
-/** One invalid field of a request, by path (`sans.dns[0]`). */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
+/** One invalid field of a request, by path (`sans.dns[0]`): the project's one FieldProblem. */
+export type { FieldProblem };
 
 /** An issue/CSR/CRL request that failed validation; `problems` lists every invalid field. */
 export class RequestError extends PkiError {

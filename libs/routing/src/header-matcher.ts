@@ -1,5 +1,5 @@
 import type { HeaderMatcher, QueryParameterMatcher } from './envoy-shapes.js';
-import type { RoutingError } from './field-error.js';
+import type { FieldProblem } from './field-error.js';
 import { compileFullMatch, isRoutingError } from './regex.js';
 import { compileStringMatcher, type StringPredicate } from './string-matcher.js';
 
@@ -9,7 +9,7 @@ export type HeaderPredicate = (header: (name: string) => string | undefined) => 
  * envoy.config.route.v3.HeaderMatcher. An absent header fails every value matcher, so with
  * invert_match it passes (what Istio's `withoutHeaders` expects); present_match tests presence.
  */
-export function compileHeaderMatcher(m: HeaderMatcher, field: string): HeaderPredicate | RoutingError {
+export function compileHeaderMatcher(m: HeaderMatcher, field: string): HeaderPredicate | FieldProblem {
   if (!m.name) return { field: `${field}.name`, message: 'header name is required' };
   const name = m.name.toLowerCase();
   const invert = m.invert_match === true;
@@ -30,7 +30,7 @@ export function compileHeaderMatcher(m: HeaderMatcher, field: string): HeaderPre
   };
 }
 
-function compileValue(m: HeaderMatcher, field: string): StringPredicate | RoutingError {
+function compileValue(m: HeaderMatcher, field: string): StringPredicate | FieldProblem {
   if (m.string_match) return compileStringMatcher(m.string_match, `${field}.string_match`);
   if (m.exact_match !== undefined) return (v) => v === m.exact_match;
   if (m.prefix_match !== undefined) return (v) => v.startsWith(m.prefix_match!);
@@ -54,7 +54,7 @@ function compileValue(m: HeaderMatcher, field: string): StringPredicate | Routin
 export type QueryPredicate = (params: Map<string, string>) => boolean;
 
 /** envoy.config.route.v3.QueryParameterMatcher: present_match or a string matcher on the first value. */
-export function compileQueryMatcher(m: QueryParameterMatcher, field: string): QueryPredicate | RoutingError {
+export function compileQueryMatcher(m: QueryParameterMatcher, field: string): QueryPredicate | FieldProblem {
   if (!m.name) return { field: `${field}.name`, message: 'query parameter name is required' };
   const name = m.name;
   if (m.present_match !== undefined) return (params) => params.has(name) === m.present_match;

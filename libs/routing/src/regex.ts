@@ -1,5 +1,5 @@
 import re2 from 're2-wasm';
-import type { RoutingError } from './field-error.js';
+import type { FieldProblem } from './field-error.js';
 
 /** A compiled RE2 pattern: what the data plane needs of it. */
 export interface Re2Pattern {
@@ -16,18 +16,18 @@ export interface Re2Pattern {
  * engine took `(a+)+b` on 40 characters to forever), and a pattern means exactly what it means to
  * Envoy and to the compiler (`(?i)` included).
  */
-export function compileFullMatch(regex: string | undefined, field: string): Re2Pattern | RoutingError {
+export function compileFullMatch(regex: string | undefined, field: string): Re2Pattern | FieldProblem {
   if (regex === undefined || regex === '') return { field, message: 'regex is required' };
   return compileRe2(`^(?:${regex})$`, '', field);
 }
 
 /** For regex_rewrite: the pattern is searched, every match replaced, as RE2::GlobalReplace does. */
-export function compileGlobal(regex: string | undefined, field: string): Re2Pattern | RoutingError {
+export function compileGlobal(regex: string | undefined, field: string): Re2Pattern | FieldProblem {
   if (regex === undefined || regex === '') return { field, message: 'regex is required' };
   return compileRe2(regex, 'g', field);
 }
 
-function compileRe2(pattern: string, flags: string, field: string): Re2Pattern | RoutingError {
+function compileRe2(pattern: string, flags: string, field: string): Re2Pattern | FieldProblem {
   const compiled = re2Compile(pattern, flags);
   return 'error' in compiled ? { field, message: `invalid regex: ${compiled.error}` } : compiled.pattern;
 }
@@ -45,7 +45,7 @@ export function re2Compile(pattern: string, flags = ''): { pattern: Re2Pattern }
   }
 }
 
-export function isRoutingError(value: unknown): value is RoutingError {
+export function isRoutingError(value: unknown): value is FieldProblem {
   return typeof value === 'object' && value !== null && 'field' in value && 'message' in value;
 }
 

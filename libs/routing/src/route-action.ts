@@ -6,7 +6,7 @@ import type {
   Route,
   RouteAction,
 } from './envoy-shapes.js';
-import type { RoutingError } from './field-error.js';
+import type { FieldProblem } from './field-error.js';
 import { compileGlobal, isRoutingError, re2Substitution } from './regex.js';
 import { retryDescriptor, type RetryDescriptor } from './retry-policy.js';
 import type { PathRewrite } from './rewrite.js';
@@ -37,7 +37,7 @@ export function compileAction(
   route: Route,
   field: string,
   fallbackRetry?: RetryDescriptor,
-): CompiledAction | RoutingError[] {
+): CompiledAction | FieldProblem[] {
   const present = (
     ['route', 'redirect', 'direct_response', 'filter_action', 'non_forwarding_action'] as const
   ).filter((k) => route[k] !== undefined);
@@ -58,8 +58,8 @@ function compileForward(
   a: RouteAction,
   field: string,
   fallbackRetry?: RetryDescriptor,
-): CompiledAction | RoutingError[] {
-  const errors: RoutingError[] = [];
+): CompiledAction | FieldProblem[] {
+  const errors: FieldProblem[] = [];
   const specifiers = (
     ['cluster', 'cluster_header', 'weighted_clusters', 'cluster_specifier_plugin'] as const
   ).filter((k) => a[k] !== undefined);
@@ -97,8 +97,8 @@ function compileForward(
   };
 }
 
-function compileRedirect(r: RedirectAction, field: string): CompiledAction | RoutingError[] {
-  const errors: RoutingError[] = [];
+function compileRedirect(r: RedirectAction, field: string): CompiledAction | FieldProblem[] {
+  const errors: FieldProblem[] = [];
   if (r.path_redirect !== undefined && (r.prefix_rewrite !== undefined || r.regex_rewrite !== undefined)) {
     errors.push({ field, message: 'path_redirect excludes prefix_rewrite and regex_rewrite' });
   }
@@ -109,7 +109,7 @@ function compileRedirect(r: RedirectAction, field: string): CompiledAction | Rou
   return { kind: 'redirect', action: r, status: redirectStatus(r.response_code), rewrite };
 }
 
-function compileDirect(d: DirectResponseAction, field: string): CompiledAction | RoutingError[] {
+function compileDirect(d: DirectResponseAction, field: string): CompiledAction | FieldProblem[] {
   const status = d.status ?? 0;
   if (status < 200 || status >= 600) return [{ field: `${field}.status`, message: 'must be in [200, 600)' }];
   const body = d.body;
@@ -129,7 +129,7 @@ function compileRewrite(
   prefix: string | undefined,
   regex: RegexMatchAndSubstitute | undefined,
   field: string,
-  errors: RoutingError[],
+  errors: FieldProblem[],
 ): PathRewrite | undefined {
   if (prefix !== undefined && regex !== undefined) {
     errors.push({ field, message: 'prefix_rewrite excludes regex_rewrite' });

@@ -1,5 +1,5 @@
 import type { RouteMatch } from './envoy-shapes.js';
-import type { RoutingError } from './field-error.js';
+import type { FieldProblem } from './field-error.js';
 import {
   compileHeaderMatcher,
   compileQueryMatcher,
@@ -29,9 +29,9 @@ export interface CompiledRouteMatch {
 export function compileRouteMatch(
   match: RouteMatch | undefined,
   field: string,
-): CompiledRouteMatch | RoutingError[] {
+): CompiledRouteMatch | FieldProblem[] {
   if (!match) return [{ field, message: 'match is required' }];
-  const errors: RoutingError[] = [];
+  const errors: FieldProblem[] = [];
   for (const unsupported of [
     'connect_matcher',
     'path_match_policy',

@@ -1,6 +1,6 @@
 import { buildDomainIndex, stripPort, validDomain, type DomainIndex } from './domain-match.js';
 import type { RouteConfiguration, VirtualHost } from './envoy-shapes.js';
-import type { RoutingError } from './field-error.js';
+import type { FieldProblem } from './field-error.js';
 import { redirectLocation } from './redirect.js';
 import { parseQuery, splitPath, type RoutableRequest } from './request.js';
 import { compileAction, type CompiledAction } from './route-action.js';
@@ -45,14 +45,14 @@ interface CompiledVirtualHost {
   routes: CompiledRoute[];
 }
 
-export type CompileResult = { ok: true; table: RouteTable } | { ok: false; errors: RoutingError[] };
+export type CompileResult = { ok: true; table: RouteTable } | { ok: false; errors: FieldProblem[] };
 
 /**
  * Compiles a decoded RouteConfiguration into a matcher. Every problem is returned with its field
  * path, so the xDS client can NACK the whole resource and keep the last good one.
  */
 export function compileRouteConfiguration(config: RouteConfiguration): CompileResult {
-  const errors: RoutingError[] = [];
+  const errors: FieldProblem[] = [];
   const seen = new Map<string, string>();
   const hosts: Array<{ domains: string[]; value: CompiledVirtualHost }> = [];
   (config.virtual_hosts ?? []).forEach((vh, i) => {
@@ -78,7 +78,7 @@ export function compileRouteConfiguration(config: RouteConfiguration): CompileRe
   return { ok: true, table: new CompiledRouteTable(config.name ?? '', index, stripHostPort) };
 }
 
-function compileVirtualHost(vh: VirtualHost, field: string, errors: RoutingError[]): CompiledVirtualHost {
+function compileVirtualHost(vh: VirtualHost, field: string, errors: FieldProblem[]): CompiledVirtualHost {
   const vhRetry = retryDescriptor(vh.retry_policy);
   const routes: CompiledRoute[] = [];
   (vh.routes ?? []).forEach((r, i) => {

@@ -1,5 +1,5 @@
 import type { StringMatcher } from './envoy-shapes.js';
-import type { RoutingError } from './field-error.js';
+import type { FieldProblem } from './field-error.js';
 import { compileFullMatch, isRoutingError } from './regex.js';
 
 export type StringPredicate = (value: string) => boolean;
@@ -8,7 +8,7 @@ export type StringPredicate = (value: string) => boolean;
 export function compileStringMatcher(
   matcher: StringMatcher | undefined,
   field: string,
-): StringPredicate | RoutingError {
+): StringPredicate | FieldProblem {
   if (!matcher) return { field, message: 'a string matcher is required' };
   const fold = matcher.ignore_case === true;
   const norm = (s: string) => (fold ? s.toLowerCase() : s);

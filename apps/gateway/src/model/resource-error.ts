@@ -1,8 +1,7 @@
-/** A problem in one xDS resource: `<Kind>/<name>: <field.path>: <reason>`, the text a NACK carries. */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
+import type { FieldProblem } from '#keyway/contracts';
+
+/** A problem in one xDS resource (`<Kind>/<name>: <field.path>: <reason>`, the text a NACK carries). */
+export type { FieldProblem };
 
 export class ResourceError extends Error {
   constructor(
