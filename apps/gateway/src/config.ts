@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { adsTarget } from '#keyway/xds-client';
-import { defineConfig, Variables } from '#keyway/config';
+import { defineConfig, Variables, VariableGroups } from '#keyway/config';
 
 /** `k=v,k=v` labels, as a Gateway's selector matches them. */
 const labels = z
@@ -16,8 +16,7 @@ const labels = z
 export const gatewayConfig = defineConfig(
   'gateway',
   {
-    LOG_LEVEL: Variables.LOG_LEVEL,
-    LOG_FORMAT: Variables.LOG_FORMAT,
+    ...VariableGroups.logs,
     REPLICA_ID: Variables.REPLICA_ID,
     /** Admin port: /ready, /config_dump, /certs, /stats beside /healthz, /readyz, /metrics. */
     OPS_PORT: Variables.OPS_PORT.default(15000),

@@ -1,22 +1,16 @@
 import { z } from 'zod';
-import { Variables, defineConfig } from '#keyway/config';
+import { Variables, VariableGroups, defineConfig } from '#keyway/config';
 import { KUBERNETES_RENAMED } from '#keyway/kubernetes';
 
 export const routeCompilerConfig = defineConfig(
   'route-compiler',
   {
-    NATS_URL: Variables.NATS_URL,
-    NATS_USER: Variables.NATS_USER,
-    NATS_PASSWORD: Variables.NATS_PASSWORD,
-    NATS_KV_REPLICAS: Variables.NATS_KV_REPLICAS,
-    REPLICA_ID: Variables.REPLICA_ID,
-    LEADER_LEASE_MS: Variables.LEADER_LEASE_MS,
-    DATABASE_URL: Variables.DATABASE_URL,
-    DATABASE_MIGRATIONS: Variables.DATABASE_MIGRATIONS,
+    ...VariableGroups.nats,
+    ...VariableGroups.leader,
+    ...VariableGroups.database,
     OPS_PORT: Variables.OPS_PORT.default(9103),
     OPS_HOST: Variables.OPS_HOST,
-    LOG_LEVEL: Variables.LOG_LEVEL,
-    LOG_FORMAT: Variables.LOG_FORMAT,
+    ...VariableGroups.logs,
     /** A directory of Gateway/VirtualService/ServiceEntry (and Service/EndpointSlice) manifests, watched. */
     ROUTES_DIR: z.string().min(1).optional(),
     /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineConfig, Variables, type ConfigProblem } from '#keyway/config';
+import { defineConfig, Variables, VariableGroups, type ConfigProblem } from '#keyway/config';
 
 /** `namespace=token,namespace=token`: bootstrap tokens a proxy may present instead of a client certificate. */
 const tokenList = z
@@ -22,14 +22,10 @@ export const TLS_FILE_VARIABLES = ['XDS_TLS_CERT_FILE', 'XDS_TLS_KEY_FILE', 'XDS
 export const sdsConfig = defineConfig(
   'sds-server',
   {
-    NATS_URL: Variables.NATS_URL,
-    NATS_USER: Variables.NATS_USER,
-    NATS_PASSWORD: Variables.NATS_PASSWORD,
-    NATS_KV_REPLICAS: Variables.NATS_KV_REPLICAS,
+    ...VariableGroups.nats,
     OPS_PORT: Variables.OPS_PORT.default(9104),
     OPS_HOST: Variables.OPS_HOST,
-    LOG_LEVEL: Variables.LOG_LEVEL,
-    LOG_FORMAT: Variables.LOG_FORMAT,
+    ...VariableGroups.logs,
     KEYWAY_DATA_KEYS: Variables.KEYWAY_DATA_KEYS,
     REPLICA_ID: Variables.REPLICA_ID,
     /**

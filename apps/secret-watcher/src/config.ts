@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Variables, defineConfig } from '#keyway/config';
+import { Variables, VariableGroups, defineConfig } from '#keyway/config';
 import { KUBERNETES_RENAMED } from '#keyway/kubernetes';
 
 const SOURCES = ['kubernetes', 'api', 'directory'] as const;
@@ -8,18 +8,12 @@ export type SourceName = (typeof SOURCES)[number];
 export const secretWatcherConfig = defineConfig(
   'secret-watcher',
   {
-    NATS_URL: Variables.NATS_URL,
-    NATS_USER: Variables.NATS_USER,
-    NATS_PASSWORD: Variables.NATS_PASSWORD,
-    NATS_KV_REPLICAS: Variables.NATS_KV_REPLICAS,
-    REPLICA_ID: Variables.REPLICA_ID,
-    LEADER_LEASE_MS: Variables.LEADER_LEASE_MS,
-    DATABASE_URL: Variables.DATABASE_URL,
-    DATABASE_MIGRATIONS: Variables.DATABASE_MIGRATIONS,
+    ...VariableGroups.nats,
+    ...VariableGroups.leader,
+    ...VariableGroups.database,
     OPS_PORT: Variables.OPS_PORT.default(9102),
     OPS_HOST: Variables.OPS_HOST,
-    LOG_LEVEL: Variables.LOG_LEVEL,
-    LOG_FORMAT: Variables.LOG_FORMAT,
+    ...VariableGroups.logs,
     /** Opens applied manifests and seals credential material for the credentials bucket. */
     KEYWAY_DATA_KEYS: Variables.KEYWAY_DATA_KEYS,
     /** A folder of Secret manifests to watch (the default source locally); unset: no directory source. */
@@ -59,14 +53,9 @@ export const secretWatcherConfig = defineConfig(
     /** How long an API apply waits for its version to be audited before answering `unavailable`. */
     SECRET_APPLY_WAIT_MS: z.coerce.number().int().min(100).default(8000),
     /** Signed checkpoints of the audit log's chain heads (docs/audit.md). */
-    AUDIT_CHECKPOINT_KEY_FILE: Variables.AUDIT_CHECKPOINT_KEY_FILE,
-    AUDIT_CHECKPOINT_SECONDS: Variables.AUDIT_CHECKPOINT_SECONDS,
-    AUDIT_CHECKPOINT_ROWS: Variables.AUDIT_CHECKPOINT_ROWS,
-    AUDIT_CHECKPOINT_FILE: Variables.AUDIT_CHECKPOINT_FILE,
+    ...VariableGroups.auditCheckpoints,
     /** The audit device (docs/audit.md, "Export"). */
-    AUDIT_SINK: Variables.AUDIT_SINK,
-    AUDIT_SINK_REQUIRED: Variables.AUDIT_SINK_REQUIRED,
-    AUDIT_SINK_POLL_MS: Variables.AUDIT_SINK_POLL_MS,
+    ...VariableGroups.auditSink,
   },
   undefined,
   {

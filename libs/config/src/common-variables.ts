@@ -105,3 +105,29 @@ export const Variables = {
   bool,
   url,
 };
+
+const pick = <K extends keyof typeof Variables>(...keys: K[]): Pick<typeof Variables, K> =>
+  Object.fromEntries(keys.map((k) => [k, Variables[k]])) as Pick<typeof Variables, K>;
+
+/**
+ * Variables that travel together, spread into a service's config (`...VariableGroups.nats`) so each
+ * config states only what is its own.
+ */
+export const VariableGroups = {
+  /** NATS as the service's own user, and the replicas of the buckets and streams it writes. */
+  nats: pick('NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'NATS_KV_REPLICAS'),
+  /** Active-standby: the lease holder's name and the lease's ttl. */
+  leader: pick('REPLICA_ID', 'LEADER_LEASE_MS'),
+  /** The service's own Postgres schema, migrated at start or by its one-shot step. */
+  database: pick('DATABASE_URL', 'DATABASE_MIGRATIONS'),
+  logs: pick('LOG_LEVEL', 'LOG_FORMAT'),
+  /** Signed checkpoints of a hash-chained record (docs/audit.md). */
+  auditCheckpoints: pick(
+    'AUDIT_CHECKPOINT_KEY_FILE',
+    'AUDIT_CHECKPOINT_SECONDS',
+    'AUDIT_CHECKPOINT_ROWS',
+    'AUDIT_CHECKPOINT_FILE',
+  ),
+  /** The audit device a record is exported to (docs/audit.md, "Export"). */
+  auditSink: pick('AUDIT_SINK', 'AUDIT_SINK_REQUIRED', 'AUDIT_SINK_POLL_MS'),
+};
