@@ -167,3 +167,36 @@ export class OpensslTestCa {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A self-signed EC certificate for `host` (also its SAN) valid `days` days, made by openssl in `dir`:
+ * the PEMs (the key stays inside tests, never printed).
+ */
+export function selfSignedPair(dir: string, host: string, days = 30): { cert: string; key: string } {
+  const base = path.join(dir, host.replace(/[^a-z0-9.-]/gi, '_'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      String(days),
+    ].concat([
+      '-subj',
+      `/CN=${host}`,
+      '-addext',
+      `subjectAltName=DNS:${host}`,
+      '-keyout',
+      `${base}.key`,
+      '-out',
+      `${base}.crt`,
+    ]),
+    { stdio: 'ignore' },
+  );
+  return { cert: readFileSync(`${base}.crt`, 'utf8'), key: readFileSync(`${base}.key`, 'utf8') };
+}
