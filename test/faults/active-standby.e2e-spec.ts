@@ -5,7 +5,6 @@
  * as the standby; stopped gracefully, a leader hands over at once. Prints the failover times.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { SECRET_APPLY_AAD, Subjects } from '#keyway/contracts';
@@ -15,8 +14,10 @@ import { CommandClient } from '#keyway/messaging';
 import {
   createThrowawayDatabase,
   privateNats,
+  startTcpProxy,
   testDataKeys,
   waitFor,
+  type TcpProxy,
   type ThrowawayDatabase,
 } from '#keyway/testing';
 import { makeLeaf, makeRoot } from '../../libs/secrets/src/testing/certificates.js';
@@ -233,28 +234,13 @@ describe('secret-watcher leader partitioned from Postgres', () => {
   let db: ThrowawayDatabase;
   let commands: CommandClient;
   const procs: ServiceProcess[] = [];
-  let proxy: net.Server;
-  const piped = new Set<net.Socket>();
-
-  /** A TCP proxy to Postgres: closing it is a partition for whoever connects through it. */
+  let proxy: TcpProxy | undefined;
+  /** Postgres through a TCP proxy: cutting it is a partition for whoever connects through it. */
   async function startProxy(target: URL): Promise<number> {
-    proxy = net.createServer((client) => {
-      const upstream = net.connect(Number(target.port || 5432), target.hostname);
-      for (const s of [client, upstream]) {
-        piped.add(s);
-        s.on('error', () => undefined);
-        s.on('close', () => piped.delete(s));
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    const port = await freePort();
-    await new Promise<void>((r) => proxy.listen(port, '127.0.0.1', r));
-    return port;
+    proxy = await startTcpProxy(Number(target.port || 5432), target.hostname);
+    return proxy.port;
   }
-  const cut = () => {
-    proxy.close();
-    for (const s of piped) s.destroy();
-  };
+  const cut = () => proxy!.cut();
 
   const start = async (id: string, databaseUrl: string) => {
     const port = await freePort();

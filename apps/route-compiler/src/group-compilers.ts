@@ -15,6 +15,11 @@ export interface GroupOutput {
   result: CompileResult;
   /** Writes for the snapshots bucket; empty when the output is identical to the last publish. */
   changes: SnapshotChanges;
+  /**
+   * A new compiler (first compile of the group, or after `forget`): `changes` puts everything, and
+   * keys of the group in the bucket that it does not put are stale, to be deleted.
+   */
+  fresh: boolean;
 }
 
 export interface CompileRound {
@@ -56,7 +61,7 @@ export class GroupCompilers {
         : snapshotChanges(group.groupId, result);
       for (const p of changes.puts) entry.keys.add(p.key);
       for (const d of changes.deletes) entry.keys.delete(d);
-      outputs.push({ group, result, changes });
+      outputs.push({ group, result, changes, fresh });
     }
     const removed: CompileRound['removed'] = [];
     for (const [groupId, entry] of this.compilers) {
@@ -65,6 +70,14 @@ export class GroupCompilers {
       this.compilers.delete(groupId);
     }
     return { outputs, removed };
+  }
+
+  /**
+   * Forgets a group's compiler, after its changes did not all reach the bucket: the next compile
+   * starts fresh and publishes the whole snapshot again (the bucket is what proxies are served).
+   */
+  forget(groupId: string): void {
+    this.compilers.delete(groupId);
   }
 
   static groupRecord = groupRecord;

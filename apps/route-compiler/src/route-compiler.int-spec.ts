@@ -30,6 +30,7 @@ import { createLogger } from '#keyway/observability';
 import {
   createThrowawayDatabase,
   privateNats,
+  startTcpProxy,
   waitFor,
   type PrivateNats,
   type ThrowawayDatabase,
@@ -451,4 +452,60 @@ describe('route-compiler service', () => {
     });
     expect(listed.items.map((i) => i.name)).toEqual(['api-gw', 'file-gw']);
   }, 60_000);
+
+  it('deletes at start the snapshot keys nothing compiles to any more', async () => {
+    await app.close();
+    // Left behind while no route-compiler ran (a resource deleted, a replica that died mid-publish).
+    const stale = snapshotKey(groupId, TypeUrl.Listener, 'stale-listener');
+    await snapshots.put(stale, {
+      ...(await snapshots.get((await snapshots.keys(`${groupId}.>`))[0]!))!,
+      name: 'stale-listener',
+    });
+    const before = await versions();
+    app = await startApp(appConfig);
+    await waitFor(async () => !(await snapshots.keys(`${groupId}.>`)).includes(stale), {
+      what: 'the stale key deleted',
+    });
+    const after = await versions();
+    expect([...after.keys()].sort()).toEqual(
+      [...before.keys()].filter((k) => !k.endsWith(' stale-listener')).sort(),
+    );
+  }, 60_000);
+
+  it('publishes again what a bucket write lost while NATS was unreachable, once it is back', async () => {
+    await app.close();
+    const proxy = await startTcpProxy(Number(new URL(appConfig.NATS_URL).port));
+    try {
+      app = await startApp({ ...appConfig, NATS_URL: `nats://127.0.0.1:${proxy.port}` });
+      const routing = app.get<RoutingService>(ROUTING_SERVICE);
+      await waitFor(() => routing.compiles > 0, { what: 'a first compile through the proxy' });
+      const compiledBefore = routing.compiles;
+      await credentialExists('outage-gw-credential');
+      proxy.cut();
+      // A new Gateway and route while the route-compiler cannot reach NATS: its bucket writes fail.
+      fs.writeFileSync(
+        path.join(dir, 'during-outage.yaml'),
+        [
+          gateway('outage-gw', 'outage.example.com', 'https-outage'),
+          virtualService('outage-vs', 'outage.example.com', 'outage-gw', '/outage'),
+        ]
+          .map((m) => JSON.stringify(m))
+          .join('\n---\n'),
+      );
+      await waitFor(() => routing.compiles > compiledBefore, { what: 'a compile during the outage' });
+      // Longer than a JetStream publish waits for its acknowledgement: the write fails, not lingers.
+      await new Promise((r) => setTimeout(r, 6_000));
+      await proxy.heal();
+      const outageRoute = `${TypeUrl.RouteConfiguration} https.443.https-outage.outage-gw.${namespace}`;
+      await waitFor(async () => (await versions()).has(outageRoute), {
+        what: 'the route written during the outage published',
+        timeoutMs: 20_000,
+      });
+    } finally {
+      await app.close();
+      proxy.close();
+      fs.rmSync(path.join(dir, 'during-outage.yaml'), { force: true });
+      app = await startApp(appConfig);
+    }
+  }, 90_000);
 });

@@ -4,6 +4,7 @@ import {
   okReply,
   proxyGroupRecord,
   proxyRecord,
+  snapshotKeyPrefix,
   teamRecord,
   xdsResourceRecord,
   type Actor,
@@ -29,7 +30,13 @@ import { TeamDirectory } from './team-directory.js';
 import { KubernetesSource } from './kubernetes-source.js';
 import type { KubernetesClient } from '#keyway/kubernetes';
 import { readManifestDirectory, watchDirectory } from './directory-source.js';
-import { GroupCompilers, mergeStatuses, withOwnershipConditions } from './group-compilers.js';
+import {
+  GroupCompilers,
+  mergeStatuses,
+  withOwnershipConditions,
+  type CompileRound,
+  type GroupOutput,
+} from './group-compilers.js';
 import { ProxyGroups } from './proxy-groups.js';
 import { ResourceStore } from './resource-store.js';
 import { tenantInputs } from './tenant-inputs.js';
@@ -60,6 +67,9 @@ export interface ResourceSummary {
   source: string;
 }
 
+/** How soon a publication that did not reach the buckets is tried again (NATS unreachable). */
+const PUBLISH_RETRY_MS = 1000;
+
 const summary = (r: RoutingResource, source: string): ResourceSummary => ({
   kind: r.kind,
   namespace: r.meta.namespace,
@@ -87,6 +97,9 @@ export class RoutingService {
   private kubernetes?: KubernetesSource;
   private unlisten?: () => Promise<void>;
   private statuses: IrStatus[] = [];
+  /** Removals of gone groups that failed, tried again with the next publish. */
+  private readonly unremoved: CompileRound['removed'] = [];
+  private retry?: NodeJS.Timeout;
   /** Increments after every published compile: tests wait on it rather than on time. */
   compiles = 0;
 
@@ -185,6 +198,7 @@ export class RoutingService {
 
   async stop(): Promise<void> {
     this.scheduler.stop();
+    clearTimeout(this.retry);
     this.directoryWatch?.close();
     await this.kubernetes?.stop();
     await this.unlisten?.();
@@ -325,6 +339,29 @@ export class RoutingService {
     );
   }
 
+  /** One group's output into the buckets; a fresh compiler's first output also clears stale keys. */
+  private async writeGroup(out: GroupOutput): Promise<void> {
+    const snapshots = this.snapshots!;
+    if (out.fresh) {
+      const keep = new Set(out.changes.puts.map((p) => p.key));
+      for (const key of await snapshots.keys(`${snapshotKeyPrefix(out.group.groupId)}>`))
+        if (!keep.has(key)) await snapshots.delete(key);
+    }
+    for (const p of out.changes.puts) await snapshots.put(p.key, p.value);
+    for (const key of out.changes.deletes) await snapshots.delete(key);
+    const groupRecords = this.groupRecords!;
+    if (
+      out.changes.puts.length > 0 ||
+      out.changes.deletes.length > 0 ||
+      !(await groupRecords.get(out.group.groupId))
+    ) {
+      await groupRecords.put(out.group.groupId, {
+        ...groupRecord(out.result),
+        compiledAt: new Date().toISOString(),
+      });
+    }
+  }
+
   private async publish(): Promise<void> {
     const snapshots = this.snapshots!;
     const groupRecords = this.groupRecords!;
@@ -337,23 +374,40 @@ export class RoutingService {
       (namespace) => this.credentials.names(namespace),
       (group) => tenant.gatewaysFor(group),
     );
+    let failed = false;
     for (const out of round.outputs) {
-      for (const p of out.changes.puts) await snapshots.put(p.key, p.value);
-      for (const key of out.changes.deletes) await snapshots.delete(key);
-      if (
-        out.changes.puts.length > 0 ||
-        out.changes.deletes.length > 0 ||
-        !(await groupRecords.get(out.group.groupId))
-      ) {
-        await groupRecords.put(out.group.groupId, {
-          ...groupRecord(out.result),
-          compiledAt: new Date().toISOString(),
-        });
+      try {
+        await this.writeGroup(out);
+      } catch (e) {
+        // Some of the group's writes may not have reached the bucket: compile it afresh next time,
+        // which puts the whole snapshot again and deletes what is stale.
+        this.compilers.forget(out.group.groupId);
+        failed = true;
+        this.options.logger.warn(
+          { groupId: out.group.groupId, err: (e as Error).message },
+          'snapshot publication failed; retrying',
+        );
       }
     }
-    for (const gone of round.removed) {
-      for (const key of gone.keys) await snapshots.delete(key);
-      await groupRecords.delete(gone.groupId);
+    for (const gone of [...this.unremoved.splice(0), ...round.removed]) {
+      try {
+        for (const key of gone.keys) await snapshots.delete(key);
+        await groupRecords.delete(gone.groupId);
+      } catch (e) {
+        this.unremoved.push(gone);
+        failed = true;
+        this.options.logger.warn(
+          { groupId: gone.groupId, err: (e as Error).message },
+          'group removal failed; retrying',
+        );
+      }
+    }
+    if (failed && !this.retry) {
+      this.retry = setTimeout(() => {
+        this.retry = undefined;
+        this.scheduler.schedule();
+      }, PUBLISH_RETRY_MS);
+      this.retry.unref();
     }
     const statuses = withOwnershipConditions(
       mergeStatuses(round.outputs.map((o) => o.result.statuses)),

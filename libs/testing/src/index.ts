@@ -7,3 +7,4 @@ export * from './service-role-probe.js';
 export * from './syslog-receiver.js';
 export * from './openssl-test-ca.js';
 export * from './simulated-kubernetes-api.js';
+export * from './tcp-proxy.js';
