@@ -32,9 +32,12 @@ const serialOf = (pem: string) => new X509Certificate(pem).serialNumber.toLowerC
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Probe {
+  /** When the probe started (outage windows count probes by it). */
   at: number;
   ok: boolean;
   serial?: string;
+  /** When its TLS handshake completed: the gateway had chosen the certificate by then. */
+  handshakeAt?: number;
 }
 
 describe('faults during a rotation storm', () => {
@@ -108,9 +111,14 @@ data:
           at,
           ok: res.statusCode === 200,
           serial: cert?.serialNumber?.toLowerCase().replace(/^0+/, ''),
+          handshakeAt,
         });
       },
     );
+    // A probe that started before a rotation may still be served the new certificate: what the
+    // client saw is timed at its handshake, not at its start.
+    let handshakeAt: number | undefined;
+    req.on('socket', (s) => s.once('secureConnect', () => (handshakeAt = Date.now())));
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', () => probes.push({ at, ok: false }));
   };
@@ -278,7 +286,14 @@ spec:
       return { ...o, probes: window.length, ratio: window.length ? ok / window.length : 0 };
     });
     const served = new Map<string, number>();
-    for (const p of probes) if (p.ok && p.serial && !served.has(p.serial)) served.set(p.serial, p.at);
+    for (const p of probes)
+      if (
+        p.ok &&
+        p.serial &&
+        p.handshakeAt !== undefined &&
+        !(p.handshakeAt >= (served.get(p.serial) ?? Infinity))
+      )
+        served.set(p.serial, p.handshakeAt);
     process.stdout.write(
       [
         'faults during a rotation storm:',

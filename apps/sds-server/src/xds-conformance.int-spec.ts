@@ -13,7 +13,14 @@ import { ProxyRegistry } from './proxy-registry.js';
 import { ResourceStore } from './resource-store.js';
 import { XdsGrpcServer } from './xds-grpc-server.js';
 import { createXdsMetrics } from './xds-metrics.js';
-import { AdsClient, bearer, envoyNode, SdsClient, StreamClosedError, TestStream } from './testing/xds-test-client.js';
+import {
+  AdsClient,
+  bearer,
+  envoyNode,
+  SdsClient,
+  StreamClosedError,
+  TestStream,
+} from './testing/xds-test-client.js';
 
 // Real servers, TLS and proto loading on a shared machine: generous per-test time.
 jest.setTimeout(30_000);
