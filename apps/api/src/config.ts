@@ -35,7 +35,7 @@ export const apiConfig = defineConfig('api', {
   ANONYMOUS_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(20),
   /** The api's request log is kept this many days (0: for ever); credential versions are always kept. */
   API_REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
-  /** Refused requests (401, 429) are folded into one row per actor and status per this many seconds. */
+  /** Refused requests (401, 429, 503) are folded into one row per actor and status per this many seconds. */
   API_REQUEST_LOG_FOLD_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** The audit device the request log is exported to (docs/audit.md, "Export"); NATS_KV_REPLICAS for its stream. */
   AUDIT_SINK: Variables.AUDIT_SINK,

@@ -328,7 +328,7 @@ export const HELP = `keyway: kubectl-style client for the keyway api
   keyway analyze -f FILE|-          findings with istioctl's codes (IST0101...) and KW codes; exit 1 on an Error
   keyway delete secret|gateway|virtualservice|serviceentry|certificate|referencegrant NAME... [-n NS] [--ignore-not-found]
   keyway delete -f FILE|-
-  keyway get secrets|gateways|virtualservices|serviceentries|certificates [NAME] [-n NS|-A] [-o json|yaml|name|jsonpath=...]
+  keyway get secrets|gateways|virtualservices|serviceentries|certificates|referencegrants [NAME] [-n NS|-A] [-o json|yaml|name|jsonpath=...]
   keyway get service|pod [NAME] -n istio-system [-l istio=ingressgateway] [-o jsonpath=...]
   keyway logs -n istio-system POD -c istio-proxy|ingress-sds     keyway logs SERVICE [--tail N]
   keyway cert issue HOST --out DIR [--issuer CA] [--team T] [--no-client]   keyway cert revoke SERIAL [--reason R]

@@ -241,6 +241,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
   const stop = async () => {
     for (const proc of [...processes].reverse()) await proc.stop();
   };
+  const samplesManifest = path.join(stateDir, 'samples.yaml');
   try {
     const samples = startServiceProcess(
       'samples',
@@ -248,6 +249,8 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
         HTTPBIN_PORT: String(p.httpbin),
         HELLOWORLD_PORT: String(p.helloworld),
         LOG_FORMAT: common.LOG_FORMAT,
+        // The samples write their own ServiceEntries (apps/samples sample-servers.ts), registered below.
+        SAMPLES_MANIFEST_FILE: samplesManifest,
       },
       logDir,
       options.root,
@@ -277,7 +280,7 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
       report(`${step.app} ready (pid ${proc.child.pid}), log ${proc.logFile}`);
     }
     await waitReady(samples, `http://127.0.0.1:${p.helloworld}/health`);
-    await registerSamples(apiUrl, adminToken, p);
+    await registerSamples(apiUrl, adminToken, samplesManifest);
     if (supervision) writeState();
   } catch (e) {
     // Nothing started here outlives a failed start.
@@ -298,35 +301,15 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
   };
 }
 
-/** The walkthrough's destinations, as ServiceEntries in namespace default pointing at the local samples. */
-export function sampleServiceEntriesYaml(p: Pick<SuitePorts, 'httpbin' | 'helloworld'>): string {
-  const entry = (name: string, servicePort: number, port: number) => `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata:
-  name: ${name}
-  namespace: default
-spec:
-  hosts:
-  - ${name}.default.svc.cluster.local
-  location: MESH_INTERNAL
-  ports:
-  - number: ${servicePort}
-    name: http
-    protocol: HTTP
-  resolution: STATIC
-  endpoints:
-  - address: 127.0.0.1
-    ports:
-      http: ${port}
-`;
-  return [entry('httpbin', 8000, p.httpbin), entry('helloworld-v1', 5000, p.helloworld)].join('---\n');
-}
-
-async function registerSamples(apiUrl: string, token: string, p: SuitePorts): Promise<void> {
+/**
+ * The walkthrough's destinations (ServiceEntries in namespace default pointing at the local samples),
+ * as the samples wrote them once listening, applied through the api.
+ */
+async function registerSamples(apiUrl: string, token: string, manifest: string): Promise<void> {
   const res = await fetch(`${apiUrl}/v1/apply`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' },
-    body: sampleServiceEntriesYaml(p),
+    body: fs.readFileSync(manifest, 'utf8'),
   });
   if (res.status >= 300)
     throw new Error(`registering the sample ServiceEntries: HTTP ${res.status}: ${await res.text()}`);
