@@ -284,7 +284,7 @@ renderable.each(OVERLAYS)('rendered overlay %s (kubectl kustomize)', (dir) => {
     );
   });
 
-  it('route-compiler reads Gateways, VirtualServices, ServiceEntries, Services and EndpointSlices', () => {
+  it('route-compiler reads Gateways, VirtualServices, ServiceEntries, Services, EndpointSlices and ReferenceGrants', () => {
     const grants = grantsOf(objects, 'keyway', 'route-compiler');
     const got = new Set(grants.map((g) => `${g.namespace} ${g.apiGroup}/${g.resource} ${g.verb}`));
     const want = new Set(
@@ -294,6 +294,7 @@ renderable.each(OVERLAYS)('rendered overlay %s (kubectl kustomize)', (dir) => {
         'networking.istio.io/serviceentries',
         '/services',
         'discovery.k8s.io/endpointslices',
+        'gateway.networking.k8s.io/referencegrants',
       ].flatMap((r) => ['get', 'list', 'watch'].map((v) => `* ${r} ${v}`)),
     );
     expect(got).toEqual(want);

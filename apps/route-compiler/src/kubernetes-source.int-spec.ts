@@ -28,6 +28,8 @@ import {
 import { routeCompilerConfig } from './config.js';
 import { KUBERNETES_RESOURCES } from './kubernetes-source.js';
 import { RouteCompilerModule } from './route-compiler.module.js';
+import { ROUTING_SERVICE } from './routing.handler.js';
+import type { RoutingService } from './routing-service.js';
 
 const suffix = randomBytes(3).toString('hex');
 const tokenDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyway-rc-kube-'));
@@ -37,6 +39,7 @@ const labels = { istio: `kube-${suffix}` };
 const groupId = proxyGroupId(namespace, labels);
 const nodeId = `router~10.0.0.8~gw-${suffix}.${namespace}~${namespace}.svc.cluster.local`;
 const apiPath = (kind: string) => KUBERNETES_RESOURCES.find((r) => r.kind === kind)!.path;
+const referenceGrantsPath = '/apis/gateway.networking.k8s.io/v1beta1/referencegrants';
 const slice = (address: string) => ({
   metadata: { name: 'httpbin-x1', namespace, labels: { 'kubernetes.io/service-name': 'httpbin' } },
   addressType: 'IPv4',
@@ -94,6 +97,14 @@ beforeAll(async () => {
     spec: { ports: [{ name: 'http', port: 8000, targetPort: 8080 }] },
   });
   api.put(apiPath('EndpointSlice'), slice('10.1.0.1'));
+  // Gateway API's ReferenceGrant: Gateways of this namespace may use a Secret of another one.
+  api.put(referenceGrantsPath, {
+    metadata: { name: 'let-gateways-in', namespace: `${namespace}-certs` },
+    spec: {
+      from: [{ group: 'networking.istio.io', kind: 'Gateway', namespace }],
+      to: [{ group: '', kind: 'Secret', name: 'shared-cert' }],
+    },
+  });
   // As in a pod: a service account token the API server requires, in a file that kubelet rotates.
   api.token = 'token-1';
   fs.writeFileSync(tokenFile, 'token-1\n');
@@ -194,5 +205,23 @@ describe('Kubernetes source (simulated API server)', () => {
     expect(after.filter((r) => r.authorization === 'Bearer token-2').length).toBeGreaterThanOrEqual(
       KUBERNETES_RESOURCES.length,
     );
+  });
+
+  it("reads Gateway API ReferenceGrants, which let a namespace's Gateways use another's Secrets", async () => {
+    const routing = app.get<RoutingService>(ROUTING_SERVICE);
+    const grants = await waitFor(
+      () => {
+        const g = routing.store.inputs().referenceGrants;
+        return g.length > 0 ? g : undefined;
+      },
+      { what: 'the ReferenceGrant listed' },
+    );
+    expect(grants.map((g) => ({ ns: g.meta.namespace, from: g.fromNamespaces, to: g.toNames }))).toEqual([
+      { ns: `${namespace}-certs`, from: [namespace], to: ['shared-cert'] },
+    ]);
+    api.delete(referenceGrantsPath, `${namespace}-certs`, 'let-gateways-in');
+    await waitFor(() => routing.store.inputs().referenceGrants.length === 0, {
+      what: 'the ReferenceGrant deleted',
+    });
   });
 });

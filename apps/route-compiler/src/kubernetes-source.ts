@@ -19,6 +19,13 @@ export const KUBERNETES_RESOURCES = [
     apiVersion: 'discovery.k8s.io/v1',
     path: '/apis/discovery.k8s.io/v1/endpointslices',
   },
+  // Who may create one is the cluster's RBAC in the Secrets' namespace (Gateway API's model); through
+  // the api, only the Secret's creator team may (docs/tenancy.md).
+  {
+    kind: 'ReferenceGrant',
+    apiVersion: 'gateway.networking.k8s.io/v1beta1',
+    path: '/apis/gateway.networking.k8s.io/v1beta1/referencegrants',
+  },
 ] as const;
 
 export interface KubernetesSourceOptions {
