@@ -105,6 +105,11 @@ const serviceEntry = {
   },
 };
 
+/** Manifests as one multi-document file in the watched folder. */
+function writeRoutes(file: string, ...manifests: object[]): void {
+  fs.writeFileSync(path.join(dir, file), manifests.map((m) => JSON.stringify(m)).join('\n---\n'));
+}
+
 async function versions(): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const key of await snapshots.keys(`${groupId}.>`)) {
@@ -205,14 +210,10 @@ describe('route-compiler service', () => {
     );
 
     // A Gateway and VirtualService from a file join the same listener.
-    fs.writeFileSync(
-      path.join(dir, 'file-routes.yaml'),
-      [
-        gateway('file-gw', 'file.example.com', 'https-file'),
-        virtualService('file-vs', 'file.example.com', 'file-gw', '/hello'),
-      ]
-        .map((m) => JSON.stringify(m))
-        .join('\n---\n'),
+    writeRoutes(
+      'file-routes.yaml',
+      gateway('file-gw', 'file.example.com', 'https-file'),
+      virtualService('file-vs', 'file.example.com', 'file-gw', '/hello'),
     );
     const fileRoute = `${TypeUrl.RouteConfiguration} https.443.https-file.file-gw.${namespace}`;
     const second = await waitFor(
@@ -475,31 +476,34 @@ describe('route-compiler service', () => {
   it('publishes again what a bucket write lost while NATS was unreachable, once it is back', async () => {
     await app.close();
     const proxy = await startTcpProxy(Number(new URL(appConfig.NATS_URL).port));
+    // Known before the outage, so the only thing the outage can lose is the bucket write.
+    await credentialExists('outage-gw-credential');
     try {
       app = await startApp({ ...appConfig, NATS_URL: `nats://127.0.0.1:${proxy.port}` });
       const routing = app.get<RoutingService>(ROUTING_SERVICE);
-      await waitFor(() => routing.compiles > 0, { what: 'a first compile through the proxy' });
+      await waitFor(() => routing.compiles > 0, {
+        what: 'a first compile through the proxy',
+        timeoutMs: 20_000,
+      });
       const compiledBefore = routing.compiles;
-      await credentialExists('outage-gw-credential');
       proxy.cut();
       // A new Gateway and route while the route-compiler cannot reach NATS: its bucket writes fail.
-      fs.writeFileSync(
-        path.join(dir, 'during-outage.yaml'),
-        [
-          gateway('outage-gw', 'outage.example.com', 'https-outage'),
-          virtualService('outage-vs', 'outage.example.com', 'outage-gw', '/outage'),
-        ]
-          .map((m) => JSON.stringify(m))
-          .join('\n---\n'),
+      writeRoutes(
+        'during-outage.yaml',
+        gateway('outage-gw', 'outage.example.com', 'https-outage'),
+        virtualService('outage-vs', 'outage.example.com', 'outage-gw', '/outage'),
       );
-      await waitFor(() => routing.compiles > compiledBefore, { what: 'a compile during the outage' });
+      await waitFor(() => routing.compiles > compiledBefore, {
+        what: 'a compile during the outage',
+        timeoutMs: 20_000,
+      });
       // Longer than a JetStream publish waits for its acknowledgement: the write fails, not lingers.
       await new Promise((r) => setTimeout(r, 6_000));
       await proxy.heal();
       const outageRoute = `${TypeUrl.RouteConfiguration} https.443.https-outage.outage-gw.${namespace}`;
       await waitFor(async () => (await versions()).has(outageRoute), {
         what: 'the route written during the outage published',
-        timeoutMs: 20_000,
+        timeoutMs: 40_000,
       });
     } finally {
       await app.close();

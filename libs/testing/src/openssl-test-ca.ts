@@ -18,6 +18,9 @@ export interface IssuedLeaf extends IssuedPair {
   keyFile: string;
 }
 
+/** `openssl req` arguments for a new ECDSA P-256 key. */
+const NEW_EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+
 export class OpensslTestCa {
   readonly dir: string;
   readonly cert: Buffer;
@@ -54,10 +57,7 @@ export class OpensslTestCa {
     this.#openssl([
       'req',
       '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
+      ...NEW_EC_KEY,
       '-nodes',
       '-keyout',
       this.#file('ca.key'),
@@ -101,9 +101,7 @@ export class OpensslTestCa {
     this.#openssl([
       'req',
       '-new',
-      ...(options.keyType === 'rsa'
-        ? ['-newkey', 'rsa:2048']
-        : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']),
+      ...(options.keyType === 'rsa' ? ['-newkey', 'rsa:2048'] : NEW_EC_KEY),
       '-nodes',
       '-keyout',
       this.#file(`${id}.key`),
@@ -176,17 +174,7 @@ export function selfSignedPair(dir: string, host: string, days = 30): { cert: st
   const base = path.join(dir, host.replace(/[^a-z0-9.-]/gi, '_'));
   execFileSync(
     'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      String(days),
-    ].concat([
+    ['req', '-x509', ...NEW_EC_KEY, '-nodes', '-days', String(days)].concat([
       '-subj',
       `/CN=${host}`,
       '-addext',
