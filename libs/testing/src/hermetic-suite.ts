@@ -69,15 +69,22 @@ export async function startHermeticSuite(prefix = 'keyway-suite'): Promise<Herme
     db = await createThrowawayDatabase(prefix.replace(/[^a-z0-9]+/g, '_'));
     // As in production: each service is its own Postgres role; the schemas belong to the owner.
     roles = await provisionDatabaseRoles(db.url, db.name);
-    const suite = await startSuite({
-      natsUrl,
-      databaseUrl: db.url,
-      stateDir,
-      ports: await freeSuitePorts(),
-      root: process.cwd(),
-      natsUsers: bus.users,
-      databaseRoles: roles,
-      auditExport: true,
+    const start = async () =>
+      startSuite({
+        natsUrl,
+        databaseUrl: db!.url,
+        stateDir,
+        ports: await freeSuitePorts(),
+        root: process.cwd(),
+        natsUsers: bus.users,
+        databaseRoles: roles,
+        auditExport: true,
+      });
+    // A free port can be taken by another test between being picked and being listened on: once,
+    // start again on other ports (startSuite stops what it started when a service fails).
+    const suite = await start().catch((e: Error) => {
+      if (!/EADDRINUSE/.test(e.message)) throw e;
+      return start();
     });
     const bin = path.resolve('bin/keyway.mjs');
     return {
