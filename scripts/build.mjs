@@ -7,18 +7,15 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-/** The proto trees keyway loads (libs/envoy-api proto-files.ts includeDirs). */
-const PROTO_TREES = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'];
-
 export function copyEnvoyProtos(out = 'dist/envoy-protos') {
   const require = createRequire(import.meta.url);
   const deps = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
   fs.rmSync(out, { recursive: true, force: true });
-  for (const tree of PROTO_TREES)
-    fs.cpSync(path.join(deps, tree), path.join(out, tree), {
-      recursive: true,
-      filter: (src) => fs.statSync(src).isDirectory() || src.endsWith('.proto'),
-    });
+  // Every tree of the package's deps/ (which ones are loaded is libs/envoy-api's includeDirs).
+  fs.cpSync(deps, out, {
+    recursive: true,
+    filter: (src) => fs.statSync(src).isDirectory() || src.endsWith('.proto'),
+  });
 }
 
 export function build({ quiet = false } = {}) {

@@ -4,7 +4,7 @@ import https from 'node:https';
 
 /**
  * keyway's one Kubernetes API client: the list and watch calls its sources need, over node:http(s).
- * `@kubernetes/client-node` 1.x/2.x bring undici and a large dependency tree for two GET calls; the
+ * `@kubernetes/client-node` 2.x needs Node 22 (undici 8) and 1.x brings a large tree for two GET calls; the
  * wire protocol is small and stable (API conventions: list chunking with `limit`/`continue`, watch
  * as newline-delimited JSON events).
  */
