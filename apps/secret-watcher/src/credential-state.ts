@@ -1,4 +1,10 @@
-import { assembleCredentials, type ChainedAuditRow, type Resolution } from '#keyway/secrets';
+import {
+  assembleCredentials,
+  credentialFamily,
+  type ChainedAuditRow,
+  type Resolution,
+  type SecretValidation,
+} from '#keyway/secrets';
 import type { SourceName } from './config.js';
 import type { ServedState } from './credential-changes.js';
 import type { SourcePrecedence } from './precedence.js';
@@ -62,6 +68,21 @@ export class CredentialState {
       if (winner) validations.push(winner.validation);
     }
     return assembleCredentials(validations);
+  }
+
+  /**
+   * What a change to Secret `name` resolves to: only the Secrets that decide the credentials it can
+   * change (libs/secrets credentialFamily), so an apply costs the same in a namespace of ten Secrets
+   * as in one of ten thousand. `sdsNames` are the credentials the resolution speaks for.
+   */
+  resolveFamily(namespace: string, name: string): { resolution: Resolution; sdsNames: ReadonlySet<string> } {
+    const family = credentialFamily(name);
+    const validations: SecretValidation[] = [];
+    for (const secret of family.secrets) {
+      const { winner } = this.precedence.pick(this.copiesOf(namespace, secret).values());
+      if (winner) validations.push(winner.validation);
+    }
+    return { resolution: assembleCredentials(validations), sdsNames: new Set(family.sdsNames) };
   }
 
   head(namespace: string, name: string): ChainedAuditRow | undefined {

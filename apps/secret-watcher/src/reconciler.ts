@@ -12,7 +12,7 @@ import { AuditSinkUnwritable } from '#keyway/audit-export';
 import { GroupCommitQueue } from './group-commit.js';
 import { OutageRetry } from './outage-retry.js';
 import type { SourcePrecedence } from './precedence.js';
-import { entryFor, type SecretEntry } from './secret-entry.js';
+import { checkSecret, entryFor, type SecretEntry } from './secret-entry.js';
 import type { EventOutcome, SecretEvent } from './secret-event.js';
 import { stageEvent, stageSettleAll, type StagingContext } from './staging.js';
 
@@ -111,7 +111,8 @@ export class Reconciler {
   }
 
   async submit(event: SecretEvent): Promise<EventOutcome> {
-    const outcome = await this.#queue.enqueue(() => stageEvent(this.#staging, event));
+    const checked = event.kind === 'apply' ? checkSecret(event.secret, this.options.validation) : undefined;
+    const outcome = await this.#queue.enqueue(() => stageEvent(this.#staging, event, checked));
     if (outcome.outcome === 'rejected') {
       this.options.telemetry?.rejected((outcome.errors[0]?.code as SecretErrorCode | undefined) ?? 'invalid');
     }

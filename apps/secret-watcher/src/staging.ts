@@ -2,11 +2,11 @@ import type { Logger } from '#keyway/observability';
 import { formatSecretError, type ValidationOptions } from '#keyway/secrets';
 import type { ApiSecretChange } from './audit-log.js';
 import { auditRowsFor, nextAuditRow, type ChangeCause } from './audit-rows.js';
-import { credentialChanges } from './credential-changes.js';
+import { credentialChanges, type CredentialChange } from './credential-changes.js';
 import { secretRef, type CredentialState } from './credential-state.js';
 import type { AuditedChange, Staged } from './group-commit.js';
 import { shadowWarnings, type SourcePrecedence } from './precedence.js';
-import { dataHashOf, entryFor } from './secret-entry.js';
+import { dataHashOf, entryFor, type CheckedSecret } from './secret-entry.js';
 import type { EventOutcome, SecretEvent } from './secret-event.js';
 
 export interface StagingContext {
@@ -20,9 +20,14 @@ export interface StagingContext {
 /**
  * Stages one event against the in-memory state: the state changes at once (the next event in the
  * group sees it), and what comes back is what must be committed (audit rows, the API store
- * change) and then published. Nothing here does I/O.
+ * change) and then published. Nothing here does I/O. `checked` is the Secret's validation when the
+ * caller made it already (see checkSecret).
  */
-export function stageEvent(ctx: StagingContext, ev: SecretEvent): Staged<EventOutcome> {
+export function stageEvent(
+  ctx: StagingContext,
+  ev: SecretEvent,
+  checked?: CheckedSecret,
+): Staged<EventOutcome> {
   const { state } = ctx;
   const namespace = ev.kind === 'apply' ? ev.secret.namespace : ev.namespace;
   const name = ev.kind === 'apply' ? ev.secret.name : ev.name;
@@ -41,8 +46,9 @@ export function stageEvent(ctx: StagingContext, ev: SecretEvent): Staged<EventOu
 
   if (ev.kind === 'apply') {
     const previous = copies.get(ev.source);
-    if (previous && previous.dataHash === dataHashOf(ev.secret)) return nothing('unchanged');
-    const entry = entryFor(ev.source, ev.actor, ev.secret, ctx.validation, at, previous);
+    if (previous && previous.dataHash === (checked?.dataHash ?? dataHashOf(ev.secret)))
+      return nothing('unchanged');
+    const entry = entryFor(ev.source, ev.actor, ev.secret, ctx.validation, at, previous, checked);
     warnings.push(...entry.validation.warnings.map(formatSecretError));
     if (entry.validation.errors.length) {
       // Last good wins: the rejection is audited (it takes a revision) and nothing else changes.
@@ -96,9 +102,13 @@ export function stageEvent(ctx: StagingContext, ev: SecretEvent): Staged<EventOu
     );
   }
 
-  // The whole namespace is settled, not just this Secret, because Secrets interact: a `web-cacert`
+  // Not just this Secret's own credential is settled, because Secrets interact: a `web-cacert`
   // Secret overrides the CA inside `web`, and deleting it brings that CA back.
-  const changes = settleNamespace(ctx, namespace, { source: ev.source, actor: ev.actor, reason: ev.reason });
+  const changes = settleSecret(ctx, namespace, name, {
+    source: ev.source,
+    actor: ev.actor,
+    reason: ev.reason,
+  });
   const own = changes.find((c) => c.change.name === name);
   const outcome = own ? own.change.action : ev.kind === 'delete' ? 'deleted' : 'unchanged';
   return {
@@ -127,9 +137,28 @@ export function stageSettleAll(ctx: StagingContext): Staged<void> {
 /** Turns what was served in the namespace into what its Secrets resolve to now, recording the rows. */
 function settleNamespace(ctx: StagingContext, namespace: string, cause: ChangeCause): AuditedChange[] {
   const { state } = ctx;
-  const changes = credentialChanges(namespace, state.resolve(namespace), state.servedIn(namespace));
-  const rows = auditRowsFor(state, changes, cause, ctx.now().toISOString());
-  state.record(rows);
+  return recorded(
+    ctx,
+    credentialChanges(namespace, state.resolve(namespace), state.servedIn(namespace)),
+    cause,
+  );
+}
+
+/** The same for the credentials a change to one Secret can change (its family), and only those. */
+function settleSecret(
+  ctx: StagingContext,
+  namespace: string,
+  name: string,
+  cause: ChangeCause,
+): AuditedChange[] {
+  const { state } = ctx;
+  const { resolution, sdsNames } = state.resolveFamily(namespace, name);
+  return recorded(ctx, credentialChanges(namespace, resolution, state.servedIn(namespace), sdsNames), cause);
+}
+
+function recorded(ctx: StagingContext, changes: CredentialChange[], cause: ChangeCause): AuditedChange[] {
+  const rows = auditRowsFor(ctx.state, changes, cause, ctx.now().toISOString());
+  ctx.state.record(rows);
   return changes.map((change, i) => ({ change, row: rows[i] }));
 }
 

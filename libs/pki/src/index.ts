@@ -37,7 +37,7 @@ export {
   type IssueRequest,
   type IssueResult,
 } from './certificate.js';
-export { parseCertificate, type ParsedCertificate } from './parsed-certificate.js';
+export { certificateSpkiDer, parseCertificate, type ParsedCertificate } from './parsed-certificate.js';
 export {
   publicKeyFrom,
   issuedBy,

@@ -50,6 +50,23 @@ export interface ParsedCertificate {
   der: Buffer;
 }
 
+/**
+ * The DER SubjectPublicKeyInfo of a DER certificate, reading only the fields before it. A tenth of
+ * the cost of node's `cert.publicKey.export()`, which the credential pipeline paid on every version
+ * for the public key fingerprint. Throws DerError.
+ */
+export function certificateSpkiDer(der: Uint8Array): Buffer {
+  const cert = DerReader.of(readDer(Buffer.from(der), 'certificate'), 'certificate');
+  const tbs = DerReader.of(cert.expect(Tag.SEQUENCE, 'tbsCertificate'), 'certificate.tbsCertificate');
+  tbs.optional(contextTag(0, true), 'version');
+  tbs.expect(Tag.INTEGER, 'serialNumber');
+  tbs.expect(Tag.SEQUENCE, 'signature');
+  tbs.expect(Tag.SEQUENCE, 'issuer');
+  tbs.expect(Tag.SEQUENCE, 'validity');
+  tbs.expect(Tag.SEQUENCE, 'subject');
+  return rawOf(tbs.expect(Tag.SEQUENCE, 'subjectPublicKeyInfo'));
+}
+
 /** Parses an X.509 certificate from PEM (the first CERTIFICATE block) or DER. Throws DerError/PemError. */
 export function parseCertificate(pemOrDer: string | Uint8Array): ParsedCertificate {
   // A private copy: everything returned is a view into it, so later changes to the input cannot leak in.

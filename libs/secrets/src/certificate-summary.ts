@@ -1,4 +1,5 @@
 import { createHash, type X509Certificate } from 'node:crypto';
+import { certificateSpkiDer } from '#keyway/pki';
 
 /** What the audit log and the clear fields of a credential record say about one certificate. */
 export interface CertificateSummary {
@@ -70,7 +71,7 @@ export function summarizeCertificate(cert: X509Certificate): CertificateSummary 
     notBefore: new Date(cert.validFrom).toISOString(),
     notAfter: new Date(cert.validTo).toISOString(),
     fingerprint: sha256(cert.raw),
-    publicKeyFingerprint: sha256(cert.publicKey.export({ type: 'spki', format: 'der' })),
+    publicKeyFingerprint: sha256(certificateSpkiDer(cert.raw)),
     keyType: keyTypeOf(cert),
   };
 }

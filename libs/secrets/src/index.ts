@@ -31,6 +31,7 @@ export { summarizeCertificate, keyTypeOf, type CertificateSummary } from './cert
 export { validateSecret, type SecretValidation, type CheckedKeyPair, type CheckedRoot } from './validate.js';
 export {
   resolveCredentials,
+  credentialFamily,
   assembleCredentials,
   findCredential,
   type ResolvedCredential,
