@@ -124,6 +124,47 @@ metadata: {name: httpbin, namespace: ${ns}}
 spec: {hosts: [httpbin], ports: [{number: 8000, name: http, protocol: HTTP}], resolution: STATIC, endpoints: [{address: 127.0.0.1}]}
 `;
 
+  it('sends a run of Secrets to the secret-watcher together, in document order otherwise', async () => {
+    const secret = (name: string, value: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: bulk}\ntype: Opaque\ndata: {key: ${Buffer.from(value).toString('base64')}, cert: ${Buffer.from(value).toString('base64')}}\n`;
+    const docs = [
+      ...Array.from({ length: 30 }, (_, i) => secret(`bulk-${i}`, `v${i}`)),
+      secret('bulk-3', 'second'), // named twice: the later document must win
+      `apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: bulk-gw, namespace: bulk}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 443, name: https, protocol: HTTPS}, tls: {mode: SIMPLE, credentialName: bulk-0}, hosts: [bulk.example.com]}]\n`,
+    ];
+    // The fake secret-watcher answers once ten applies wait at once (or after 1 s: one at a time).
+    let open!: () => void;
+    state.secretApplyGate = new Promise<void>((r) => (open = r));
+    const timer = setTimeout(() => open(), 1000);
+    const poll = setInterval(() => state.secretApplies.inFlight >= 10 && open(), 5);
+    const seenBefore = state.received.length;
+    try {
+      const r = await call('POST', '/v1/apply', ADMIN, docs.join('---\n'), 'application/yaml');
+      expect(r.status).toBe(200);
+      expect(r.body.items.map((i: any) => i.name)).toEqual([
+        ...Array.from({ length: 30 }, (_, i) => `bulk-${i}`),
+        'bulk-3',
+        'bulk-gw',
+      ]);
+    } finally {
+      clearTimeout(timer);
+      clearInterval(poll);
+      state.secretApplyGate = undefined;
+    }
+    expect(state.secretApplies.most).toBeGreaterThanOrEqual(10);
+    expect(state.secretApplies.most).toBeLessThanOrEqual(64);
+    const subjects = state.received.slice(seenBefore).map((x) => x.subject);
+    expect(subjects.lastIndexOf('keyway.secrets.apply')).toBeLessThan(
+      subjects.indexOf('keyway.routing.apply'),
+    );
+    expect(state.secrets.get('bulk/bulk-3')!.manifest.data).toMatchObject({
+      key: Buffer.from('second').toString('base64'),
+    });
+    // Other tests list every namespace the fake holds.
+    for (const map of [state.secrets, state.routing, state.history])
+      for (const k of [...map.keys()]) if (k.includes('bulk')) map.delete(k);
+  });
+
   it('applies multi-document YAML, dispatching by kind, and seals Secrets on the way', async () => {
     const r = await call(
       'POST',

@@ -25,9 +25,13 @@ import { CreatorGuard } from './creator-guard.js';
 import { isPlural, pluralOfKind, PLURALS, RESOURCE_KINDS, type Plural } from './kinds.js';
 import { AnalysisService, type AnalysisDocument } from './analysis-service.js';
 import { ResourceService, type ApplyOutcome } from './resource-service.js';
+import { applySteps, eachBounded } from './apply-steps.js';
 import { formatFinding } from '#keyway/analysis';
 
 type Obj = Record<string, unknown>;
+
+/** Most documents of one apply in flight at once (a run of Secrets, see apply-steps.ts). */
+const APPLY_CONCURRENCY = 64;
 
 function plural(p: string): Plural {
   if (!isPlural(p)) throw ApiError.notFound(`no resource type ${p}: one of ${PLURALS.join(', ')}`);
@@ -95,20 +99,22 @@ export class ResourcesController {
       throw ApiError.invalid(`dryRun: ${JSON.stringify(clientText(dryRun))} is not supported: use All`);
     const objects = this.#parse(body);
     const fallback = defaultNs ? namespace(defaultNs) : 'default';
-    const items: Array<ApplyOutcome | Obj> = [];
-    let firstFailure: ApiError | undefined;
-    const failed = (object: Obj, ns: string, e: ApiError) => {
-      firstFailure ??= e;
-      const meta = (object.metadata ?? {}) as Obj;
-      items.push({
-        kind: String(object.kind ?? ''),
+    // One slot per document, so answers keep the documents' order however the steps run.
+    const slots: Array<ApplyOutcome | Obj | undefined> = new Array(objects.length);
+    const failures: Array<ApiError | undefined> = new Array(objects.length);
+    const failed = (i: number, ns: string, e: ApiError) => {
+      const meta = (objects[i].metadata ?? {}) as Obj;
+      failures[i] = e;
+      slots[i] = {
+        kind: String(objects[i].kind ?? ''),
         namespace: ns,
         name: String(meta.name ?? ''),
         error: e.body,
-      });
+      };
     };
     const allowed: AnalysisDocument[] = [];
-    for (const object of objects) {
+    const applyOne = async (i: number): Promise<void> => {
+      const object = objects[i];
       const ns = namespaceOf(object, fallback);
       const kind = String(object.kind ?? '');
       try {
@@ -127,13 +133,37 @@ export class ResourcesController {
         else {
           const applied = await this.resources.apply(p, ns, object, actorOf(caller));
           await this.creators.applied(caller, applied.kind, ns, name, applied.outcome);
-          items.push(applied);
+          slots[i] = applied;
         }
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
-        failed(object, ns, e);
+        failed(i, ns, e);
       }
+    };
+    if (dryRun) {
+      // Nothing is applied: the documents are only checked, in order.
+      for (let i = 0; i < objects.length; i++) await applyOne(i);
+    } else {
+      const steps = applySteps(
+        objects.map((o) => ({
+          plural: pluralOfKind(String(o.kind ?? '')),
+          object: `${namespaceOf(o, fallback)}/${String(((o.metadata ?? {}) as Obj).name ?? '')}`,
+        })),
+      );
+      for (const step of steps) await eachBounded(step, APPLY_CONCURRENCY, applyOne);
     }
+    const items: Array<ApplyOutcome | Obj> = slots.filter((x) => x !== undefined);
+    let firstFailure = failures.find((e) => e !== undefined);
+    const failedLate = (object: Obj, ns: string, e: ApiError) => {
+      firstFailure ??= e;
+      const meta = (object.metadata ?? {}) as Obj;
+      items.push({
+        kind: String(object.kind ?? ''),
+        namespace: ns,
+        name: String(meta.name ?? ''),
+        error: e.body,
+      });
+    };
     let findings: Obj[] | undefined;
     if (dryRun) {
       const analysis = await this.analysis.analyze(allowed);
@@ -141,7 +171,7 @@ export class ResourcesController {
       analysis.documents.forEach((doc, i) => {
         const own = analysis.findings.filter((f) => f.resource === doc.resource).map(formatFinding);
         if (doc.rejected) {
-          failed(
+          failedLate(
             allowed[i].object,
             doc.namespace,
             ApiError.invalid(`${doc.resource}: invalid: ${own.join('; ')}`),

@@ -37,6 +37,9 @@ export class FakeState {
   readonly policies = new Map<string, Obj>();
   /** Every request each subject received, for assertions on payload shape. */
   readonly received: Array<{ subject: string; payload: Obj }> = [];
+  /** Secret applies answered only once this settles (when set), and how many waited at once. */
+  secretApplyGate?: Promise<void>;
+  readonly secretApplies = { inFlight: 0, most: 0 };
 }
 
 function reply<T>(f: () => CommandReply<T>): CommandReply<T> {
@@ -59,8 +62,12 @@ class FakeHandlers {
   }
 
   @MessagePattern(Subjects.secrets.apply)
-  secretApply(@Payload() p: Obj) {
+  async secretApply(@Payload() p: Obj) {
     this.#seen(Subjects.secrets.apply, p);
+    const counts = this.state.secretApplies;
+    counts.most = Math.max(counts.most, ++counts.inFlight);
+    await this.state.secretApplyGate;
+    counts.inFlight -= 1;
     return reply(() => {
       const v = applySecretRequest.safeParse(p);
       if (!v.success) return errorReply('invalid', 'bad payload');
