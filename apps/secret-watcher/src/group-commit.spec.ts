@@ -11,6 +11,11 @@ function deferred<T = void>() {
   return { promise, resolve, reject };
 }
 
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!condition()) throw new Error('condition not reached within 1 s');
+}
+
 const audited = (name: string, revision: number): AuditedChange => ({
   change: { action: 'deleted', namespace: 'ns', name, contentHash: null } as CredentialChange,
   row: { namespace: 'ns', name, revision } as ChainedAuditRow,
@@ -55,12 +60,13 @@ describe('GroupCommitQueue', () => {
     const third = queue.enqueue(job('third', audited('a', 2)));
     gate.resolve();
     expect(await Promise.all([first, second, third])).toEqual(['first', 'second', 'third']);
-    // The first job was already being committed when the others arrived: two transactions.
+    // The first job was already being committed when the others arrived: two transactions, the
+    // second committed while the first publishes.
     expect(steps.events).toEqual([
       'commit a@1 api=0',
       'start a@1',
-      'done a@1',
       'commit b@1,a@2 api=0',
+      'done a@1',
       'start b@1',
       'start a@2',
       'done b@1',
@@ -89,6 +95,50 @@ describe('GroupCommitQueue', () => {
     slow.resolve();
     await Promise.all(results);
     expect(steps.events.slice(-3)).toEqual(['done a@1', 'start a@2', 'done a@2']);
+  });
+
+  it('commits the next group while the previous one publishes, and publishes it only afterwards', async () => {
+    const steps = recordingSteps();
+    const queue = new GroupCommitQueue(steps);
+    const slow = deferred();
+    steps.publishGate.set('a@1', slow.promise);
+    const first = queue.enqueue(job('first', audited('a', 1)));
+    await waitUntil(() => steps.events.includes('start a@1'));
+    const later = [queue.enqueue(job('a2', audited('a', 2))), queue.enqueue(job('b1', audited('b', 1)))];
+    // The second group's transaction does not wait behind the first group's KV writes...
+    await waitUntil(() => steps.events.includes('commit a@2,b@1 api=0'));
+    expect(steps.events).toEqual(['commit a@1 api=0', 'start a@1', 'commit a@2,b@1 api=0']);
+    // ...but nothing of it is published before the first group is: a@2 never lands before a@1.
+    slow.resolve();
+    expect(await Promise.all([first, ...later])).toEqual(['first', 'a2', 'b1']);
+    expect(steps.events.slice(3)).toEqual(['done a@1', 'start a@2', 'start b@1', 'done a@2', 'done b@1']);
+  });
+
+  it('a group with work after it is published before the next group is staged', async () => {
+    const steps = recordingSteps();
+    const queue = new GroupCommitQueue(steps);
+    const slow = deferred();
+    steps.publishGate.set('a@1', slow.promise);
+    const first = queue.enqueue(job('first', audited('a', 1)), async () => void steps.events.push('after'));
+    await waitUntil(() => steps.events.includes('start a@1'));
+    const staged: string[] = [];
+    const second = queue.enqueue(() => {
+      staged.push('second');
+      return job('second', audited('b', 1))();
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(staged).toEqual([]);
+    slow.resolve();
+    await Promise.all([first, second]);
+    expect(steps.events).toEqual([
+      'commit a@1 api=0',
+      'start a@1',
+      'done a@1',
+      'after',
+      'commit b@1 api=0',
+      'start b@1',
+      'done b@1',
+    ]);
   });
 
   it('a commit that fails for good rolls the state back and fails every job of its group', async () => {

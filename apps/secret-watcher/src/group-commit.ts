@@ -49,12 +49,20 @@ const MAX_GROUP = 256;
  * which is what keeps two jobs from interleaving. Everything waiting is staged as one group whose
  * rows commit in one Postgres transaction (a burst of applies costs one round trip, not one each),
  * and only after the commit is anything published: a version in the bucket always has its audit row.
+ *
+ * Two groups overlap at most: while group N is being published, group N+1 is staged and committed
+ * (its commit round trip no longer waits behind N's KV writes), and N+1 is published only once N's
+ * publishing is done, so a credential's versions reach the bucket in order. A group with `after` work
+ * (a republish from the in-memory state) is published before anything else is staged: that state
+ * must hold nothing uncommitted while it is read.
  */
 export class GroupCommitQueue {
   readonly #jobs: Job[] = [];
   #draining?: Promise<void>;
   #running = false;
   #stopped = false;
+  /** Set while the drain waits on a publish with nothing to stage: a new job wakes it. */
+  #wake?: () => void;
 
   constructor(private readonly steps: GroupCommitSteps) {}
 
@@ -67,6 +75,7 @@ export class GroupCommitQueue {
     return new Promise<T>((resolve, reject) => {
       this.#jobs.push({ stage, after, resolve: resolve as (v: unknown) => void, reject });
       if (!this.#running) this.#draining = this.#drain();
+      else this.#wake?.();
     });
   }
 
@@ -86,8 +95,18 @@ export class GroupCommitQueue {
     // Cleared by the `finally` in the same tick as the loop's last look at the queue, so a job
     // pushed at any moment is either seen by this loop or starts the next one.
     this.#running = true;
+    let publishing: Promise<void> | undefined;
     try {
-      while (this.#jobs.length && !this.#stopped) {
+      for (;;) {
+        if (!this.#jobs.length || this.#stopped) {
+          if (!publishing) break;
+          // Nothing to stage: wait for the last group's publishing, or for a job to arrive.
+          const arrived = new Promise<'arrived'>((r) => (this.#wake = () => r('arrived')));
+          const woke = await Promise.race([publishing.then(() => 'published' as const), arrived]);
+          this.#wake = undefined;
+          if (woke === 'published') publishing = undefined;
+          continue;
+        }
         const group = this.#jobs.splice(0, MAX_GROUP);
         const rollback = this.steps.checkpoint();
         const staged: StagedJob[] = group.map((job) => {
@@ -106,7 +125,12 @@ export class GroupCommitQueue {
           for (const s of staged) s.job.reject(s.error ?? e);
           continue;
         }
-        await this.#publishGroup(staged);
+        await publishing;
+        publishing = this.#publishGroup(staged);
+        if (group.some((job) => job.after)) {
+          await publishing;
+          publishing = undefined;
+        }
       }
     } finally {
       this.#running = false;
