@@ -26,7 +26,18 @@ export function build({ quiet = false } = {}) {
   if (r.status !== 0 && quiet) process.stderr.write(r.stdout + r.stderr);
   if (r.status !== 0) return false;
   copyEnvoyProtos();
-  return true;
+  return buildConsole({ quiet });
+}
+
+/** The web console (apps/console, Vite) into dist/console, which the api serves at /ui. */
+export function buildConsole({ quiet = false } = {}) {
+  const r = spawnSync(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'build', '--config', 'apps/console/vite.config.ts'],
+    { stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8' },
+  );
+  if (r.status !== 0 && quiet) process.stderr.write(r.stdout + r.stderr);
+  return r.status === 0;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) process.exit(build() ? 0 : 1);

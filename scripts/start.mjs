@@ -61,6 +61,8 @@ try {
 console.log(`
 keyway is up. Logs: ${suite.logDir}
 
+  Web console: ${suite.apiUrl}/ui/  (sign in with the admin token in .keyway/admin-token, or a team token)
+
   export INGRESS_HOST=127.0.0.1
   export SECURE_INGRESS_PORT=${suite.ports.gatewayHttps}
   export INGRESS_PORT=${suite.ports.gatewayHttp}

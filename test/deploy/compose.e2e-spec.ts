@@ -36,6 +36,8 @@ describe('docker-compose.yml', () => {
         'envoy',
         'httpbin',
         'helloworld-v1',
+        'console-files',
+        'console',
         ...MONITORING,
       ].sort(),
     );
@@ -102,9 +104,26 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('the console serves the built files from the keyway image with nginx, proxying the api', () => {
+    expect(services['console-files'].image).toBe(services.api.image);
+    expect(commandOf(services['console-files'])).toEqual([
+      'sh',
+      '-c',
+      'rm -rf /console/* && cp -R dist/console/. /console/',
+    ]);
+    expect(services.console.volumes).toEqual([
+      'console-files:/usr/share/nginx/html/ui:ro',
+      './deploy/console/nginx.conf:/etc/nginx/conf.d/default.conf:ro',
+    ]);
+    const port = environmentOf(services.api).HTTP_PORT;
+    expect(readText('deploy/console/nginx.conf')).toMatch(
+      new RegExp(`location /v1/ \\{\\s+proxy_pass http://api:${port};`),
+    );
+  });
+
   it('external images are pinned to a version tag', () => {
     for (const [name, s] of Object.entries(services)) {
-      if (KEYWAY_SERVICES.includes(name) || name === 'pki' || name === 'migrate') continue;
+      if (KEYWAY_SERVICES.includes(name) || ['pki', 'migrate', 'console-files'].includes(name)) continue;
       expect({ name, image: s.image }).toEqual({
         name,
         image: expect.stringMatching(/^[\w./-]+:v?\d+(\.\d+)*[\w.-]*$/),

@@ -232,8 +232,17 @@ renderable.each(OVERLAYS)('rendered overlay %s (kubectl kustomize)', (dir) => {
     }
   });
 
+  /** The keyway services (a Node container); the console's nginx has no ops port of its own. */
+  const keywayServices = () =>
+    objects.filter(
+      (o) =>
+        o.kind === 'Deployment' &&
+        o.metadata.namespace === 'keyway' &&
+        podSpec(o).containers.some((c: any) => c.command?.[0] === 'node'),
+    );
+
   it('probes /healthz and /readyz over httpGet on each ops port (OPS_PORT where declared, else HTTP_PORT), bound on every interface', () => {
-    for (const d of objects.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === 'keyway')) {
+    for (const d of keywayServices()) {
       const c = podSpec(d).containers[0];
       const env = (name: string) => c.env.find((e: any) => e.name === name)?.value;
       const portVar = env('OPS_PORT') !== undefined ? 'OPS_PORT' : 'HTTP_PORT';
@@ -254,7 +263,7 @@ renderable.each(OVERLAYS)('rendered overlay %s (kubectl kustomize)', (dir) => {
   });
 
   it('every keyway pod asks Prometheus to scrape /metrics on its ops port', () => {
-    for (const d of objects.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === 'keyway')) {
+    for (const d of keywayServices()) {
       const c = podSpec(d).containers[0];
       const opsPort = c.ports.find((p: any) => p.name === 'http-ops').containerPort;
       expect({ deployment: d.metadata.name, ...d.spec.template.metadata.annotations }).toEqual({
@@ -264,6 +273,26 @@ renderable.each(OVERLAYS)('rendered overlay %s (kubectl kustomize)', (dir) => {
         'prometheus.io/path': '/metrics',
       });
     }
+  });
+
+  it('the console serves the built files from the keyway image with nginx, proxying the api Service', () => {
+    const d = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'console')!;
+    const spec = podSpec(d);
+    const api = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'api')!;
+    expect(spec.initContainers[0]).toMatchObject({
+      image: podSpec(api).containers[0].image,
+      command: ['sh', '-c', 'cp -R dist/console/. /console/'],
+    });
+    expect(spec.containers[0].volumeMounts).toContainEqual({
+      name: 'files',
+      mountPath: '/usr/share/nginx/html/ui',
+      readOnly: true,
+    });
+    const conf = readText('k8s/base/console/nginx.conf');
+    expect(conf).toMatch(/location \/v1\/ \{\s+proxy_pass http:\/\/api\.keyway\.svc\.cluster\.local:8081;/);
+    expect(readKustomization('k8s/base').configMapGenerator).toContainEqual(
+      expect.objectContaining({ name: 'keyway-console-nginx', files: ['default.conf=console/nginx.conf'] }),
+    );
   });
 
   it('has HPAs for exactly the sds-server and the api', () => {

@@ -41,6 +41,8 @@ import {
   TEAM_PUBLISHER,
 } from './tokens.js';
 import { TeamPublisher } from './admin/team-publisher.js';
+import { ConsoleModule } from './console/console.module.js';
+import { ConsoleCredentialsController } from './console/console-credentials.controller.js';
 
 @Module({})
 export class AppModule {
@@ -52,6 +54,7 @@ export class AppModule {
   ): DynamicModule {
     return {
       module: AppModule,
+      imports: [ConsoleModule],
       // Credentials first: its paths would otherwise match the resources' `:plural` routes.
       controllers: [
         ObserveController,
@@ -61,6 +64,7 @@ export class AppModule {
         LocalSuiteController,
         AdminController,
         DocsController,
+        ConsoleCredentialsController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },

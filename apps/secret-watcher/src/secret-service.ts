@@ -31,6 +31,8 @@ import {
 import type { CheckpointSource } from '#keyway/messaging';
 import type { AuditStore } from './audit-log.js';
 import type { Reconciler } from './reconciler.js';
+
+type HeldSecret = ReturnType<Reconciler['secrets']>[number];
 import type { SecretEntry } from './secret-entry.js';
 import type { EventOutcome } from './secret-event.js';
 
@@ -158,38 +160,43 @@ export class SecretService {
   }
 
   summaries(namespace?: string): SecretSummary[] {
-    return this.reconciler.secrets(namespace).map(({ entry, namespace: ns, name, served }) => {
-      const v = entry.validation;
-      const head = v.keyPair?.chain[0] ?? v.root?.cas[0];
-      const cert = head ? summarizeCertificate(head) : undefined;
-      const notAfter = head ? new Date(head.validTo).toISOString() : undefined;
-      const sources = [...this.reconciler.copiesOf(ns, name).keys()].filter((s) => s !== entry.source);
-      return {
-        namespace: ns,
-        name,
-        type: v.secret.type,
-        keys: v.secret.keys(),
-        source: entry.source,
-        revision: served?.revision ?? 0,
-        contentHash: served?.contentHash ?? '',
-        ...(notAfter ? { notAfter } : {}),
-        ...(cert
-          ? {
-              serial: cert.serial,
-              issuer: cert.issuer,
-              hosts: certificateHosts(v),
-            }
-          : {}),
-        sources: [entry.source, ...sources],
-        createdAt: entry.createdAt,
-        updatedAt: entry.updatedAt,
-      };
-    });
+    return this.reconciler.secrets(namespace).map((held) => this.#summaryOf(held));
+  }
+
+  // A summary parses the certificate's names and dates: made only for the Secrets a page shows.
+  #summaryOf({ entry, namespace: ns, name, served }: HeldSecret): SecretSummary {
+    const v = entry.validation;
+    const head = v.keyPair?.chain[0] ?? v.root?.cas[0];
+    const cert = head ? summarizeCertificate(head) : undefined;
+    const notAfter = head ? new Date(head.validTo).toISOString() : undefined;
+    const sources = [...this.reconciler.copiesOf(ns, name).keys()].filter((s) => s !== entry.source);
+    return {
+      namespace: ns,
+      name,
+      type: v.secret.type,
+      keys: v.secret.keys(),
+      source: entry.source,
+      revision: served?.revision ?? 0,
+      contentHash: served?.contentHash ?? '',
+      ...(notAfter ? { notAfter } : {}),
+      ...(cert
+        ? {
+            serial: cert.serial,
+            issuer: cert.issuer,
+            hosts: certificateHosts(v),
+          }
+        : {}),
+      sources: [entry.source, ...sources],
+      createdAt: entry.createdAt,
+      updatedAt: entry.updatedAt,
+    };
   }
 
   get(namespace: string, name: string): CommandReply<SecretSummary> {
-    const found = this.summaries(namespace).find((s) => s.name === name);
-    return found ? okReply(found) : errorReply('not_found', `secret ${namespace}/${name} not found`);
+    const found = this.reconciler.secrets(namespace).find((s) => s.name === name);
+    return found
+      ? okReply(this.#summaryOf(found))
+      : errorReply('not_found', `secret ${namespace}/${name} not found`);
   }
 
   list(
@@ -197,9 +204,9 @@ export class SecretService {
     limit: number,
     cursor?: string,
   ): CommandReply<{ items: SecretSummary[]; next?: string }> {
-    const all = this.summaries(namespace);
+    const all = this.reconciler.secrets(namespace);
     const start = cursor ? Math.max(0, Number(cursor) || 0) : 0;
-    const items = all.slice(start, start + limit);
+    const items = all.slice(start, start + limit).map((held) => this.#summaryOf(held));
     return okReply({ items, ...(start + limit < all.length ? { next: String(start + limit) } : {}) });
   }
 

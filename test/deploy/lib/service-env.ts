@@ -12,6 +12,7 @@ export const NOT_DEPLOYED: Record<string, string> = {
   gateway: 'Envoy is the gateway in compose and Kubernetes; the image can still run keyway’s own',
   samples: 'compose runs the upstream httpbin and helloworld images; Kubernetes has real Services',
   cli: 'a command-line tool run by people, not a service',
+  console: 'static files: the api serves them at /ui; compose and k8s also serve them with nginx (console)',
 };
 
 /**

@@ -21,7 +21,9 @@ export type AuthedRequest = IncomingMessage & { originalUrl: string; principal?:
 type Response = ServerResponse;
 type NextFunction = (err?: unknown) => void;
 
-const PUBLIC = new Set(['/openapi.json', '/docs']);
+const PUBLIC_PATHS = new Set(['/openapi.json', '/docs']);
+/** The OpenAPI document, its page and the web console's static files (apps/console) need no token. */
+const isPublic = (path: string) => PUBLIC_PATHS.has(path) || path === '/ui' || path.startsWith('/ui/');
 
 /**
  * Authenticates every request (admin bootstrap token or a stored token), applies the caller's
@@ -79,7 +81,7 @@ export class AuthMiddleware implements NestMiddleware {
     });
     // Fail closed, as Vault does: no request is served that its audit device could not record.
     const refusing = this.requests.refusing();
-    if (refusing && !PUBLIC.has(path))
+    if (refusing && !isPublic(path))
       return deny(res, 503, 'unavailable', `the audit device cannot be written: ${refusing}`);
     const token = bearerToken(req.headers.authorization);
     if (!token) {
@@ -89,10 +91,10 @@ export class AuthMiddleware implements NestMiddleware {
         res.setHeader('retry-after', String(decision.retryAfterSeconds));
         return deny(res, 429, 'rate_limited', `rate limit exceeded; retry in ${decision.retryAfterSeconds}s`);
       }
-      if (PUBLIC.has(path)) return next();
+      if (isPublic(path)) return next();
       return deny(res, 401, 'unauthorized', 'an API token is required: Authorization: Bearer <token>');
     }
-    if (PUBLIC.has(path)) return next();
+    if (isPublic(path)) return next();
     let principal: Principal;
     if (sameSecret(token, this.adminToken)) principal = { kind: 'admin', name: 'admin' };
     else {

@@ -314,6 +314,22 @@ export const ROUTES: RouteDoc[] = [
     body: 'json',
   },
   { method: 'delete', path: '/v1/tokens/{id}', summary: 'Revoke a token', tag: 'admin', verb: 'admin' },
+  {
+    method: 'get',
+    path: '/v1/console/credentials',
+    summary:
+      "Every credential the caller may read in one answer (metadata and keyway's annotations, never data), for the web console's table",
+    tag: 'console',
+    verb: 'read',
+  },
+  { method: 'get', path: '/ui', summary: 'The web console (apps/console)', tag: 'console', verb: 'public' },
+  {
+    method: 'get',
+    path: '/ui/{path}',
+    summary: "The web console's files; any other path under /ui answers its page",
+    tag: 'console',
+    verb: 'public',
+  },
   { method: 'get', path: '/openapi.json', summary: 'This document', tag: 'docs', verb: 'public' },
   { method: 'get', path: '/docs', summary: 'Route list as HTML', tag: 'docs', verb: 'public' },
 ];

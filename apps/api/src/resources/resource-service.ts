@@ -28,6 +28,8 @@ export interface ApplyOutcome {
 const V = { schemaVersion: 1 as const };
 /** Services page their lists; the api asks for big pages and pages for the caller itself. */
 const BIG_PAGE = { limit: 1000 };
+/** Most items one list reads from an owner (50 of its largest pages). */
+export const MAX_LISTED = 50_000;
 
 /** Forwards resource verbs to the owning service, in each service's payload shape. */
 @Injectable()
@@ -94,16 +96,30 @@ export class ResourceService {
     const { kind, owner } = RESOURCE_KINDS[plural];
     const ns = namespace === undefined ? {} : { namespace };
     if (owner === 'secrets')
-      return itemsOf(
-        await forward(this.commands, Subjects.secrets.list, { ...V, ...ns, page: BIG_PAGE }),
-      ).map(secretObject);
+      return (await this.#allPages(Subjects.secrets.list, { ...V, ...ns })).map(secretObject);
     if (owner === 'routing')
-      return itemsOf(
-        await forward(this.commands, Subjects.routing.list, { ...V, kind, ...ns, page: BIG_PAGE }),
-      ).map(routingObject);
+      return (await this.#allPages(Subjects.routing.list, { ...V, kind, ...ns })).map(routingObject);
     return itemsOf(await forward(this.commands, Subjects.ca.certificates.list, { ...V, ...ns })).map(
       certificateObject,
     );
+  }
+
+  /**
+   * Every item of an owner's paged list, following its `next` cursor (one page used to be read, so
+   * lists stopped at 1000), up to MAX_LISTED items.
+   */
+  async #allPages(subject: string, request: Obj): Promise<Obj[]> {
+    const items: Obj[] = [];
+    let cursor: string | undefined;
+    do {
+      const reply = await forward<{ items?: Obj[]; next?: string }>(this.commands, subject, {
+        ...request,
+        page: { ...BIG_PAGE, ...(cursor ? { cursor } : {}) },
+      });
+      items.push(...itemsOf(reply));
+      cursor = typeof reply?.next === 'string' ? reply.next : undefined;
+    } while (cursor && items.length < MAX_LISTED);
+    return items.slice(0, MAX_LISTED);
   }
 
   async delete(

@@ -137,10 +137,15 @@ class FakeHandlers {
   @MessagePattern(Subjects.secrets.list)
   secretList(@Payload() p: Obj) {
     this.#seen(Subjects.secrets.list, p);
-    const items = [...this.state.secrets.values()]
+    const all = [...this.state.secrets.values()]
       .map((s) => s.summary)
       .filter((s) => !p.namespace || s.namespace === p.namespace);
-    return okReply({ items });
+    // Pages as the secret-watcher's do: `limit` items from the offset in `cursor`.
+    const page = (p.page ?? {}) as { limit?: number; cursor?: string };
+    const start = Number(page.cursor ?? 0);
+    const limit = page.limit ?? 100;
+    const next = start + limit < all.length ? { next: String(start + limit) } : {};
+    return okReply({ items: all.slice(start, start + limit), ...next });
   }
 
   @MessagePattern(Subjects.secrets.delete)
