@@ -163,6 +163,15 @@ export class Reconciler {
     return this.#state.copiesOf(namespace, name);
   }
 
+  /** The winning source's entry of one Secret, for get: no walk over every Secret held. */
+  secret(
+    namespace: string,
+    name: string,
+  ): { entry: SecretEntry; namespace: string; name: string; served?: ServedState } | undefined {
+    const entry = this.#state.winner(namespace, name);
+    return entry && { entry, namespace, name, served: this.#state.served(namespace, name) };
+  }
+
   /** The winning source's entry of every Secret, for get/list. */
   secrets(
     namespace?: string,

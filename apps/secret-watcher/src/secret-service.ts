@@ -193,7 +193,7 @@ export class SecretService {
   }
 
   get(namespace: string, name: string): CommandReply<SecretSummary> {
-    const found = this.reconciler.secrets(namespace).find((s) => s.name === name);
+    const found = this.reconciler.secret(namespace, name);
     return found
       ? okReply(this.#summaryOf(found))
       : errorReply('not_found', `secret ${namespace}/${name} not found`);
