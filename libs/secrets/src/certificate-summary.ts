@@ -62,7 +62,17 @@ function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export function summarizeCertificate(cert: X509Certificate): CertificateSummary {
+// A certificate never changes, so neither does its summary: lists of thousands of Secrets, audit rows
+// and credential resolution all ask again for the same parsed certificates.
+const summaries = new WeakMap<X509Certificate, Readonly<CertificateSummary>>();
+
+export function summarizeCertificate(cert: X509Certificate): Readonly<CertificateSummary> {
+  let summary = summaries.get(cert);
+  if (!summary) summaries.set(cert, (summary = Object.freeze(summaryOf(cert))));
+  return summary;
+}
+
+function summaryOf(cert: X509Certificate): CertificateSummary {
   return {
     serial: normalizeSerial(cert.serialNumber),
     subject: formatName(cert.subject),
