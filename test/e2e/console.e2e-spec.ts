@@ -4,7 +4,7 @@
  * else through the `keyway` CLI. Each page must show the values behind it, with no console error and
  * no serious or critical axe-core finding; a screenshot of each page is left in .keyway/test-output/console.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureCommand } from '#keyway/infra';
 import { runProgram, waitFor } from '#keyway/testing';
-import { ok, selfSignedPair, startWalkthroughSuite, type WalkthroughSuite } from './support.js';
+import { ok, selfSignedPair, serialOf, startWalkthroughSuite, type WalkthroughSuite } from './support.js';
 
 const OUT = path.resolve('.keyway/test-output/console');
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -24,13 +24,6 @@ let browser: Browser;
 const tokens: Record<string, string> = {};
 const serials: string[] = [];
 let edgeSerial = '';
-
-const serialOf = (pem: string) =>
-  execFileSync('openssl', ['x509', '-noout', '-serial'], { input: pem })
-    .toString()
-    .trim()
-    .split('=')[1]
-    .toLowerCase();
 
 function secretYaml(namespace: string, name: string, pair: { cert: string; key: string }): string {
   const b64 = (t: string) => Buffer.from(t).toString('base64');

@@ -2,13 +2,12 @@
  * What a platform team asks every day, answered by the CLI against a running suite: apply prints the
  * api's warnings as kubectl does, and `-o wide` shows what the plain table hides.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TypeUrl } from '#keyway/envoy-api';
 import { runProgram, waitFor } from '#keyway/testing';
 import { AdsClient, buildNode, istioRouterNodeId } from '#keyway/xds-client';
-import { selfSignedPair, startWalkthroughSuite, type WalkthroughSuite } from './support.js';
+import { selfSignedPair, serialOf, startWalkthroughSuite, type WalkthroughSuite } from './support.js';
 
 let s: WalkthroughSuite;
 
@@ -185,12 +184,6 @@ spec:
     tls: {mode: SIMPLE, credentialName: pc-credential}
     hosts: [pc.example.com]
 `;
-  const serialOf = (pem: string) =>
-    execFileSync('openssl', ['x509', '-noout', '-serial'], { input: pem })
-      .toString()
-      .trim()
-      .split('=')[1]
-      .toLowerCase();
   const proxyId = async () =>
     (
       (await (

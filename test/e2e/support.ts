@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { runProgram, startHermeticSuite, type HermeticSuite, type ProgramResult } from '#keyway/testing';
 
 // One place tests make certificates with openssl (libs/testing openssl-test-ca.ts).
@@ -16,3 +17,11 @@ export function ok(r: CommandResult): CommandResult {
 export function startWalkthroughSuite(): Promise<WalkthroughSuite> {
   return startHermeticSuite('keyway-e2e');
 }
+
+/** A PEM certificate's serial as openssl prints it, lowercase hex. */
+export const serialOf = (pem: string): string =>
+  execFileSync('openssl', ['x509', '-noout', '-serial'], { input: pem })
+    .toString()
+    .trim()
+    .split('=')[1]
+    .toLowerCase();

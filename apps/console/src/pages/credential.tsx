@@ -63,26 +63,18 @@ export function CredentialPage({ route }: { route: Route }) {
                 <section aria-labelledby="diff">
                   <h2 id="diff">Compare versions</h2>
                   <form className="filters" onSubmit={(e) => e.preventDefault()}>
-                    <label>
-                      Left
-                      <select value={pair.left} onChange={(e) => go({ left: e.target.value })}>
-                        {revisions.map((r) => (
-                          <option key={r} value={r}>
-                            revision {r}
-                          </option>
-                        ))}
-                      </select>
-                    </label>
-                    <label>
-                      Right
-                      <select value={pair.right} onChange={(e) => go({ right: e.target.value })}>
-                        {revisions.map((r) => (
-                          <option key={r} value={r}>
-                            revision {r}
-                          </option>
-                        ))}
-                      </select>
-                    </label>
+                    <RevisionSelect
+                      label="Left"
+                      value={pair.left}
+                      revisions={revisions}
+                      onChange={(left) => go({ left })}
+                    />
+                    <RevisionSelect
+                      label="Right"
+                      value={pair.right}
+                      revisions={revisions}
+                      onChange={(right) => go({ right })}
+                    />
                   </form>
                   <table className="diff" data-testid="diff">
                     <caption className="sr-only">
@@ -158,5 +150,25 @@ export function CredentialPage({ route }: { route: Route }) {
         }}
       </Loading>
     </>
+  );
+}
+
+function RevisionSelect(props: {
+  label: string;
+  value: string | number;
+  revisions: Array<string | number>;
+  onChange: (revision: string) => void;
+}) {
+  return (
+    <label>
+      {props.label}
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        {props.revisions.map((r) => (
+          <option key={r} value={r}>
+            revision {r}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
