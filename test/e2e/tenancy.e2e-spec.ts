@@ -58,7 +58,9 @@ beforeAll(async () => {
     async () => ((await get('victim.example.com', '/status/418')).code === 418 ? true : undefined),
     {
       what: 'the victim host served',
-      timeoutMs: 15_000,
+      // A readiness wait, not a measure: under a loaded CI machine the first compile and push took
+      // longer than 15 s once.
+      timeoutMs: 60_000,
     },
   );
 }, 180_000);
