@@ -13,6 +13,7 @@ const pureLibs = [
   'xds-protocol',
   'routing',
   'ca-policy',
+  'acme',
 ];
 const frameworkImports = [
   '@nestjs/*',

@@ -38,9 +38,23 @@ describe('docker-compose.yml', () => {
         'helloworld-v1',
         'console-files',
         'console',
+        'certbot',
         ...MONITORING,
       ].sort(),
     );
+  });
+
+  it('the ACME example (certbot) starts only with the acme profile and asks the api, with EAB', () => {
+    const certbot = services.certbot;
+    expect(certbot.profiles).toEqual(['acme']);
+    const args = strings(certbot.command).map((s) => s.value);
+    expect(args).toEqual(expect.arrayContaining(['certonly', '--standalone', '--domain=app.acme.example']));
+    expect(args.find((a) => a.startsWith('--server='))).toMatch(
+      /^--server=http:\/\/api:8081\/acme\/.+\/directory$/,
+    );
+    expect(args.some((a) => a.startsWith('--eab-kid='))).toBe(true);
+    expect(args.some((a) => a.startsWith('--eab-hmac-key='))).toBe(true);
+    expect(environmentOf(services.api).ACME_REQUIRE_EAB).toBe('true');
   });
 
   it('Prometheus and Grafana start only with the monitoring profile, and scrape every ops port', () => {

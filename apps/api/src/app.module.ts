@@ -43,6 +43,7 @@ import {
 import { TeamPublisher } from './admin/team-publisher.js';
 import { ConsoleModule } from './console/console.module.js';
 import { ConsoleCredentialsController } from './console/console-credentials.controller.js';
+import { AcmeModule } from './acme/acme.module.js';
 
 @Module({})
 export class AppModule {
@@ -54,7 +55,10 @@ export class AppModule {
   ): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConsoleModule],
+      // Global with these exports so feature modules (acme/) use the same connections and keys.
+      global: true,
+      exports: [CONFIG, LOGGER, DATA_SOURCE, COMMANDS, KEYRING, METRICS, TOKEN_STORE],
+      imports: [ConsoleModule, AcmeModule],
       // Credentials first: its paths would otherwise match the resources' `:plural` routes.
       controllers: [
         ObserveController,

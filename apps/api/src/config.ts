@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineConfig, Variables } from '#keyway/config';
+import { acmeVariables } from './acme/acme-config.js';
 
 export const apiConfig = defineConfig('api', {
   NATS_URL: Variables.NATS_URL,
@@ -49,5 +50,6 @@ export const apiConfig = defineConfig('api', {
   GATEWAY_HTTPS_PORT: Variables.port.default(8443),
   GATEWAY_HTTP_PORT: Variables.port.default(8080),
   GATEWAY_POD_NAME: z.string().default('istio-ingressgateway-local-0'),
+  ...acmeVariables,
 });
 export type ApiConfig = ReturnType<typeof apiConfig.load>;

@@ -4,6 +4,7 @@ import {
   Subjects,
   applyCaPolicyRequest,
   applyCertificateRequest,
+  authorizeRequest,
   createIntermediateRequest,
   createRootRequest,
   crlRequest,
@@ -73,6 +74,11 @@ export class CaHandler {
   @MessagePattern(Subjects.ca.sign)
   sign(@Payload() p: unknown) {
     return this.#run(signRequest, p, (v) => this.core.issuance.sign(v));
+  }
+
+  @MessagePattern(Subjects.ca.authorize)
+  authorize(@Payload() p: unknown) {
+    return this.#run(authorizeRequest, p, (v) => this.core.issuance.authorize(v));
   }
 
   @MessagePattern(Subjects.ca.issueCredential)

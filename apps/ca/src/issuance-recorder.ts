@@ -6,7 +6,7 @@ import type { CaRecord } from '#keyway/secrets';
 export interface DecisionRecord {
   id: string;
   at: Date;
-  action: 'issue' | 'sign' | 'issue-credential' | 'renew';
+  action: 'issue' | 'sign' | 'issue-credential' | 'renew' | 'authorize';
   actor: { kind: string; name: string; team?: string };
   team: string | null;
   issuer: string;

@@ -7,7 +7,13 @@ import {
   type PolicyDecision,
   type PolicyRequest,
 } from '#keyway/ca-policy';
-import type { Actor, IssuedCertificate, issueRequest, signRequest } from '#keyway/contracts';
+import type {
+  Actor,
+  IssuedCertificate,
+  authorizeRequest,
+  issueRequest,
+  signRequest,
+} from '#keyway/contracts';
 import type { Keyring, PrivateKeyPem } from '#keyway/key-material';
 import { PkiError, generateKeyPairAsync, issueCertificate, parseCsr, type ParsedCsr } from '#keyway/pki';
 import type { z } from 'zod';
@@ -19,6 +25,7 @@ import type { CaTelemetry } from './ca-telemetry.js';
 
 export type IssueInput = z.output<typeof issueRequest>;
 export type SignInput = z.output<typeof signRequest>;
+export type AuthorizeInput = z.output<typeof authorizeRequest>;
 
 /** What issuing produced, before the key is sealed for the wire. */
 export interface Issued {
@@ -129,6 +136,39 @@ export class IssuanceService {
     );
     const issued = await this.#issue(authority, decided, req.actor, 'sign', { spkiDer: csr.spkiDer });
     return issued.certificate;
+  }
+
+  /**
+   * `keyway.ca.authorize`: the policy decision alone (ACME newOrder, before any challenge). A refusal
+   * is recorded like any other; an allowance is not, since the issuance that follows records its own.
+   */
+  async authorize(req: AuthorizeInput): Promise<{ allowed: true; policy: string }> {
+    const request: PolicyRequest = { issuer: req.issuer, sans: req.sans, ttl: req.ttl };
+    const authority = await this.#authority(request, req.actor, 'authorize');
+    const policies = await this.policies.forTeam(req.actor.team);
+    const context = {
+      now: this.options.clock(),
+      issuerNotAfter: authority.notAfter,
+      backdateSeconds: this.options.backdateSeconds,
+    };
+    // The key comes later (with the CSR, checked then): any key type the policy allows will do now.
+    const decisions = KEY_TYPES.map((keyType) =>
+      evaluatePolicies(policies, { ...request, keyType }, context, req.actor.team),
+    );
+    const allowed = decisions.find((d) => d.allowed);
+    if (allowed) return { allowed: true, policy: allowed.policy! };
+    const decision = decisions.reduce((a, b) => (b.violations.length < a.violations.length ? b : a));
+    const names = decision.violations.filter((v) => v.field !== 'keyType');
+    const refusal =
+      names.length > 0
+        ? { ...decision, violations: names, reasons: names.map((v) => `${v.field}: ${v.message}`) }
+        : decision;
+    await this.#record(this.#decisionRecord(request, req.actor, 'authorize', refusal, req.reason));
+    throw new CaError(
+      'forbidden',
+      `${refusal.reasons.length} policy refusal(s): ${refusal.reasons.join('; ')}`,
+      refusal.violations,
+    );
   }
 
   seal(issued: Issued): IssuedCertificate {

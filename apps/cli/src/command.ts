@@ -39,6 +39,7 @@ export const COMMAND_WORDS: Record<string, string[]> = {
   get: [],
   logs: [],
   cert: ['issue', 'revoke'],
+  acme: ['eab'],
   history: [],
   audit: ['verify', 'log'],
   'proxy-status': [],
@@ -104,6 +105,9 @@ export type Command = Common &
     | { verb: 'logs'; target: string; container?: string; tail?: number }
     | { verb: 'cert-issue'; host: string; out: string; issuer?: string; team?: string; client: boolean }
     | { verb: 'cert-revoke'; serial: string; reason?: string }
+    | { verb: 'acme-eab-create'; team: string }
+    | { verb: 'acme-eab-list'; team?: string }
+    | { verb: 'acme-eab-revoke'; keyId: string }
     | { verb: 'history'; name: string }
     | { verb: 'audit-verify' }
     | { verb: 'audit-log'; query: Record<string, string> }
@@ -257,6 +261,19 @@ export function parseCommand(argv: string[]): Command {
       }
       throw new UsageError('cert: use `cert issue HOST --out DIR` or `cert revoke SERIAL`');
     }
+    case 'acme': {
+      if (rest[0] !== 'eab')
+        throw new UsageError(
+          'acme: use `acme eab create --team T`, `acme eab list` or `acme eab revoke KEY_ID`',
+        );
+      if (rest[1] === 'create') return { ...common, verb: 'acme-eab-create', team: need(p, 'team') };
+      if (rest[1] === 'list') return { ...common, verb: 'acme-eab-list', team: p.values.team };
+      if (rest[1] === 'revoke') {
+        if (!rest[2]) throw new UsageError('acme eab revoke: a KEY_ID is required');
+        return { ...common, verb: 'acme-eab-revoke', keyId: rest[2] };
+      }
+      throw new UsageError('acme eab: use create --team T, list [--team T] or revoke KEY_ID');
+    }
     case 'history':
       if (!rest[0]) throw new UsageError('history: a NAME is required');
       return { ...common, verb: 'history', name: rest[0] };
@@ -332,6 +349,9 @@ export const HELP = `keyway: kubectl-style client for the keyway api
   keyway get service|pod [NAME] -n istio-system [-l istio=ingressgateway] [-o jsonpath=...]
   keyway logs -n istio-system POD -c istio-proxy|ingress-sds     keyway logs SERVICE [--tail N]
   keyway cert issue HOST --out DIR [--issuer CA] [--team T] [--no-client]   keyway cert revoke SERIAL [--reason R]
+  keyway acme eab create --team T   (admin) an ACME External Account Binding key for team T: key id and
+                                    HMAC key printed once (certbot --eab-kid/--eab-hmac-key; docs/acme.md)
+  keyway acme eab list [--team T]   keyway acme eab revoke KEY_ID
   keyway audit log [--since 24h|7d|ISO] [--until ...] [--actor NAME] [--team T] [--kind credential-version,rejected-version,api-request,ca-decision,ca-issuance,ca-revocation,ca-crl] [-n NS] [--limit N]
   keyway history NAME -n NS      keyway audit verify      keyway proxy-status      keyway status [KIND [NAME]]
   keyway describe secret|gateway|virtualservice|certificate|proxy NAME [-n NS]

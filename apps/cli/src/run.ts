@@ -121,6 +121,38 @@ export class Runner {
           );
         return 0;
       }
+      case 'acme-eab-create': {
+        const r = await this.api.request<Obj>('POST', '/v1/acme/eab', { json: { team: cmd.team } });
+        if (!this.#structured(r, cmd.output))
+          this.io.out(
+            `EAB key for team ${r.team} (shown once; the HMAC key is not kept in clear)\n` +
+              `key id:   ${r.keyId}\nhmac key: ${r.hmacKey}\n`,
+          );
+        return 0;
+      }
+      case 'acme-eab-list': {
+        const r = await this.api.request<Obj>(
+          'GET',
+          `/v1/acme/eab${cmd.team ? `?team=${enc(cmd.team)}` : ''}`,
+        );
+        if (!this.#structured(r, cmd.output))
+          this.#table({
+            headers: ['KEY ID', 'TEAM', 'ACCOUNTS', 'CREATED', 'REVOKED'],
+            rows: (r.items ?? []).map((k: Obj) => [
+              k.keyId,
+              k.team,
+              String(k.accounts),
+              k.createdAt,
+              k.revokedAt ?? '-',
+            ]),
+          });
+        return 0;
+      }
+      case 'acme-eab-revoke': {
+        const r = await this.api.request<Obj>('DELETE', `/v1/acme/eab/${enc(cmd.keyId)}`);
+        if (!this.#structured(r, cmd.output)) this.io.out(`EAB key ${r.keyId} revoked\n`);
+        return 0;
+      }
       case 'history': {
         const r = await this.api.request<Obj>(
           'GET',

@@ -33,6 +33,8 @@ export const Subjects = {
     import: 'keyway.ca.import',
     issue: 'keyway.ca.issue',
     sign: 'keyway.ca.sign',
+    /** A policy decision without issuing (ACME newOrder); refusals are recorded. */
+    authorize: 'keyway.ca.authorize',
     revoke: 'keyway.ca.revoke',
     crl: 'keyway.ca.crl',
     list: 'keyway.ca.list',

@@ -68,6 +68,8 @@ export interface SuiteOptions {
    * `nats:keyway.audit.export.<service>` (AUDIT_SINK), as a platform shipping its record to a SIEM does.
    */
   auditExport?: boolean;
+  /** Extra variables for one service, by app name (e.g. the api's ACME_* validation settings). */
+  serviceEnv?: Partial<Record<string, Record<string, string>>>;
 }
 
 export interface RunningSuite {
@@ -274,7 +276,13 @@ export async function startSuite(options: SuiteOptions): Promise<RunningSuite> {
         );
         step.env = { ...step.env, DATABASE_URL: serviceUrl, DATABASE_MIGRATIONS: 'verify' };
       }
-      const proc = startServiceProcess(step.app, step.env, logDir, options.root, supervision);
+      const proc = startServiceProcess(
+        step.app,
+        { ...step.env, ...options.serviceEnv?.[step.app] },
+        logDir,
+        options.root,
+        supervision,
+      );
       processes.push(proc);
       await waitReady(proc, step.ready);
       report(`${step.app} ready (pid ${proc.child.pid}), log ${proc.logFile}`);

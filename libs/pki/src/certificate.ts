@@ -2,7 +2,7 @@ import { createPublicKey, hash, type KeyObject } from 'node:crypto';
 import { encodeTime, truncateToSeconds } from './der/time.js';
 import { bitString, encodeDer, explicit, integerFromUnsigned, sequence, type DerNode } from './der/writer.js';
 import { RequestError, type FieldProblem } from './errors.js';
-import { subjectAltNameExtension, subjectKeyIdExtension } from './extensions.js';
+import { extension, subjectAltNameExtension, subjectKeyIdExtension, type Extension } from './extensions.js';
 import { hasSans, sansProblems, type SansInput } from './general-names.js';
 import { Issuer, keyIdentifier, selfSigner, type IssuerInput, type Signer } from './issuer.js';
 import { KEY_TYPES, generateKeyPair, type KeyPair, type KeyType } from './keys.js';
@@ -33,6 +33,8 @@ export interface IssueRequest {
   publicKey?: KeyObject | Buffer;
   /** Or generate a key of this type (default ecdsa-p256). */
   keyType?: KeyType;
+  /** Further extensions, written after the profile's (e.g. RFC 8737's acmeIdentifier). */
+  extraExtensions?: readonly Extension[];
 }
 
 export interface IssueResult {
@@ -152,6 +154,7 @@ export function issueCertificate(request: IssueRequest): IssueResult {
   ];
   extensions.push(signer.authorityKeyIdExtension);
   if (hasSans(request.sans)) extensions.push(subjectAltNameExtension(request.sans!, subjectDer.length === 2));
+  for (const e of request.extraExtensions ?? []) extensions.push(extension(e.oid, e.critical, e.value));
 
   const serialDer = integerFromUnsigned(serial);
   const tbs = encodeDer(

@@ -33,6 +33,8 @@ export function runProgram(
     child.stderr.on('data', (c) => (stderr += c));
     child.once('error', reject);
     child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    // A program that exits without reading its input (curl, openssl) makes this write fail with EPIPE.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.stdin ?? '');
   });
 }
@@ -55,7 +57,10 @@ export interface HermeticSuite {
  * own nats-server on a free port (no other test's state in the fixed-name buckets), a throwaway
  * database, free ports everywhere. For the walkthrough e2e test and the gateway benchmarks.
  */
-export async function startHermeticSuite(prefix = 'keyway-suite'): Promise<HermeticSuite> {
+export async function startHermeticSuite(
+  prefix = 'keyway-suite',
+  options: { serviceEnv?: Partial<Record<string, Record<string, string>>> } = {},
+): Promise<HermeticSuite> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   const workDir = path.join(stateDir, 'work');
   fs.mkdirSync(workDir);
@@ -79,6 +84,7 @@ export async function startHermeticSuite(prefix = 'keyway-suite'): Promise<Herme
         natsUsers: bus.users,
         databaseRoles: roles,
         auditExport: true,
+        serviceEnv: options.serviceEnv,
       });
     // A free port can be taken by another test between being picked and being listened on: once,
     // start again on other ports (startSuite stops what it started when a service fails).

@@ -8,3 +8,8 @@ export * from './syslog-receiver.js';
 export * from './openssl-test-ca.js';
 export * from './simulated-kubernetes-api.js';
 export * from './tcp-proxy.js';
+export * from './acme/jws-signer.js';
+export * from './acme/alpn-certificate.js';
+export * from './acme/dns-test-server.js';
+export * from './acme/raw-acme-client.js';
+export * from './acme/acme-suite.js';

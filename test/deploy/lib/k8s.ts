@@ -21,6 +21,7 @@ export const KUSTOMIZATIONS = [
   'k8s/overlays/local',
   'k8s/overlays/production',
   'k8s/monitoring',
+  'k8s/acme-example',
 ];
 export const OVERLAYS = ['k8s/overlays/local', 'k8s/overlays/production'];
 

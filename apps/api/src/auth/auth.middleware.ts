@@ -83,6 +83,8 @@ export class AuthMiddleware implements NestMiddleware {
     const refusing = this.requests.refusing();
     if (refusing && !isPublic(path))
       return deny(res, 503, 'unavailable', `the audit device cannot be written: ${refusing}`);
+    // ACME (RFC 8555) requests carry a JWS instead of a token; the acme module bounds them itself.
+    if (path.startsWith('/acme/')) return next();
     const token = bearerToken(req.headers.authorization);
     if (!token) {
       // Without a token, the client address is the only identity: bound what it can ask for.

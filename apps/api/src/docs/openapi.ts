@@ -1,3 +1,4 @@
+import { ACME_ROUTES } from '../acme/acme-openapi.js';
 import { PLURALS } from '../resources/kinds.js';
 
 /**
@@ -5,7 +6,7 @@ import { PLURALS } from '../resources/kinds.js';
  * routes Nest actually registered, so the document cannot silently miss one.
  */
 export interface RouteDoc {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'head' | 'post' | 'put' | 'delete';
   /** OpenAPI style: `/v1/namespaces/{namespace}/{plural}`. */
   path: string;
   summary: string;
@@ -332,6 +333,7 @@ export const ROUTES: RouteDoc[] = [
   },
   { method: 'get', path: '/openapi.json', summary: 'This document', tag: 'docs', verb: 'public' },
   { method: 'get', path: '/docs', summary: 'Route list as HTML', tag: 'docs', verb: 'public' },
+  ...ACME_ROUTES,
 ];
 
 const ERROR = {

@@ -59,6 +59,22 @@ export const signRequest = z.object({
   actor,
 });
 
+/**
+ * `keyway.ca.authorize`: would the actor's team policy allow these names from this issuer? The
+ * decision is made as for issue and sign; a refusal is recorded (action `authorize`) and answered
+ * `forbidden` with the policy's field errors, an allowance is answered and not recorded (the
+ * issuance that follows records its own decision). ACME checks a newOrder's identifiers with it.
+ */
+export const authorizeRequest = z.object({
+  schemaVersion,
+  issuer: k8sName,
+  sans,
+  ttl: duration.optional(),
+  actor,
+  reason: z.string().max(256).optional(),
+});
+export const authorizeResult = z.object({ allowed: z.literal(true), policy: z.string() });
+
 /** What issuing returns; the key only once and only sealed (associated data = serial). */
 export const issuedCertificate = z.object({
   serial: z.string(),

@@ -21,9 +21,9 @@ export const labels = z.record(z.string(), z.string());
 export const isoTime = z.iso.datetime({ offset: true });
 export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256');
 
-/** Who asked: an API user and team, Kubernetes, a file, or a service. */
+/** Who asked: an API user and team, Kubernetes, a file, a service, or an ACME account (`acme/<issuer>/acct/<id>`) of a team. */
 export const actor = z.object({
-  kind: z.enum(['user', 'kubernetes', 'file', 'service']),
+  kind: z.enum(['user', 'kubernetes', 'file', 'service', 'acme']),
   name: z.string().min(1),
   team: z.string().optional(),
 });

@@ -1,0 +1,119 @@
+import { jwkThumbprint } from '#keyway/acme';
+import { signEab, signJws, testAccountKey, type TestAccountKey } from './jws-signer.js';
+
+/**
+ * Sends again, once, when the connection was reset before an answer: a keep-alive socket the server
+ * closed just as it was reused (Node's keepAliveTimeout race), as HTTP clients do for such a socket.
+ */
+async function retryReset(send: () => Promise<Response>): Promise<Response> {
+  try {
+    return await send();
+  } catch (e) {
+    const code = ((e as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+    if (code !== 'ECONNRESET' && code !== 'UND_ERR_SOCKET') throw e;
+    return send();
+  }
+}
+
+export interface AcmeReply {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON (a resource or a problem document), or the text of a certificate chain. */
+  body: any;
+  location?: string;
+}
+
+/**
+ * An ACME client for tests and benchmarks that can also send what real clients never do (a stale
+ * nonce, a JWS signed with another key, no EAB): one request per call, nonces taken from the last
+ * answer (RFC 8555 §6.5), nothing retried.
+ */
+export class RawAcmeClient {
+  directory: Record<string, string> = {};
+  #nonce: string | undefined;
+  accountUrl: string | undefined;
+
+  constructor(
+    readonly directoryUrl: string,
+    readonly key: TestAccountKey = testAccountKey(),
+  ) {}
+
+  get thumbprint(): string {
+    return jwkThumbprint(this.key.jwk);
+  }
+
+  async start(): Promise<this> {
+    const res = await fetch(this.directoryUrl);
+    this.directory = (await res.json()) as Record<string, string>;
+    return this;
+  }
+
+  async nonce(): Promise<string> {
+    if (this.#nonce) {
+      const n = this.#nonce;
+      this.#nonce = undefined;
+      return n;
+    }
+    const res = await retryReset(() => fetch(this.directory.newNonce, { method: 'HEAD' }));
+    return res.headers.get('replay-nonce')!;
+  }
+
+  /**
+   * POSTs a JWS: signed by `options.signer` (default this key), naming `kid` (the account) unless
+   * `jwk` is asked for; payload '' is POST-as-GET.
+   */
+  async post(
+    url: string,
+    payload: unknown,
+    options: {
+      jwk?: boolean;
+      signer?: TestAccountKey;
+      nonce?: string;
+      header?: Record<string, unknown>;
+    } = {},
+  ): Promise<AcmeReply> {
+    const signer = options.signer ?? this.key;
+    const named = options.jwk || !this.accountUrl ? { jwk: signer.jwk } : { kid: this.accountUrl };
+    const send = async () => {
+      const header = { ...named, nonce: options.nonce ?? (await this.nonce()), url, ...options.header };
+      return fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/jose+json' },
+        body: JSON.stringify(signJws(signer, header, payload)),
+      });
+    };
+    const res = await retryReset(send);
+    this.#nonce = res.headers.get('replay-nonce') ?? undefined;
+    const text = await res.text();
+    const type = res.headers.get('content-type') ?? '';
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: type.includes('json') && text ? JSON.parse(text) : text,
+      location: res.headers.get('location') ?? undefined,
+    };
+  }
+
+  /** newAccount, bound to an EAB key when given. */
+  async register(eab?: { kid: string; hmacKey: string }): Promise<AcmeReply> {
+    const url = this.directory.newAccount;
+    const payload: Record<string, unknown> = {
+      termsOfServiceAgreed: true,
+      contact: ['mailto:ops@example.com'],
+    };
+    if (eab)
+      payload.externalAccountBinding = signEab(
+        eab.kid,
+        Buffer.from(eab.hmacKey, 'base64url'),
+        url,
+        this.key.jwk,
+      );
+    const r = await this.post(url, payload, { jwk: true });
+    if (r.status === 201 || r.status === 200) this.accountUrl = r.location;
+    return r;
+  }
+
+  keyAuthorization(token: string): string {
+    return `${token}.${this.thumbprint}`;
+  }
+}
