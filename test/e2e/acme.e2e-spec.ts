@@ -7,6 +7,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
@@ -30,8 +31,9 @@ import { ok, run } from './support.js';
 let s: AcmeSuite;
 
 beforeAll(async () => {
-  if (!ensureCommand('certbot', 'certbot', (line) => console.log(line)))
-    throw new Error('certbot is not installed and could not be installed (apt-get install certbot)');
+  for (const client of ['certbot', 'lego'])
+    if (!ensureCommand(client, client, (line) => console.log(line)))
+      throw new Error(`${client} is not installed and could not be installed (apt-get install ${client})`);
   s = await startAcmeSuite('keyway-acme');
   // apt-get may have to fetch certbot first on a new machine.
 }, 600_000);
@@ -266,7 +268,7 @@ describe('accounts and revocation by certificate key', () => {
 });
 
 describe('certbot (Debian)', () => {
-  it('obtains (standalone http-01, EAB), renews and revokes; openssl verifies; the serial is on the next CRL', async () => {
+  it('obtains over HTTPS (standalone http-01, EAB), renews and revokes; openssl verifies; the serial is on the next CRL', async () => {
     const { kid, hmacKey } = await s.eab('web');
     const dir = fs.mkdtempSync(path.join(s.w.workDir, 'certbot-'));
     const common = [
@@ -279,7 +281,9 @@ describe('certbot (Debian)', () => {
       '--non-interactive',
     ];
     const host = `certbot.${WEB_DOMAIN}`;
-    const certbot = (args: string[]) => run('certbot', [...args, ...common], { cwd: dir });
+    // certbot (Python requests) trusts the api's HTTPS certificate through REQUESTS_CA_BUNDLE.
+    const certbot = (args: string[]) =>
+      run('certbot', [...args, ...common], { cwd: dir, env: { REQUESTS_CA_BUNDLE: s.httpsCaFile } });
     const said = (r: { code: number; stdout: string; stderr: string }) => {
       if (r.code !== 0) {
         const log = path.join(dir, 'logs', 'letsencrypt.log');
@@ -298,7 +302,7 @@ describe('certbot (Debian)', () => {
         '--http-01-address',
         '127.0.0.1',
         '--server',
-        s.directoryUrl,
+        s.httpsDirectoryUrl,
         '--eab-kid',
         kid,
         '--eab-hmac-key',
@@ -340,13 +344,111 @@ describe('certbot (Debian)', () => {
         '--cert-path',
         path.join(live, 'cert.pem'),
         '--server',
-        s.directoryUrl,
+        s.httpsDirectoryUrl,
         '--reason',
         'superseded',
         '--no-delete-after-revoke',
       ]),
     );
     expect(await revokedOnCrl(renewed.serialHex)).toBe(true);
+  });
+});
+
+describe('lego (Debian)', () => {
+  it('obtains over HTTPS (http-01, EAB), renews and revokes; openssl verifies; the serial is on the next CRL', async () => {
+    const { kid, hmacKey } = await s.eab('web');
+    const dir = fs.mkdtempSync(path.join(s.w.workDir, 'lego-'));
+    const host = `lego.${WEB_DOMAIN}`;
+    const common = [
+      '--server',
+      s.httpsDirectoryUrl,
+      '--path',
+      dir,
+      '--accept-tos',
+      '--email',
+      'ops@example.com',
+      '--domains',
+      host,
+      '--http',
+      '--http.port',
+      `127.0.0.1:${s.http01Port}`,
+      // lego asks for the binding on every command once the directory says it is required.
+      '--eab',
+      '--kid',
+      kid,
+      '--hmac',
+      hmacKey,
+    ];
+    // lego (Go) trusts the api's HTTPS certificate through LEGO_CA_CERTIFICATES.
+    const lego = async (args: string[]) => {
+      const r = await run('lego', args, { cwd: dir, env: { LEGO_CA_CERTIFICATES: s.httpsCaFile } });
+      if (r.code !== 0) throw new Error(`lego ${args.join(' ')}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+      return r;
+    };
+    const certFile = path.join(dir, 'certificates', `${host}.crt`);
+    await lego([...common, 'run']);
+    const firstPem = leafOf(fs.readFileSync(certFile, 'utf8'));
+    const first = parseCertificate(firstPem);
+    expect(first.sans.dns).toEqual([host]);
+    expect(await opensslVerify(firstPem, 'lego-first')).toContain(': OK');
+
+    // --days beyond the certificate's life: renew now; --no-random-sleep: lego otherwise waits minutes first.
+    await lego([...common, 'renew', '--days', '3650', '--no-random-sleep']);
+    const renewedPem = leafOf(fs.readFileSync(certFile, 'utf8'));
+    const renewed = parseCertificate(renewedPem);
+    expect(renewed.serialHex).not.toBe(first.serialHex);
+    expect(await opensslVerify(renewedPem, 'lego-renewed')).toContain(': OK');
+
+    await lego([...common, 'revoke', '--reason', '4', '--keep']);
+    expect(await revokedOnCrl(renewed.serialHex)).toBe(true);
+    expect(await revokedOnCrl(first.serialHex)).toBe(false);
+  });
+});
+
+describe('the api over HTTPS', () => {
+  const servedCertificate = () =>
+    new Promise<tls.PeerCertificate>((resolve, reject) => {
+      const { port } = new URL(s.httpsDirectoryUrl);
+      const socket = tls.connect({
+        host: '127.0.0.1',
+        port: Number(port),
+        ca: fs.readFileSync(s.httpsCaFile),
+      });
+      socket.once('secureConnect', () => {
+        resolve(socket.getPeerCertificate());
+        socket.end();
+      });
+      socket.once('error', reject);
+    });
+
+  it('serves the directory with https URLs on its HTTPS port, and plain ones on its plain port', async () => {
+    const ca = fs.readFileSync(s.httpsCaFile);
+    const body = await new Promise<string>((resolve, reject) => {
+      https
+        .get(s.httpsDirectoryUrl, { ca }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve(text));
+        })
+        .once('error', reject);
+    });
+    const directory = JSON.parse(body) as Record<string, string>;
+    const origin = new URL(s.httpsDirectoryUrl).origin;
+    for (const key of ['newNonce', 'newAccount', 'newOrder', 'revokeCert', 'keyChange'])
+      expect(directory[key].startsWith(`${origin}/acme/`)).toBe(true);
+    const plain = (await (await fetch(s.directoryUrl)).json()) as Record<string, string>;
+    expect(plain.newOrder.startsWith('http://127.0.0.1:')).toBe(true);
+  });
+
+  it('serves a renewed certificate without a restart', async () => {
+    const before = (await servedCertificate()).serialNumber;
+    s.renewHttpsCertificate();
+    await waitFor(async () => (await servedCertificate()).serialNumber !== before, {
+      timeoutMs: 15_000,
+      what: 'the renewed HTTPS certificate served',
+    });
+    expect((await servedCertificate()).serialNumber).not.toBe(before);
   });
 });
 

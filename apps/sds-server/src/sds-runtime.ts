@@ -10,7 +10,6 @@ import {
   xdsResourceRecord,
   type ProxyRecord,
 } from '#keyway/contracts';
-import { Keyring } from '#keyway/key-material';
 import {
   natsHealth,
   openKeywayBucket,
@@ -27,7 +26,9 @@ import { ResourceStore } from './resource-store.js';
 import { SnapshotFeed, type SnapshotEvent } from './snapshot-feed.js';
 import { XdsGrpcServer } from './xds-grpc-server.js';
 import { createXdsMetrics, registerProxySyncGauge } from './xds-metrics.js';
-import { readMutualTlsFiles, TlsFileReloader, type MutualTlsPaths } from './tls-file-reloader.js';
+import { Keyring } from '#keyway/key-material';
+import { readTlsFiles, TlsFileReloader, type TlsFilePaths } from '#keyway/config';
+import type { MutualTlsFiles } from './server-credentials.js';
 
 /**
  * Bucket updates that arrive together (a compiled snapshot is many keys) are applied in one store
@@ -67,7 +68,7 @@ export class SdsRuntime {
   #watches: KvWatch[] = [];
   #credentials!: CredentialFeed;
   #ops?: OpsServer;
-  #tlsReloader?: TlsFileReloader;
+  #tlsReloader?: TlsFileReloader<MutualTlsFiles>;
 
   constructor(private readonly options: SdsRuntimeOptions) {}
 
@@ -144,6 +145,7 @@ export class SdsRuntime {
     if (tls) {
       const server = this.server;
       this.#tlsReloader = new TlsFileReloader(
+        'xds TLS files',
         tls.paths,
         tls.files,
         (files) => server.updateTls(files),
@@ -166,13 +168,13 @@ export class SdsRuntime {
   #tls() {
     const c = this.options.config;
     if (!c.XDS_TLS_CERT_FILE || !c.XDS_TLS_KEY_FILE || !c.XDS_CLIENT_CA_FILE) return undefined;
-    const paths: MutualTlsPaths = {
+    const paths: TlsFilePaths<MutualTlsFiles> = {
       cert: c.XDS_TLS_CERT_FILE,
       key: c.XDS_TLS_KEY_FILE,
       clientCa: c.XDS_CLIENT_CA_FILE,
       crl: c.XDS_CLIENT_CRL_FILE,
     };
-    return { port: c.XDS_TLS_PORT, paths, files: readMutualTlsFiles(paths) };
+    return { port: c.XDS_TLS_PORT, paths, files: readTlsFiles<MutualTlsFiles>(paths) };
   }
 
   /** Proxy status from the proxies bucket, so it covers every replica. */

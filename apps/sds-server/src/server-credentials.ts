@@ -1,14 +1,15 @@
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import { ServerCredentials } from '@grpc/grpc-js';
 
-export interface MutualTlsFiles {
+/** A type, not an interface: TlsFileReloader takes records of files. */
+export type MutualTlsFiles = {
   cert: Buffer;
   key: Buffer;
   /** keyway's CA bundle: client certificates must chain to it. */
   clientCa: Buffer;
   /** The CA's CRL: a revoked client certificate fails verification. */
   crl?: Buffer;
-}
+};
 
 function contextOptions(files: MutualTlsFiles): SecureContextOptions {
   return { cert: files.cert, key: files.key, ca: files.clientCa, ...(files.crl ? { crl: files.crl } : {}) };

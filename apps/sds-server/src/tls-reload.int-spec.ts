@@ -12,7 +12,8 @@ import { Registry } from 'prom-client';
 import { createLogger } from '#keyway/observability';
 import { ProxyRegistry } from './proxy-registry.js';
 import { OpensslTestCa, waitFor, type IssuedPair } from '#keyway/testing';
-import { readMutualTlsFiles, TlsFileReloader, type MutualTlsPaths } from './tls-file-reloader.js';
+import { readTlsFiles, TlsFileReloader, type TlsFilePaths } from '#keyway/config';
+import type { MutualTlsFiles } from './server-credentials.js';
 import { XdsGrpcServer } from './xds-grpc-server.js';
 import { createXdsMetrics } from './xds-metrics.js';
 import { envoyNode, SdsClient, TestStream, storeWithSecret } from './testing/xds-test-client.js';
@@ -25,7 +26,7 @@ const SPIFFE = `URI:spiffe://cluster.local/ns/${NS}/sa/istio-ingressgateway`;
 
 describe('sds-server mTLS files reloaded while serving', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'keyway-sds-tls-'));
-  const paths: MutualTlsPaths = {
+  const paths: TlsFilePaths<MutualTlsFiles> = {
     cert: path.join(dir, 'tls.crt'),
     key: path.join(dir, 'tls.key'),
     clientCa: path.join(dir, 'ca.crt'),
@@ -34,7 +35,7 @@ describe('sds-server mTLS files reloaded while serving', () => {
   let ca: OpensslTestCa;
   let proxy: IssuedPair & { file: string };
   let server: XdsGrpcServer;
-  let reloader: TlsFileReloader;
+  let reloader: TlsFileReloader<MutualTlsFiles>;
   let port: number;
   const lines: string[] = [];
   const clients: grpc.Client[] = [];
@@ -60,7 +61,7 @@ describe('sds-server mTLS files reloaded while serving', () => {
       }),
     });
     const store = storeWithSecret(NS, CRED);
-    const files = readMutualTlsFiles(paths);
+    const files = readTlsFiles<MutualTlsFiles>(paths);
     server = new XdsGrpcServer({
       host: '127.0.0.1',
       tls: { port: 0, files },
@@ -71,7 +72,7 @@ describe('sds-server mTLS files reloaded while serving', () => {
       logger,
     });
     port = (await server.start()).tls!;
-    reloader = new TlsFileReloader(paths, files, (f) => server.updateTls(f), logger);
+    reloader = new TlsFileReloader('xds TLS files', paths, files, (f) => server.updateTls(f), logger);
   });
 
   afterEach(() => {

@@ -1,5 +1,6 @@
 import { Controller, Get, Head, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { AcmeError, problem } from '#keyway/acme';
 import { clientText } from '#keyway/observability';
@@ -196,7 +197,8 @@ export class AcmeController {
     const host = req.headers.host ?? '';
     if (!HOST.test(host))
       throw new AcmeError(problem('malformed', 'the Host header is missing or not a host name'));
-    return `http://${host}`;
+    // Over the HTTPS port the directory's URLs are https too (RFC 8555 §6.1).
+    return `${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}://${host}`;
   }
 
   /** The JWS body: application/jose+json, at most ACME_MAX_BODY_BYTES, read before anything is parsed. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '#keyway/infra';
 import { startHermeticSuite, type HermeticSuite } from '../hermetic-suite.js';
+import { OpensslTestCa } from '../openssl-test-ca.js';
 import { startDnsTestServer, type DnsTestServer } from './dns-test-server.js';
 
 /** The issuer the ACME e2e tests and the acme-orders bench use, and the domains of their two teams. */
@@ -15,6 +16,12 @@ export interface AcmeSuite {
   http01Port: number;
   tlsAlpnPort: number;
   directoryUrl: string;
+  /** The same directory on the api's HTTPS port (RFC 8555 §6.1), its certificate from `httpsCaFile`. */
+  httpsDirectoryUrl: string;
+  /** The CA the api's HTTPS certificate chains to: what a client is told to trust. */
+  httpsCaFile: string;
+  /** Writes a new HTTPS certificate and key for the api (it re-reads them every second). */
+  renewHttpsCertificate(): void;
   /** Root and intermediate PEMs: what `openssl verify -CAfile` trusts. */
   chainFile: string;
   api(p: string, init?: RequestInit): Promise<Response>;
@@ -36,10 +43,29 @@ export async function startAcmeSuite(
 ): Promise<AcmeSuite> {
   const http01Port = await freePort();
   const tlsAlpnPort = await freePort();
+  const httpsPort = await freePort();
   const dns = await startDnsTestServer();
+  // The api's own HTTPS certificate (not keyway's issuer: a client must be told to trust it).
+  const tlsCa = new OpensslTestCa('acme-api-https');
+  const httpsCertFile = path.join(tlsCa.dir, 'api-https.crt');
+  const httpsKeyFile = path.join(tlsCa.dir, 'api-https.key');
+  const renewHttpsCertificate = () => {
+    const leaf = tlsCa.issue({ cn: '127.0.0.1', san: 'IP:127.0.0.1,DNS:localhost', usage: 'serverAuth' });
+    fs.writeFileSync(httpsKeyFile, leaf.key);
+    fs.writeFileSync(httpsCertFile, leaf.cert);
+  };
+  renewHttpsCertificate();
+  const cleanUp = async () => {
+    await dns.stop();
+    tlsCa.remove();
+  };
   const w = await startHermeticSuite(prefix, {
     serviceEnv: {
       api: {
+        HTTPS_PORT: String(httpsPort),
+        HTTPS_CERT_FILE: httpsCertFile,
+        HTTPS_KEY_FILE: httpsKeyFile,
+        HTTPS_RELOAD_SECONDS: '1',
         ACME_VALIDATION_HOSTS: '*.acme.test=127.0.0.1',
         ACME_HTTP01_PORT: String(http01Port),
         ACME_TLSALPN01_PORT: String(tlsAlpnPort),
@@ -49,7 +75,7 @@ export async function startAcmeSuite(
       },
     },
   }).catch(async (e) => {
-    await dns.stop();
+    await cleanUp();
     throw e;
   });
   const headers = { authorization: `Bearer ${w.suite.adminToken}`, 'content-type': 'application/json' };
@@ -105,6 +131,9 @@ export async function startAcmeSuite(
       http01Port,
       tlsAlpnPort,
       directoryUrl: `${w.suite.apiUrl}/acme/${ISSUER}/directory`,
+      httpsDirectoryUrl: `https://127.0.0.1:${httpsPort}/acme/${ISSUER}/directory`,
+      httpsCaFile: tlsCa.certFile,
+      renewHttpsCertificate,
       chainFile,
       api,
       async eab(team) {
@@ -121,12 +150,12 @@ export async function startAcmeSuite(
       },
       async stop() {
         await w.stop();
-        await dns.stop();
+        await cleanUp();
       },
     };
   } catch (e) {
     await w.stop();
-    await dns.stop();
+    await cleanUp();
     throw e;
   }
 }
