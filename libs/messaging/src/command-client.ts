@@ -29,6 +29,8 @@ export function natsTransport(options: { url: string; user?: string; password?: 
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       reconnectJitter: 250,
+      // nats.js otherwise builds an Error (a stack trace) for every request, answered or not.
+      noAsyncTraces: true,
     },
   };
 }

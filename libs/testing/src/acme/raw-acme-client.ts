@@ -15,6 +15,9 @@ async function retryReset(send: () => Promise<Response>): Promise<Response> {
   }
 }
 
+/** Enough for the bench's orders in flight per account; older ones would go stale. */
+const MAX_KEPT_NONCES = 256;
+
 export interface AcmeReply {
   status: number;
   headers: Headers;
@@ -30,7 +33,8 @@ export interface AcmeReply {
  */
 export class RawAcmeClient {
   directory: Record<string, string> = {};
-  #nonce: string | undefined;
+  /** Nonces from answers not yet used: concurrent requests of one client each take one (RFC 8555 §7.2). */
+  readonly #nonces: string[] = [];
   accountUrl: string | undefined;
 
   constructor(
@@ -49,11 +53,8 @@ export class RawAcmeClient {
   }
 
   async nonce(): Promise<string> {
-    if (this.#nonce) {
-      const n = this.#nonce;
-      this.#nonce = undefined;
-      return n;
-    }
+    const kept = this.#nonces.pop();
+    if (kept) return kept;
     const res = await retryReset(() => fetch(this.directory.newNonce, { method: 'HEAD' }));
     return res.headers.get('replay-nonce')!;
   }
@@ -83,7 +84,8 @@ export class RawAcmeClient {
       });
     };
     const res = await retryReset(send);
-    this.#nonce = res.headers.get('replay-nonce') ?? undefined;
+    const next = res.headers.get('replay-nonce');
+    if (next && this.#nonces.length < MAX_KEPT_NONCES) this.#nonces.push(next);
     const text = await res.text();
     const type = res.headers.get('content-type') ?? '';
     return {
