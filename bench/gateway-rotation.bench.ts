@@ -1,7 +1,11 @@
 /**
- * Rotation latency with the whole suite on this machine: from `keyway create secret` returning to the
- * first TLS handshake at the gateway that presents the new certificate, over 100 delete-and-create
- * rotations (the walkthrough's rotation). Istio batches pushes for at least 100 ms; target p99 < 100 ms.
+ * Rotation latency with the whole suite on this machine: from `keyway create secret` returning until
+ * every data plane worker of the gateway (GATEWAY_WORKERS, one per CPU by default) presents the new
+ * certificate in a TLS handshake, over 100 delete-and-create rotations (the walkthrough's rotation).
+ * Handshakes are probed in rounds of one per worker; after each round the admin port's /workers says
+ * which workers accepted them, so each worker's first round that presented only the new certificate
+ * is timed: the slowest worker's time is the figure (an upper bound: a worker is only seen when a
+ * probe lands on it), the fastest's is printed beside it. Istio batches pushes for at least 100 ms; target p99 < 100 ms.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,6 +31,44 @@ function handshakeSerial(port: number): Promise<string | undefined> {
     socket.once('error', () => resolve(undefined));
     socket.setTimeout(2000, () => (socket.destroy(), resolve(undefined)));
   });
+}
+
+/** Connections each gateway worker accepted so far. */
+async function acceptedPerWorker(adminPort: number): Promise<number[]> {
+  const res = await fetch(`http://127.0.0.1:${adminPort}/workers`);
+  const { workers } = (await res.json()) as { workers: Array<{ index: number; connections: number }> };
+  return workers.sort((a, b) => a.index - b.index).map((w) => w.connections);
+}
+
+/**
+ * Until every worker presented `serial`: each worker's first handshake with it, in ms after `since`.
+ * Each round opens one handshake per worker at once; the per-worker counts before and after say which
+ * workers accepted them, and a round in which every handshake presented `serial` times them all.
+ */
+async function timeEveryWorker(
+  port: number,
+  adminPort: number,
+  serial: string,
+  since: number,
+  seen: number[],
+): Promise<number[]> {
+  let last = await acceptedPerWorker(adminPort);
+  const firstNew: Array<number | undefined> = last.map(() => undefined);
+  const until = Date.now() + 10_000;
+  while (firstNew.some((t) => t === undefined)) {
+    if (Date.now() > until) throw new Error(`the new certificate was not served by every worker within 10 s`);
+    const presented = await Promise.all(last.map(() => handshakeSerial(port)));
+    const at = performance.now() - since;
+    const now = await acceptedPerWorker(adminPort);
+    const moved = now.map((n, i) => n - last[i]);
+    last = now;
+    moved.forEach((d, i) => (seen[i] = (seen[i] ?? 0) + d));
+    if (!presented.every((p) => p === serial)) continue;
+    moved.forEach((d, i) => {
+      if (d > 0 && firstNew[i] === undefined) firstNew[i] = at;
+    });
+  }
+  return firstNew as number[];
 }
 
 async function main(): Promise<void> {
@@ -94,7 +136,11 @@ spec:
       what: 'the gateway serving the first certificate',
     });
 
-    const latencies: number[] = [];
+    const adminPort = b.suite.ports.gatewayAdmin;
+    const workers = (await acceptedPerWorker(adminPort)).length;
+    const slowest: number[] = [];
+    const fastest: number[] = [];
+    const probesPerWorker: number[] = [];
     for (let i = 1; i <= ROTATIONS; i++) {
       await mustRun(
         b.keyway(['delete', '-n', 'istio-system', 'secret', 'rotate-credential']),
@@ -102,27 +148,32 @@ spec:
       );
       await create(i);
       const returned = performance.now();
-      const until = Date.now() + 10_000;
-      for (;;) {
-        if ((await handshakeSerial(port)) === leaves[i].serial) break;
-        if (Date.now() > until)
-          throw new Error(`rotation ${i}: the new certificate was not served within 10 s`);
-      }
-      latencies.push(performance.now() - returned);
+      const perWorker = await timeEveryWorker(port, adminPort, leaves[i].serial, returned, probesPerWorker);
+      slowest.push(Math.max(...perWorker));
+      fastest.push(Math.min(...perWorker));
     }
-    const p50 = round(percentile(latencies, 50));
-    const p99 = round(percentile(latencies, 99));
+    const stats = (xs: number[]) => ({
+      p50Ms: round(percentile(xs, 50)),
+      p99Ms: round(percentile(xs, 99)),
+      maxMs: round(Math.max(...xs)),
+      meanMs: round(xs.reduce((a, x) => a + x, 0) / xs.length),
+    });
+    const slow = stats(slowest);
+    const fast = stats(fastest);
     reportBench({
       name: 'gateway-rotation',
       figures: {
         rotations: ROTATIONS,
-        p50Ms: p50,
-        p99Ms: p99,
-        maxMs: round(Math.max(...latencies)),
-        meanMs: round(latencies.reduce((a, x) => a + x, 0) / latencies.length),
+        workers,
+        slowestWorker: slow,
+        fastestWorker: fast,
+        probesSeenPerWorker: probesPerWorker,
         targetP99Ms: 100,
       },
-      summary: `create secret returned -> first handshake with the new certificate over ${ROTATIONS} rotations: p50 ${p50} ms, p99 ${p99} ms (target p99 < 100 ms: ${p99 < 100 ? 'met' : 'not met'})`,
+      summary:
+        `create secret returned -> every one of ${workers} gateway workers presenting the new certificate, over ${ROTATIONS} rotations: ` +
+        `slowest worker p50 ${slow.p50Ms} ms, p99 ${slow.p99Ms} ms, max ${slow.maxMs} ms (target p99 < 100 ms: ${slow.p99Ms < 100 ? 'met' : 'not met'}); ` +
+        `fastest worker p50 ${fast.p50Ms} ms, p99 ${fast.p99Ms} ms; probes per worker ${probesPerWorker.join('/')}`,
     });
   } finally {
     await b.stop();

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { ConfigError } from '#keyway/config';
 import { gatewayConfig } from './config.js';
 
@@ -20,5 +21,44 @@ describe('gateway XDS_ADDRESS', () => {
         }),
       ]);
     }
+  });
+});
+
+describe('gateway GATEWAY_WORKERS', () => {
+  it('runs one data plane worker per CPU by default', () => {
+    expect(gatewayConfig.load({}).GATEWAY_WORKERS).toBe(os.availableParallelism());
+  });
+
+  it.each([
+    ['1', 1],
+    ['2', 2],
+    ['16', 16],
+  ])('accepts %s', (GATEWAY_WORKERS, workers) =>
+    expect(gatewayConfig.load({ GATEWAY_WORKERS }).GATEWAY_WORKERS).toBe(workers),
+  );
+
+  it.each([
+    ['0', /at least 1/],
+    ['-2', /at least 1/],
+    ['1.5', /whole number/],
+    ['two', /number/i],
+    ['1000', /at most 256/],
+  ])('refuses %s, naming the variable', (GATEWAY_WORKERS, message) => {
+    try {
+      gatewayConfig.load({ GATEWAY_WORKERS });
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).problems).toEqual([
+        expect.objectContaining({ variable: 'GATEWAY_WORKERS', message: expect.stringMatching(message) }),
+      ]);
+    }
+  });
+});
+
+describe('gateway GATEWAY_SESSION_TICKET_ROTATION_SECONDS', () => {
+  it('rotates ticket keys hourly by default and refuses a period under a minute', () => {
+    expect(gatewayConfig.load({}).GATEWAY_SESSION_TICKET_ROTATION_SECONDS).toBe(3600);
+    expect(() => gatewayConfig.load({ GATEWAY_SESSION_TICKET_ROTATION_SECONDS: '10' })).toThrow(ConfigError);
   });
 });

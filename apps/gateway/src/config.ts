@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 import { adsTarget } from '#keyway/xds-client';
 import { defineConfig, Variables, VariableGroups } from '#keyway/config';
@@ -12,6 +13,9 @@ const labels = z
   .transform((text) =>
     Object.fromEntries(text.split(',').map((pair) => pair.split('=') as [string, string])),
   );
+
+/** More workers than this is a mistake (each holds every listener, secret and route table). */
+const MAX_WORKERS = 256;
 
 export const gatewayConfig = defineConfig(
   'gateway',
@@ -55,6 +59,28 @@ export const gatewayConfig = defineConfig(
     GATEWAY_PORT_MAP: z.string().default('443:8443,80:8080'),
     /** Binds every listener on this address instead of the listener's own (e.g. 127.0.0.1 locally). */
     GATEWAY_BIND_ADDRESS: z.string().optional(),
+    /**
+     * Data plane processes (node:cluster workers) sharing every listener port, by default one per CPU
+     * this process may run on (in a container, set it to the CPU limit). The primary process keeps the
+     * one ADS stream and hands each response to every worker, ACKing only once all applied it; with 1
+     * the data plane runs in the primary itself.
+     */
+    GATEWAY_WORKERS: z.coerce
+      .number()
+      .int('must be a whole number of workers')
+      .min(1, 'must be at least 1')
+      .max(MAX_WORKERS, `must be at most ${MAX_WORKERS}`)
+      .default(os.availableParallelism()),
+    /**
+     * TLS session ticket keys rotate this often (seconds); tickets sealed with the previous key are
+     * still accepted, and a ticket lives one period, so a returning client resumes for up to that long.
+     */
+    GATEWAY_SESSION_TICKET_ROTATION_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86_400)
+      .default(3600),
   },
   undefined,
   { HTTP_PORT: 'OPS_PORT' },

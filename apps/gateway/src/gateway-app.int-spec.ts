@@ -39,6 +39,8 @@ describe('gateway app over a real ADS stream', () => {
       XDS_BACKOFF_INITIAL_MS: '20',
       XDS_BACKOFF_MAX_MS: '100',
       LOG_LEVEL: 'silent',
+      // The data plane in this process (workers are forked from the built main module; see gateway-workers.int-spec).
+      GATEWAY_WORKERS: '1',
     });
     const logger = createLogger({
       service: 'gateway',

@@ -11,11 +11,12 @@ import {
   type XdsUpdate,
 } from '#keyway/xds-client';
 import type { Registry } from 'prom-client';
-import type { AdminSource } from './admin/admin-routes.js';
+import type { AdminSource, WorkerReport } from './admin/admin-routes.js';
 import { certificatesReport } from './admin/certs.js';
 import { configDump } from './admin/config-dump.js';
 import { GatewayMetrics } from './admin/gateway-metrics.js';
 import { ListenerManager } from './data-plane/listener-manager.js';
+import { newTicketKeys, type SessionTicketKeys } from './data-plane/session-tickets.js';
 import { Upstreams } from './data-plane/upstreams.js';
 import { DEFAULT_PORT_MAP, type PortMap } from './model/port-map.js';
 import { ResourceStore } from './xds/resource-store.js';
@@ -31,6 +32,10 @@ export interface GatewayOptions {
   /** How long the TLS inspector waits for a ClientHello. */
   inspectTimeoutMs?: number;
   random?: () => number;
+  /** Session ticket keys to start with; fresh ones (one hour) otherwise. */
+  ticketKeys?: SessionTicketKeys;
+  /** The worker this data plane runs in, for per-worker stats; "0" when it is the only one. */
+  worker?: string;
 }
 
 export type XdsConnectionOptions = Omit<AdsClientOptions, 'subscriber' | 'node'> & {
@@ -61,13 +66,30 @@ export class Gateway implements XdsSubscriber, AdminSource {
       secrets: (name) => this.store.secrets.get(name)?.value,
       routes: (name) => this.store.routes.get(name)?.value,
       random: options.random,
+      ticketKeys: options.ticketKeys ?? newTicketKeys(3600),
+      worker: options.worker ?? '0',
     });
     this.#applier = new XdsApplier(this.store, this.listeners, this.upstreams, this.metrics, options.logger);
+  }
+
+  /** The Prometheus registry this data plane counts in. */
+  get metricsRegistry(): Registry {
+    return this.options.metrics;
   }
 
   /** Applies one xDS response's resources; `{ ok: false }` carries the NACK text. */
   onUpdate(update: XdsUpdate): Promise<ApplyResult> {
     return this.#applier.onUpdate(update);
+  }
+
+  /** Session ticket keys for every TLS chain, now and for chains started later. */
+  setTicketKeys(keys: SessionTicketKeys): void {
+    this.listeners.setTicketKeys(keys);
+  }
+
+  /** Where RDS, SDS and EDS subscriptions go when no ADS stream of its own runs (a worker). */
+  onSubscriptions(sink: (typeUrl: string, names: string[]) => void): void {
+    this.#applier.onSubscriptions(sink);
   }
 
   /** Starts an ADS stream: wildcard LDS and CDS, then whatever their resources refer to. */
@@ -106,6 +128,18 @@ export class Gateway implements XdsSubscriber, AdminSource {
 
   certificates(): Record<string, unknown> {
     return certificatesReport(this.store);
+  }
+
+  /** This data plane as the one worker of its process. */
+  workers(): WorkerReport[] {
+    return [
+      {
+        index: Number(this.options.worker ?? 0),
+        pid: process.pid,
+        ready: this.isReady(),
+        connections: this.listeners.connectionsAccepted,
+      },
+    ];
   }
 
   async close(): Promise<void> {

@@ -39,6 +39,18 @@ function alpnExtension(protocols: string[]): Buffer {
   return Buffer.concat([u16(16), u16(list.length), list]);
 }
 
+function sessionTicketExtension(ticket: Buffer): Buffer {
+  return Buffer.concat([u16(0x23), u16(ticket.length), ticket]);
+}
+
+/** pre_shared_key (RFC 8446 4.2.11): identities (identity, obfuscated age), then binders. */
+function preSharedKeyExtension(identities: Buffer[]): Buffer {
+  const ids = Buffer.concat(identities.map((id) => Buffer.concat([u16(id.length), id, Buffer.alloc(4, 1)])));
+  const binder = Buffer.concat([Buffer.from([32]), Buffer.alloc(32, 9)]);
+  const body = Buffer.concat([u16(ids.length), ids, u16(binder.length), binder]);
+  return Buffer.concat([u16(0x29), u16(body.length), body]);
+}
+
 /** The first flight Node's own TLS client writes, captured in memory (no socket). */
 async function nodeClientHello(options: tls.ConnectionOptions): Promise<Buffer> {
   return new Promise((resolve) => {
@@ -101,6 +113,34 @@ describe('parseClientHello', () => {
       alpn: ['http/1.1'],
     });
     expect(parseClientHello(twoRecords.subarray(0, 5 + first.length + 3))).toEqual({ kind: 'incomplete' });
+  });
+
+  it('names the key of the session ticket a returning client offers', () => {
+    const tls13 = Buffer.concat([Buffer.alloc(16, 0xa1), Buffer.alloc(80, 0xee)]);
+    const tls12 = Buffer.concat([Buffer.alloc(16, 0xb2), Buffer.alloc(80, 0xdd)]);
+    const other = Buffer.concat([Buffer.alloc(16, 0xc3), Buffer.alloc(40, 0xcc)]);
+    const keyName = (extensions: Buffer[]) => {
+      const r = parseClientHello(handBuiltHello(Buffer.concat([sniExtension('t.test'), ...extensions])));
+      return r.kind === 'client-hello' ? r.ticketKeyName && Buffer.from(r.ticketKeyName) : r;
+    };
+    // TLS 1.3: the first PSK identity; it wins over a TLS 1.2 ticket sent beside it.
+    expect(keyName([preSharedKeyExtension([tls13, other])])).toEqual(Buffer.alloc(16, 0xa1));
+    expect(keyName([sessionTicketExtension(tls12), preSharedKeyExtension([tls13])])).toEqual(
+      Buffer.alloc(16, 0xa1),
+    );
+    expect(keyName([sessionTicketExtension(tls12)])).toEqual(Buffer.alloc(16, 0xb2));
+    // An empty session_ticket only says "I support tickets"; a short one names no key.
+    expect(keyName([sessionTicketExtension(Buffer.alloc(0))])).toBeUndefined();
+    expect(keyName([sessionTicketExtension(Buffer.alloc(15, 1))])).toBeUndefined();
+    expect(keyName([])).toBeUndefined();
+  });
+
+  it('rejects a pre_shared_key extension that is cut short', () => {
+    const cut = Buffer.concat([u16(0x29), u16(4), u16(40), u16(0)]);
+    expect(parseClientHello(handBuiltHello(cut))).toMatchObject({
+      kind: 'invalid',
+      reason: 'truncated ClientHello',
+    });
   });
 
   it('tells plain HTTP apart from TLS', () => {

@@ -1,4 +1,5 @@
 import {
+  compileFilterChainSelector,
   criteriaKey,
   selectFilterChain,
   type ConnectionFacts,
@@ -57,5 +58,55 @@ describe('selectFilterChain', () => {
     expect(criteriaKey({ serverNames: ['B.test', 'a.test'], applicationProtocols: [] })).toBe(
       criteriaKey({ serverNames: ['a.test', 'b.test'], applicationProtocols: [] }),
     );
+  });
+});
+
+describe('compileFilterChainSelector', () => {
+  const names = [
+    chain('httpbin', { serverNames: ['httpbin.example.com'] }),
+    chain('also-httpbin', { serverNames: ['HTTPBIN.example.com', 'other.test'] }),
+    chain('wild', { serverNames: ['*.example.com'] }),
+    chain('deep-wild', { serverNames: ['*.internal.example.com', 'exact.test'] }),
+    chain('second-wild', { serverNames: ['*.example.com', 'x.test'] }),
+    chain('catch-all', {}),
+    chain('second-catch-all', { serverNames: [] }),
+  ];
+  const sets = {
+    'server names': names,
+    'server names without a catch-all': names.filter((c) => c.criteria.serverNames.length > 0),
+    'one chain without criteria': [chain('only', {})],
+    'no chains': [],
+    'other criteria (fallback)': [
+      chain('h2', { applicationProtocols: ['h2'], serverNames: ['a.example.com'] }),
+      chain('plain', { transportProtocol: 'raw_buffer' }),
+      ...names,
+    ],
+  };
+  const serverNames = [
+    undefined,
+    'httpbin.example.com',
+    'HttpBin.Example.com',
+    'other.test',
+    'a.internal.example.com',
+    'internal.example.com',
+    'x.y.example.com',
+    'example.com',
+    '.example.com',
+    'exact.test',
+    'x.test',
+    'nothing.else',
+  ];
+
+  it.each(Object.entries(sets))('chooses as selectFilterChain does: %s', (_, chains) => {
+    const select = compileFilterChainSelector(chains);
+    for (const serverName of serverNames) {
+      for (const f of [
+        facts({ serverName }),
+        facts({ serverName, applicationProtocols: ['h2'] }),
+        facts({ serverName, transportProtocol: 'raw_buffer' }),
+      ]) {
+        expect([serverName, select(f)?.name]).toEqual([serverName, selectFilterChain(chains, f)?.name]);
+      }
+    }
   });
 });

@@ -6,3 +6,4 @@ export * from './decoded-response.js';
 export * from './channel-credentials.js';
 export * from './ads-client.js';
 export * from './ads-target.js';
+export * from './apply-result.js';

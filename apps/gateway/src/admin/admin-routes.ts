@@ -5,10 +5,22 @@ export type AdminRoute = (
   req: IncomingMessage,
 ) => Promise<{ status: number; body: unknown; contentType?: string }>;
 
+/** One data plane worker as /workers reports it. */
+export interface WorkerReport {
+  index: number;
+  pid: number;
+  /** Serves every listener's latest configuration. */
+  ready: boolean;
+  /** Connections its listeners accepted since it started. */
+  connections: number;
+}
+
 export interface AdminSource {
   isReady(): boolean;
-  configDump(): Record<string, unknown>;
-  certificates(): Record<string, unknown>;
+  workers(): WorkerReport[] | Promise<WorkerReport[]>;
+  /** Sync in-process; a gateway with workers asks one of them. */
+  configDump(): Record<string, unknown> | Promise<Record<string, unknown>>;
+  certificates(): Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
 /**
@@ -21,8 +33,10 @@ export function adminRoutes(source: AdminSource, metrics: Registry): Record<stri
       source.isReady()
         ? { status: 200, body: 'LIVE\n', contentType: 'text/plain' }
         : { status: 503, body: 'PRE_INITIALIZING\n', contentType: 'text/plain' },
-    '/config_dump': async () => ({ status: 200, body: source.configDump() }),
-    '/certs': async () => ({ status: 200, body: source.certificates() }),
+    '/config_dump': async () => ({ status: 200, body: await source.configDump() }),
+    '/certs': async () => ({ status: 200, body: await source.certificates() }),
+    // Envoy reports per-worker listener stats (worker_<n>); this is the cheap view of the same.
+    '/workers': async () => ({ status: 200, body: { workers: await source.workers() } }),
     '/stats': async () => ({ status: 200, body: await metrics.metrics(), contentType: metrics.contentType }),
   };
 }

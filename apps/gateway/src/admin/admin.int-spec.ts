@@ -161,4 +161,11 @@ describe('admin endpoints', () => {
     );
     expect(stats.text).toMatch(/keyway_gateway_xds_update_total\{type="sds",result="ack"\} 1/);
   });
+
+  it('reports its one data plane worker and the connections it accepted', async () => {
+    const { workers } = JSON.parse((await admin('/workers')).text);
+    expect(workers).toEqual([{ index: 0, pid: process.pid, ready: true, connections: expect.any(Number) }]);
+    // The two curl requests of the stats case, at least.
+    expect(workers[0].connections).toBeGreaterThanOrEqual(2);
+  });
 });

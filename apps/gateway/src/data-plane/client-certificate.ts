@@ -66,16 +66,27 @@ export interface ForwardedClientCert {
   dns: string[];
 }
 
+/** Per TLS connection: its client certificate is read and hashed once, not for every request. */
+const seen = new WeakMap<TLSSocket, ForwardedClientCert | null>();
+
 /**
  * The verified client certificate of the connection a request came in on, or undefined when there
  * is none (plain HTTP, SIMPLE, OPTIONAL_MUTUAL without one). Only an authorized certificate counts:
  * the chain's policy has refused every other before a request is read.
  */
-export function verifiedClientCertificate(socket: unknown): ForwardedClientCert | undefined {
-  const tls = socket as Partial<TLSSocket> | undefined;
-  if (!tls || typeof tls.getPeerCertificate !== 'function' || !tls.authorized) return undefined;
-  const cert = tls.getPeerCertificate(false) as PeerCertificate & { raw?: Buffer };
-  if (!cert?.raw) return undefined;
+export function verifiedClientCertificate(socket: TLSSocket | undefined): ForwardedClientCert | undefined {
+  if (!socket || !socket.authorized) return undefined;
+  let known = seen.get(socket);
+  if (known === undefined) {
+    known = readClientCertificate(socket);
+    seen.set(socket, known);
+  }
+  return known ?? undefined;
+}
+
+function readClientCertificate(socket: TLSSocket): ForwardedClientCert | null {
+  const cert = socket.getPeerCertificate(false) as PeerCertificate & { raw?: Buffer };
+  if (!cert?.raw) return null;
   const names = subjectAltNames(cert);
   return {
     hash: createHash('sha256').update(cert.raw).digest('hex'),

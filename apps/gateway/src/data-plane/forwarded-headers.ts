@@ -16,9 +16,13 @@ const HOP_BY_HOP = new Set([
   'http2-settings',
 ]);
 
-function connectionTokens(headers: IncomingHttpHeaders): Set<string> {
+const NO_TOKENS: ReadonlySet<string> = new Set();
+
+/** Headers named in Connection are hop-by-hop too (RFC 9110 7.6.1). */
+function connectionTokens(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const value = headers.connection;
-  const text = Array.isArray(value) ? value.join(',') : (value ?? '');
+  if (value === undefined) return NO_TOKENS;
+  const text = Array.isArray(value) ? value.join(',') : value;
   return new Set(
     text
       .split(',')
@@ -50,10 +54,12 @@ function clientMayNotSet(name: string): boolean {
 export function upstreamRequestHeaders(input: UpstreamHeaderInput): OutgoingHttpHeaders {
   const dropped = connectionTokens(input.headers);
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(input.headers)) {
+  const headers = input.headers;
+  for (const name in headers) {
+    const value = headers[name];
     if (
       value === undefined ||
-      name.startsWith(':') ||
+      name.charCodeAt(0) === 0x3a /* ':' pseudo header */ ||
       HOP_BY_HOP.has(name) ||
       dropped.has(name) ||
       name === 'host' ||
@@ -77,12 +83,14 @@ export function upstreamRequestHeaders(input: UpstreamHeaderInput): OutgoingHttp
   return out;
 }
 
-/** Response headers for the downstream, safe for HTTP/1.1 and HTTP/2 alike. */
+/** Response headers for the downstream, safe for HTTP/1.1 and HTTP/2 alike (an HTTP/2 upstream's `:status` left out). */
 export function downstreamResponseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const dropped = connectionTokens(headers);
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || dropped.has(name)) continue;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || name.charCodeAt(0) === 0x3a || HOP_BY_HOP.has(name) || dropped.has(name))
+      continue;
     out[name] = value;
   }
   return out;

@@ -2,8 +2,9 @@ import { bestServerNameMatch, stripPort, type RoutableRequest, type RouteTable }
 import type { Logger } from '#keyway/observability';
 import type { GatewayMetrics } from '../admin/gateway-metrics.js';
 import { verifiedClientCertificate } from './client-certificate.js';
-import { localReply, type AnyResponse } from './local-reply.js';
-import { forward, PayloadTooLargeError, type AnyRequest } from './proxy.js';
+import type { Exchange } from './exchange.js';
+import { localReply } from './local-reply.js';
+import { forward, PayloadTooLargeError } from './proxy.js';
 import type { Upstreams } from './upstreams.js';
 
 /** What a request handler knows about the filter chain its connection came in on. */
@@ -13,6 +14,8 @@ export interface ChainContext {
   scheme: 'http' | 'https';
   /** The chain's server_names; a request for another host was sent on the wrong connection (421). */
   serverNames: readonly string[];
+  /** The chain asks for client certificates: a verified one is forwarded (x-forwarded-client-cert). */
+  clientCertificates: boolean;
   /** The chain's route table, read per request so RDS updates apply at once. */
   routes(): RouteTable | undefined;
   /**
@@ -31,45 +34,52 @@ export interface HandlerDeps {
   random?: () => number;
 }
 
-export function createRequestHandler(
-  ctx: ChainContext,
-  deps: HandlerDeps,
-): (req: AnyRequest, res: AnyResponse) => void {
-  return (req, res) => {
-    res.once('finish', () =>
-      deps.metrics.downstreamRequests.inc({ listener: ctx.listener, code: String(res.statusCode) }),
-    );
-    handle(ctx, deps, req, res).catch((e: unknown) => {
-      if (e instanceof PayloadTooLargeError) return localReply(res, 413, 'payload too large');
+export type RequestHandler = (exchange: Exchange) => void;
+
+const NO_BODY = Buffer.alloc(0);
+
+export function createRequestHandler(ctx: ChainContext, deps: HandlerDeps): RequestHandler {
+  return (exchange) => {
+    handle(ctx, deps, exchange).catch((e: unknown) => {
+      if (e instanceof PayloadTooLargeError) return localReply(exchange, 413, 'payload too large');
       deps.logger.error({ err: e, listener: ctx.listener, chain: ctx.chain }, 'request failed');
-      localReply(res, 500, 'internal error');
+      localReply(exchange, 500, 'internal error');
     });
   };
 }
 
-async function handle(
-  ctx: ChainContext,
-  deps: HandlerDeps,
-  req: AnyRequest,
-  res: AnyResponse,
-): Promise<void> {
-  const sent = String(req.headers[':authority'] ?? req.headers.host ?? '');
+/** Counts each response by listener and status (`keyway_gateway_downstream_rq_total`). */
+export function responseCounter(metrics: GatewayMetrics, listener: string): (status: number) => void {
+  const byStatus = new Map<number, { inc(): void }>();
+  return (status) => {
+    let counter = byStatus.get(status);
+    if (!counter) {
+      counter = metrics.downstreamRequests.series({ listener, code: String(status) });
+      byStatus.set(status, counter);
+    }
+    counter.inc();
+  };
+}
+
+async function handle(ctx: ChainContext, deps: HandlerDeps, exchange: Exchange): Promise<void> {
+  const sent = exchange.authority;
   const authority = ctx.stripAnyHostPort ? stripPort(sent) : sent;
-  const path = req.url ?? '/';
-  if (!authority) return localReply(res, 400, 'missing host');
+  const path = exchange.path;
+  if (!authority) return localReply(exchange, 400, 'missing host');
   if (ctx.serverNames.length > 0 && bestServerNameMatch(ctx.serverNames, stripPort(authority)) < 0) {
     // The connection's certificate and policy belong to another host: ask for a new connection.
-    return localReply(res, 421, 'misdirected request');
+    return localReply(exchange, 421, 'misdirected request');
   }
   const table = ctx.routes();
-  if (!table) return localReply(res, 404);
+  if (!table) return localReply(exchange, 404);
+  const headers = exchange.headers;
   const request: RoutableRequest = {
     authority,
     path,
-    method: req.method ?? 'GET',
+    method: exchange.method,
     scheme: ctx.scheme,
     header: (name) => {
-      const v = req.headers[name];
+      const v = headers[name];
       return Array.isArray(v) ? v.join(',') : v;
     },
   };
@@ -77,23 +87,25 @@ async function handle(
   const decision = table.route(request, random());
   switch (decision.kind) {
     case 'not-found':
-      return localReply(res, 404);
+      return localReply(exchange, 404);
     case 'redirect':
-      return localReply(res, decision.status, '', { location: ctx.localRedirect(decision.location) });
+      return localReply(exchange, decision.status, '', { location: ctx.localRedirect(decision.location) });
     case 'direct': {
-      const body = decision.body ?? Buffer.alloc(0);
-      if (res.headersSent) return;
-      res.writeHead(decision.status, {
-        ...(body.length ? { 'content-type': 'text/plain' } : {}),
-        'content-length': String(body.length),
-      });
-      res.end(body);
+      const body = decision.body ?? NO_BODY;
+      if (exchange.headersSent) return;
+      exchange.respond(
+        decision.status,
+        {
+          ...(body.length ? { 'content-type': 'text/plain' } : {}),
+          'content-length': String(body.length),
+        },
+        body,
+      );
       return;
     }
     case 'forward':
       return forward({
-        req,
-        res,
+        exchange,
         decision,
         cluster: deps.upstreams.get(decision.cluster),
         authority,
@@ -101,14 +113,7 @@ async function handle(
         originalPath: path,
         metrics: deps.metrics,
         random,
-        // HTTP/2 requests reach their TLS socket through the session.
-        clientCertificate:
-          ctx.scheme === 'https'
-            ? verifiedClientCertificate(
-                (req as { stream?: { session?: { socket?: unknown } } }).stream?.session?.socket ??
-                  req.socket,
-              )
-            : undefined,
+        clientCertificate: ctx.clientCertificates ? verifiedClientCertificate(exchange.tlsSocket) : undefined,
       });
   }
 }

@@ -3,10 +3,11 @@ import type { GatewayMetrics } from '../admin/gateway-metrics.js';
 import type { ChainPlan, ListenerPlan } from '../model/listener-plan.js';
 import { bindPort, localRedirectLocation, type PortMap } from '../model/port-map.js';
 import type { ChainRuntime } from './chain-runtime.js';
-import { createRequestHandler } from './http-handler.js';
+import { createRequestHandler, responseCounter } from './http-handler.js';
 import { ListenerRuntime } from './listener-runtime.js';
 import { PlainHttpChain } from './plain-http-chain.js';
 import { chainCredentials, type SecretLookup } from './secure-context.js';
+import type { SessionTicketKeys } from './session-tickets.js';
 import { TcpProxyChain } from './tcp-proxy-chain.js';
 import { TlsHttpChain } from './tls-http-chain.js';
 import type { RouteTable } from '#keyway/routing';
@@ -23,6 +24,10 @@ export interface ListenerManagerOptions {
   secrets: SecretLookup;
   routes: (name: string) => RouteTable | undefined;
   random?: () => number;
+  /** Session ticket keys TLS chains start with (setTicketKeys replaces them). */
+  ticketKeys: SessionTicketKeys;
+  /** This data plane's worker label for per-worker stats ("0" when there is one). */
+  worker: string;
 }
 
 interface ListenerEntry {
@@ -52,8 +57,21 @@ export class ListenerManager {
   readonly #entries = new Map<string, ListenerEntry>();
   /** Chains no longer served but with connections still open: closed at shutdown. */
   readonly #retired = new Set<ChainRuntime>();
+  #ticketKeys: SessionTicketKeys;
+  /** Connections every listener accepted, for /workers (a plain number: no label lookups). */
+  readonly #accepted = { count: 0 };
 
-  constructor(private readonly options: ListenerManagerOptions) {}
+  constructor(private readonly options: ListenerManagerOptions) {
+    this.#ticketKeys = options.ticketKeys;
+  }
+
+  /** New session ticket keys for every TLS chain (a rotation, or the keys the primary shares). */
+  setTicketKeys(keys: SessionTicketKeys): void {
+    this.#ticketKeys = keys;
+    for (const entry of this.#entries.values())
+      for (const chain of entry.active?.chains.values() ?? []) chain.setTicketKeys?.(keys);
+    for (const chain of this.#retired) chain.setTicketKeys?.(keys);
+  }
 
   /** Applies the full LDS state; returns the listeners that could not be bound, with the reason. */
   async apply(plans: ReadonlyMap<string, ListenerPlan>): Promise<Map<string, string>> {
@@ -76,6 +94,8 @@ export class ListenerManager {
           metrics: this.options.metrics,
           logger: this.options.logger,
           inspectTimeoutMs: this.options.inspectTimeoutMs,
+          worker: this.options.worker,
+          accepted: this.#accepted,
         });
         try {
           await runtime.bind();
@@ -134,6 +154,11 @@ export class ListenerManager {
         waitingFor: e.waitingFor,
         chains: [...(e.active?.chains.keys() ?? [])],
       }));
+  }
+
+  /** Connections accepted by every listener so far. */
+  get connectionsAccepted(): number {
+    return this.#accepted.count;
   }
 
   boundPort(name: string): number | undefined {
@@ -211,6 +236,7 @@ export class ListenerManager {
         chain: chain.name,
         scheme: chain.tls ? 'https' : 'http',
         serverNames: chain.tls ? chain.criteria.serverNames : [],
+        clientCertificates: chain.tls !== undefined && chain.tls.clientCertificates !== 'none',
         routes: () =>
           app.inlineRoutes ?? (app.routeConfigName ? this.options.routes(app.routeConfigName) : undefined),
         stripAnyHostPort: app.stripAnyHostPort,
@@ -218,8 +244,8 @@ export class ListenerManager {
       },
       { upstreams, metrics, logger, random },
     );
-    if (!chain.tls) return new PlainHttpChain(chain, handler);
-    return new TlsHttpChain(chain, listener, secrets, handler, metrics, logger);
+    if (!chain.tls) return new PlainHttpChain(chain, handler, responseCounter(metrics, listener));
+    return new TlsHttpChain(chain, listener, secrets, handler, this.#ticketKeys, metrics, logger);
   }
 }
 

@@ -1,10 +1,10 @@
 import net, { type Socket } from 'node:net';
-import { selectFilterChain, type ConnectionFacts } from '#keyway/routing';
+import { compileFilterChainSelector, type FilterChainSelector } from '#keyway/routing';
 import type { Logger } from '#keyway/observability';
 import type { GatewayMetrics } from '../admin/gateway-metrics.js';
-import type { ListenerPlan } from '../model/listener-plan.js';
+import type { ChainPlan, ListenerPlan } from '../model/listener-plan.js';
 import type { ChainRuntime } from './chain-runtime.js';
-import { inspectConnection } from './tls-inspector.js';
+import { inspectConnection, type InspectionResult } from './tls-inspector.js';
 
 export interface ActiveChains {
   plan: ListenerPlan;
@@ -14,6 +14,16 @@ export interface ActiveChains {
 /** Connections waiting for a warming listener; more than this are refused. */
 const MAX_PENDING = 1024;
 
+export interface ListenerRuntimeDeps {
+  metrics: GatewayMetrics;
+  logger: Logger;
+  inspectTimeoutMs: number;
+  /** This data plane's worker, for the per-worker connection count (Envoy's worker_<n> stats). */
+  worker: string;
+  /** Shared by the data plane's listeners: every connection accepted. */
+  accepted: { count: number };
+}
+
 /**
  * One bound port. Until the listener's first configuration is warm, accepted connections wait;
  * after that each one is inspected (TLS ClientHello or plaintext) and handed to the filter chain
@@ -22,16 +32,22 @@ const MAX_PENDING = 1024;
 export class ListenerRuntime {
   readonly #server: net.Server;
   readonly #pending: Socket[] = [];
-  readonly #sockets = new Set<Socket>();
+  /** Connections not handed to a chain yet (waiting or being inspected): shutdown closes them. */
+  readonly #unassigned = new Set<Socket>();
+  readonly #accepted: { inc(): void };
+  readonly #acceptedHere: { inc(): void };
   #active?: ActiveChains;
+  #select: FilterChainSelector<ChainPlan> = () => undefined;
 
   constructor(
     readonly name: string,
     readonly host: string,
     readonly port: number,
-    private readonly deps: { metrics: GatewayMetrics; logger: Logger; inspectTimeoutMs: number },
+    private readonly deps: ListenerRuntimeDeps,
   ) {
     this.#server = net.createServer({ pauseOnConnect: true }, (socket) => this.#onConnection(socket));
+    this.#accepted = deps.metrics.downstreamConnections.series({ listener: name });
+    this.#acceptedHere = deps.metrics.workerConnections.series({ listener: name, worker: deps.worker });
   }
 
   /** Binds now, so a port conflict NACKs the listener instead of surfacing later. */
@@ -58,34 +74,50 @@ export class ListenerRuntime {
 
   activate(active: ActiveChains): void {
     this.#active = active;
-    for (const socket of this.#pending.splice(0)) if (!socket.destroyed) void this.#dispatch(socket);
+    this.#select = compileFilterChainSelector(active.plan.chains);
+    for (const socket of this.#pending.splice(0)) {
+      if (socket.destroyed) this.#unassigned.delete(socket);
+      else this.#dispatch(socket);
+    }
   }
 
   /** Stops accepting; connections already served finish on their own. */
   close(): Promise<void> {
-    for (const s of this.#pending.splice(0)) s.destroy();
+    for (const s of this.#pending.splice(0)) {
+      this.#unassigned.delete(s);
+      s.destroy();
+    }
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 
   /** Shutdown: also drops connections still being inspected. */
   destroy(): void {
-    for (const s of this.#sockets) s.destroy();
+    for (const s of this.#unassigned) s.destroy();
     this.#server.close();
   }
 
   #onConnection(socket: Socket): void {
-    this.deps.metrics.downstreamConnections.inc({ listener: this.name });
-    this.#sockets.add(socket);
-    socket.once('close', () => this.#sockets.delete(socket));
-    socket.on('error', () => undefined);
-    if (this.#active) return void this.#dispatch(socket);
-    if (this.#pending.length >= MAX_PENDING) return void socket.destroy();
+    this.#accepted.inc();
+    this.#acceptedHere.inc();
+    this.deps.accepted.count++;
+    this.#unassigned.add(socket);
+    socket.on('error', noop);
+    if (this.#active) return this.#dispatch(socket);
+    if (this.#pending.length >= MAX_PENDING) {
+      this.#unassigned.delete(socket);
+      return void socket.destroy();
+    }
     this.#pending.push(socket);
   }
 
-  async #dispatch(socket: Socket): Promise<void> {
-    const { head, hello } = await inspectConnection(socket, this.deps.inspectTimeoutMs);
-    this.#sockets.delete(socket);
+  #dispatch(socket: Socket): void {
+    inspectConnection(socket, this.deps.inspectTimeoutMs, (head, hello) =>
+      this.#handOver(socket, head, hello),
+    );
+  }
+
+  #handOver(socket: Socket, head: Buffer, hello: InspectionResult): void {
+    this.#unassigned.delete(socket);
     if (hello.kind !== 'client-hello' && hello.kind !== 'not-tls') {
       this.deps.logger.debug(
         { listener: this.name, reason: hello.kind === 'invalid' ? hello.reason : hello.kind },
@@ -95,22 +127,24 @@ export class ListenerRuntime {
       return;
     }
     const active = this.#active!;
-    const facts: ConnectionFacts =
-      hello.kind === 'client-hello'
-        ? {
-            destinationPort: active.plan.port,
-            serverName: hello.serverName,
-            transportProtocol: 'tls',
-            applicationProtocols: hello.alpn,
-          }
-        : { destinationPort: active.plan.port, transportProtocol: 'raw_buffer', applicationProtocols: [] };
-    const plan = selectFilterChain(active.plan.chains, facts) ?? active.plan.defaultChain;
+    const tlsHello = hello.kind === 'client-hello' ? hello : undefined;
+    const plan =
+      this.#select({
+        destinationPort: active.plan.port,
+        serverName: tlsHello?.serverName,
+        transportProtocol: tlsHello ? 'tls' : 'raw_buffer',
+        applicationProtocols: tlsHello?.alpn ?? NO_PROTOCOLS,
+      }) ?? active.plan.defaultChain;
     const runtime = plan ? active.chains.get(plan.name) : undefined;
     if (!runtime) {
       this.deps.metrics.noFilterChain.inc({ listener: this.name });
       socket.destroy();
       return;
     }
-    runtime.accept(socket, head);
+    runtime.accept(socket, head, tlsHello);
   }
 }
+
+const NO_PROTOCOLS: readonly string[] = [];
+
+function noop(): void {}

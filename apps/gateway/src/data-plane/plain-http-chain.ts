@@ -2,8 +2,8 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { ChainPlan } from '../model/listener-plan.js';
 import { ConnectionSet, type ChainRuntime } from './chain-runtime.js';
-import type { AnyResponse } from './local-reply.js';
-import type { AnyRequest } from './proxy.js';
+import { Http1Exchange, type ResponseObserver } from './exchange.js';
+import type { RequestHandler } from './http-handler.js';
 
 /** A plaintext HTTP/1.1 chain (the port 80 listener, where httpsRedirect lives). */
 export class PlainHttpChain implements ChainRuntime {
@@ -12,9 +12,10 @@ export class PlainHttpChain implements ChainRuntime {
 
   constructor(
     readonly plan: ChainPlan,
-    handler: (req: AnyRequest, res: AnyResponse) => void,
+    handler: RequestHandler,
+    observe: ResponseObserver,
   ) {
-    this.#server = http.createServer(handler);
+    this.#server = http.createServer((req, res) => handler(new Http1Exchange(req, res, observe)));
   }
 
   get openConnections(): number {

@@ -1,10 +1,12 @@
 import http from 'node:http';
 import type { ClusterPlan } from '../model/cluster-plan.js';
 import type { Endpoint } from '../model/endpoints.js';
+import { Http2ConnectionPool } from './http2-upstream.js';
 
-/** One cluster: its endpoints, a keep-alive connection pool and a round-robin cursor. */
+/** One cluster: its endpoints, keep-alive connection pools (HTTP/1.1, HTTP/2) and a round-robin cursor. */
 export class UpstreamCluster {
   readonly agent: http.Agent;
+  #http2?: Http2ConnectionPool;
   #endpoints: Endpoint[] = [];
   #cursor = 0;
 
@@ -15,6 +17,11 @@ export class UpstreamCluster {
       scheduling: 'lifo',
       timeout: 60_000,
     });
+  }
+
+  /** The HTTP/2 connections, made on first use (clusters whose protocol options ask for HTTP/2). */
+  get http2(): Http2ConnectionPool {
+    return (this.#http2 ??= new Http2ConnectionPool());
   }
 
   get endpoints(): readonly Endpoint[] {
@@ -39,10 +46,12 @@ export class UpstreamCluster {
   /** Drops idle connections now; requests in flight finish, their sockets close when idle. */
   retire(): void {
     for (const sockets of Object.values(this.agent.freeSockets)) for (const s of sockets ?? []) s.destroy();
+    this.#http2?.retire();
   }
 
   destroy(): void {
     this.agent.destroy();
+    this.#http2?.destroy();
   }
 }
 

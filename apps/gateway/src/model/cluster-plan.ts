@@ -2,6 +2,12 @@ import { durationMs } from '#keyway/routing';
 import { parseEndpoints, type Endpoint } from './endpoints.js';
 import type { FieldProblem, Parsed } from './resource-error.js';
 
+/**
+ * The protocol requests go upstream in: HTTP/1.1, HTTP/2 (prior knowledge, h2c: upstream TLS is not
+ * supported), or the one the downstream request came in on.
+ */
+export type UpstreamProtocol = 'http1' | 'http2' | 'downstream';
+
 export interface ClusterPlan {
   name: string;
   /** EDS: endpoints come from the ClusterLoadAssignment of this name. */
@@ -12,6 +18,7 @@ export interface ClusterPlan {
   lbPolicy: 'ROUND_ROBIN' | 'RANDOM';
   /** Idle keep-alive connections kept per endpoint. */
   maxIdlePerEndpoint: number;
+  protocol: UpstreamProtocol;
 }
 
 interface ClusterMessage {
@@ -24,7 +31,26 @@ interface ClusterMessage {
   transport_socket?: unknown;
   transport_socket_matches?: unknown[];
   cluster_type?: unknown;
+  /** Deprecated in v3 but still honoured by Envoy: HTTP/2 to every endpoint. */
+  http2_protocol_options?: unknown;
+  protocol_selection?: string;
+  typed_extension_protocol_options?: Record<string, HttpProtocolOptionsMessage | undefined>;
 }
+
+interface ProtocolChoice {
+  http_protocol_options?: unknown;
+  http2_protocol_options?: unknown;
+  http3_protocol_options?: unknown;
+}
+
+interface HttpProtocolOptionsMessage {
+  '@type'?: string;
+  explicit_http_config?: ProtocolChoice;
+  use_downstream_protocol_config?: ProtocolChoice;
+  auto_config?: ProtocolChoice;
+}
+
+const HTTP_PROTOCOL_OPTIONS = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
 
 /** Envoy's default connect timeout. */
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -46,7 +72,9 @@ export function parseCluster(message: Record<string, unknown>): Parsed<ClusterPl
     name: c.name ?? '',
     connectTimeoutMs: durationMs(c.connect_timeout) || DEFAULT_CONNECT_TIMEOUT_MS,
     lbPolicy,
-    maxIdlePerEndpoint: 64,
+    // Envoy keeps every upstream connection its circuit breaker allows (max_connections 1024) until idle.
+    maxIdlePerEndpoint: 1024,
+    protocol: upstreamProtocol(c, problems),
   };
   if (type === 'EDS') {
     plan.edsServiceName = c.eds_cluster_config?.service_name || plan.name;
@@ -58,4 +86,29 @@ export function parseCluster(message: Record<string, unknown>): Parsed<ClusterPl
     problems.push({ field: 'type', message: `${type} clusters are not supported` });
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: plan };
+}
+
+/** Which HTTP version the cluster asks for, as Envoy reads it (the typed options win over the legacy fields). */
+function upstreamProtocol(c: ClusterMessage, problems: FieldProblem[]): UpstreamProtocol {
+  const typed = c.typed_extension_protocol_options?.[HTTP_PROTOCOL_OPTIONS];
+  const field = `typed_extension_protocol_options["${HTTP_PROTOCOL_OPTIONS}"]`;
+  if (typed) {
+    if (typed.explicit_http_config) {
+      const e = typed.explicit_http_config;
+      if (e.http3_protocol_options !== undefined)
+        problems.push({
+          field: `${field}.explicit_http_config`,
+          message: 'HTTP/3 upstreams are not supported',
+        });
+      return e.http2_protocol_options !== undefined ? 'http2' : 'http1';
+    }
+    if (typed.use_downstream_protocol_config)
+      return typed.use_downstream_protocol_config.http2_protocol_options !== undefined
+        ? 'downstream'
+        : 'http1';
+    // auto_config picks by ALPN with the upstream; without upstream TLS that is HTTP/1.1.
+    return 'http1';
+  }
+  if (c.http2_protocol_options === undefined) return 'http1';
+  return c.protocol_selection === 'USE_DOWNSTREAM_PROTOCOL' ? 'downstream' : 'http2';
 }

@@ -149,6 +149,21 @@ export function staticCluster(name: string, endpoints: Array<[string, number]>):
   return { name, type: 0, connect_timeout: { seconds: 1 }, load_assignment: loadAssignment(name, endpoints) };
 }
 
+/** Cluster fields asking for HTTP/2 upstream: explicitly, or whichever protocol the downstream used. */
+export function upstreamHttp2(kind: 'explicit' | 'downstream'): Obj {
+  const protocols = { http_protocol_options: {}, http2_protocol_options: {} };
+  return {
+    typed_extension_protocol_options: {
+      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+        '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+        ...(kind === 'explicit'
+          ? { explicit_http_config: { http2_protocol_options: {} } }
+          : { use_downstream_protocol_config: protocols }),
+      },
+    },
+  };
+}
+
 export function loadAssignment(clusterName: string, endpoints: Array<[string, number]>): Obj {
   return {
     cluster_name: clusterName,
