@@ -8,10 +8,9 @@
  * is `POST /v1/ca/sign` through the api at the same concurrency: the issuance alone.
  * Usage: acme-orders.bench.js [seconds=10] [concurrency=256] [accounts=16] [acmePool=30]
  */
-import http from 'node:http';
 import os from 'node:os';
 import { createCsr, generateKeyPair } from '#keyway/pki';
-import { RawAcmeClient, startAcmeSuite, WEB_DOMAIN } from '#keyway/testing';
+import { RawAcmeClient, startAcmeSuite, startHttp01Responder, WEB_DOMAIN } from '#keyway/testing';
 import { percentile, reportBench, round } from './lib/report.js';
 import { processCpuSeconds } from './lib/suite.js';
 
@@ -33,13 +32,7 @@ const s = await startAcmeSuite('keyway-bench-acme', {
   },
 });
 const tokens = new Map<string, string>();
-const responder = http.createServer((req, res) => {
-  const token = /^\/\.well-known\/acme-challenge\/([A-Za-z0-9_-]+)$/.exec(req.url ?? '')?.[1];
-  const body = token ? tokens.get(token) : undefined;
-  res.statusCode = body ? 200 : 404;
-  res.end(body ?? '');
-});
-await new Promise<void>((r) => responder.listen(s.http01Port, '127.0.0.1', r));
+const responder = await startHttp01Responder(s.http01Port, tokens);
 const keyPair = generateKeyPair('ecdsa-p256');
 const csrOf = (host: string) =>
   Buffer.from(

@@ -22,6 +22,7 @@ import {
   WILD_DOMAIN,
   signJws,
   startAcmeSuite,
+  startHttp01Responder,
   testAccountKey,
   waitFor,
   type AcmeSuite,
@@ -43,16 +44,7 @@ afterAll(async () => {
 });
 
 /** http-01 answers for the client under test, on the port the api validates at. */
-async function serveHttp01(tokens: Map<string, string>): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    const token = /^\/\.well-known\/acme-challenge\/([A-Za-z0-9_-]+)$/.exec(req.url ?? '')?.[1];
-    const body = token ? tokens.get(token) : undefined;
-    res.statusCode = body ? 200 : 404;
-    res.end(body ?? 'not found');
-  });
-  await new Promise<void>((resolve) => server.listen(s.http01Port, '127.0.0.1', resolve));
-  return server;
-}
+const serveHttp01 = (tokens: Map<string, string>) => startHttp01Responder(s.http01Port, tokens);
 
 const close = (server: http.Server | tls.Server) => new Promise<void>((r) => server.close(() => r()));
 

@@ -9,18 +9,8 @@ import {
   http01Path,
   keyAuthorization,
 } from './challenges.js';
-import { AcmeError, errorTypeOf } from './problem.js';
+import { errorOf } from './testing/error-of.js';
 import { alpnChallengeCertificate } from '#keyway/testing';
-
-function errorOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    if (e instanceof AcmeError) return errorTypeOf(e.problem);
-    throw e;
-  }
-}
 
 const keyAuth = keyAuthorization('tok3n', 'thumb');
 

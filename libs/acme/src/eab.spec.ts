@@ -1,22 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { parseExternalAccountBinding, verifyExternalAccountBinding } from './eab.js';
-import { AcmeError, errorTypeOf } from './problem.js';
+import { errorOf } from './testing/error-of.js';
 import { signEab, signJws, testAccountKey } from '#keyway/testing';
 
 const URL_ = 'https://ca.example/acme/int/new-account';
 const hmac = randomBytes(32);
 const account = testAccountKey();
 const other = testAccountKey();
-
-function errorOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    if (e instanceof AcmeError) return errorTypeOf(e.problem);
-    throw e;
-  }
-}
 
 const check = (value: unknown, key = hmac) => {
   const b = parseExternalAccountBinding(value, { url: URL_, accountJwk: account.jwk });

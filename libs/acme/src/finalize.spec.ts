@@ -1,17 +1,8 @@
 import { createCsr, generateKeyPair, type SansInput } from '#keyway/pki';
 import { checkFinalizeCsr } from './finalize.js';
-import { AcmeError, errorTypeOf } from './problem.js';
+import { errorOf } from './testing/error-of.js';
 import { revocationReasonOf } from './revocation.js';
 
-function errorOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    if (e instanceof AcmeError) return errorTypeOf(e.problem);
-    throw e;
-  }
-}
 const keyPair = generateKeyPair('ecdsa-p256');
 const csr = (sans: SansInput, commonName?: string) =>
   Buffer.from(

@@ -1,15 +1,7 @@
 import { authorizationTarget, parseOrderIdentifiers, policyRefusalProblem } from './identifiers.js';
-import { AcmeError, errorTypeOf } from './problem.js';
+import { AcmeError } from './problem.js';
+import { errorOf } from './testing/error-of.js';
 
-function errorOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    if (e instanceof AcmeError) return errorTypeOf(e.problem);
-    throw e;
-  }
-}
 const dns = (value: string) => ({ type: 'dns', value });
 
 describe('parseOrderIdentifiers', () => {

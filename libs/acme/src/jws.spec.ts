@@ -1,20 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { importJwk, jwkThumbprint, publicJwkOf } from './jwk.js';
 import { checkProtectedHeader, jsonPayload, parseJws, verifyJws, type JwsAlgorithm } from './jws.js';
-import { AcmeError, errorTypeOf } from './problem.js';
+import { errorOf } from './testing/error-of.js';
 import { signJws, testAccountKey } from '#keyway/testing';
 
 const URL_ = 'https://ca.example/acme/int/new-order';
-
-function errorOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    if (e instanceof AcmeError) return errorTypeOf(e.problem);
-    throw e;
-  }
-}
 
 describe('JWK thumbprints (RFC 7638)', () => {
   it('matches the RFC 7638 §3.1 example', () => {

@@ -1,22 +1,13 @@
 import { signJws, testAccountKey } from '#keyway/testing';
 import { checkKeyChange } from './key-change.js';
 import { jwkThumbprint } from './jwk.js';
-import { AcmeError, errorTypeOf } from './problem.js';
+import { errorOf } from './testing/error-of.js';
 
 const URL_ = 'https://ca.example/acme/int/key-change';
 const ACCOUNT = 'https://ca.example/acme/int/acct/abc';
 const oldKey = testAccountKey();
 const newKey = testAccountKey('EdDSA');
 
-function errorOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    if (e instanceof AcmeError) return errorTypeOf(e.problem);
-    throw e;
-  }
-}
 const check = (inner: unknown) =>
   checkKeyChange(inner, { url: URL_, accountUrl: ACCOUNT, oldJwk: oldKey.jwk });
 

@@ -1,15 +1,5 @@
 import { NonceBook } from './nonces.js';
-import { AcmeError, errorTypeOf } from './problem.js';
-
-function errorOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    if (e instanceof AcmeError) return errorTypeOf(e.problem);
-    throw e;
-  }
-}
+import { errorOf } from './testing/error-of.js';
 
 function book(capacity = 3) {
   let now = 0;

@@ -1,16 +1,9 @@
+import { revocationReason, type RevocationReasonName } from '#keyway/contracts';
 import { acmeError } from './problem.js';
 
-/** RFC 5280 §5.3.1 reason codes keyway's ca records (8, 9, 10 are not offered). */
-const REASONS = [
-  'unspecified',
-  'keyCompromise',
-  'cACompromise',
-  'affiliationChanged',
-  'superseded',
-  'cessationOfOperation',
-  'certificateHold',
-] as const;
-export type AcmeRevocationReason = (typeof REASONS)[number];
+/** RFC 5280 §5.3.1 reason codes keyway's ca records, in code order (8, 9, 10 are not offered). */
+const REASONS = revocationReason.options;
+export type AcmeRevocationReason = RevocationReasonName;
 
 /** RFC 8555 §7.6 `reason`: absent is unspecified; codes keyway does not record are badRevocationReason. */
 export function revocationReasonOf(code: unknown): AcmeRevocationReason {

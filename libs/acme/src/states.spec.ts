@@ -1,4 +1,4 @@
-import { AcmeError, errorTypeOf } from './problem.js';
+import { errorOf } from './testing/error-of.js';
 import {
   authorizationStatusAt,
   deactivateAuthorization,
@@ -10,15 +10,6 @@ import {
   type OrderStatus,
 } from './states.js';
 
-function errorOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    if (e instanceof AcmeError) return errorTypeOf(e.problem);
-    throw e;
-  }
-}
 const now = new Date('2030-01-01T00:00:00Z');
 const later = new Date('2030-01-02T00:00:00Z');
 const earlier = new Date('2029-12-31T00:00:00Z');

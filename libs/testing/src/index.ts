@@ -13,3 +13,4 @@ export * from './acme/alpn-certificate.js';
 export * from './acme/dns-test-server.js';
 export * from './acme/raw-acme-client.js';
 export * from './acme/acme-suite.js';
+export * from './acme/http01-responder.js';
