@@ -26,6 +26,9 @@ export class Http2ConnectionPool {
     session.on('goaway', forget);
     session.once('close', forget);
     session.setTimeout(IDLE_TIMEOUT_MS, () => session.close());
+    // Every stream opened while the connection is still connecting waits for its 'connect': a
+    // burst of them is not a listener leak.
+    session.setMaxListeners(0);
     this.#sessions.set(key, session);
     return session;
   }

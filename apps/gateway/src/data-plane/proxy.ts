@@ -165,6 +165,25 @@ function failureOf(e: NodeJS.ErrnoException, connected: boolean): Attempt {
   return { kind: 'failure', failure: connected ? 'reset' : 'connect', detail: e.message };
 }
 
+/**
+ * An attempt's outcome, reported once, with its timers cleared. Timers start after the request
+ * exists (a request can fail before that, and `done` must not depend on them being set).
+ */
+class AttemptSettler {
+  settled = false;
+  connectTimer: ReturnType<typeof setTimeout> | undefined;
+  tryTimer: ReturnType<typeof setTimeout> | undefined;
+  constructor(private readonly resolve: (a: Attempt) => void) {}
+
+  readonly done = (a: Attempt): void => {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.tryTimer);
+    this.resolve(a);
+  };
+}
+
 function perTryTimer(decision: Forward, target: Cancellable): ReturnType<typeof setTimeout> | undefined {
   const perTry = decision.retry?.perTryTimeoutMs;
   return perTry
@@ -184,16 +203,9 @@ function attemptHttp1(
 ): Promise<Attempt> {
   const { exchange, decision } = input;
   return new Promise((resolve) => {
-    let settled = false;
+    const attempt = new AttemptSettler(resolve);
+    const done = attempt.done;
     let connected = false;
-    let connectTimer: ReturnType<typeof setTimeout> | undefined;
-    const done = (a: Attempt) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(connectTimer);
-      clearTimeout(tryTimer);
-      resolve(a);
-    };
     const options: http.RequestOptions & { servername: string } = {
       host: endpoint.host,
       port: endpoint.port,
@@ -207,17 +219,17 @@ function attemptHttp1(
     };
     const upstream = http.request(options);
     track(upstream);
-    const tryTimer = perTryTimer(decision, upstream);
+    attempt.tryTimer = perTryTimer(decision, upstream);
     upstream.on('socket', (socket) => {
       // A pooled connection is connected already: only a new one gets the connect timeout.
       if (!socket.connecting) return void (connected = true);
-      connectTimer = setTimeout(
+      attempt.connectTimer = setTimeout(
         () => upstream.destroy(Object.assign(new Error('connect timeout'), { code: 'ECONNTIMEOUT' })),
         cluster.plan.connectTimeoutMs,
       );
       socket.once('connect', () => {
         connected = true;
-        clearTimeout(connectTimer);
+        clearTimeout(attempt.connectTimer);
       });
     });
     upstream.on('response', (response: IncomingMessage) =>
@@ -242,15 +254,8 @@ function attemptHttp2(
 ): Promise<Attempt> {
   const { exchange, decision } = input;
   return new Promise((resolve) => {
-    let settled = false;
-    let connectTimer: ReturnType<typeof setTimeout> | undefined;
-    const done = (a: Attempt) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(connectTimer);
-      clearTimeout(tryTimer);
-      resolve(a);
-    };
+    const attempt = new AttemptSettler(resolve);
+    const done = attempt.done;
     const session = cluster.http2.session(endpoint);
     let connected = !session.connecting;
     const headers = requestHeaders(input, endpoint, body);
@@ -268,15 +273,15 @@ function attemptHttp2(
       return done({ kind: 'failure', failure: 'reset', detail: (e as Error).message });
     }
     track(stream);
-    const tryTimer = perTryTimer(decision, stream);
+    attempt.tryTimer = perTryTimer(decision, stream);
     if (!connected) {
-      connectTimer = setTimeout(
+      attempt.connectTimer = setTimeout(
         () => stream.destroy(Object.assign(new Error('connect timeout'), { code: 'ECONNTIMEOUT' })),
         cluster.plan.connectTimeoutMs,
       );
       session.once('connect', () => {
         connected = true;
-        clearTimeout(connectTimer);
+        clearTimeout(attempt.connectTimer);
       });
     }
     stream.once('response', (responseHeaders) =>
@@ -291,7 +296,7 @@ function attemptHttp2(
     );
     stream.on('error', (e: NodeJS.ErrnoException) => done(failureOf(e, connected)));
     stream.once('close', () => {
-      if (!settled)
+      if (!attempt.settled)
         done({
           kind: 'failure',
           failure: connected ? 'reset' : 'connect',

@@ -1,10 +1,14 @@
+import http2 from 'node:http2';
 import https from 'node:https';
+import { once } from 'node:events';
+import { jest } from '@jest/globals';
 import { Gateway } from '../gateway.js';
 import { curl } from '../testing/curl.js';
 import * as R from '../testing/envoy-resources.js';
 import { testGateway } from '../testing/gateway-harness.js';
 import { TestPki, type TestAuthority } from '../testing/openssl-pki.js';
 import { UpstreamServer } from '../testing/upstream-server.js';
+import { Http2ConnectionPool } from './http2-upstream.js';
 
 const { TypeUrl } = R;
 const ROUTES = 'https.443.https.mygateway.istio-system';
@@ -131,6 +135,22 @@ describe('HTTP/2 upstreams, where the cluster asks for them', () => {
     expect(down.body).toMatch(/upstream connect error/);
     expect(await get('/slow/2000')).toMatchObject({ status: 504, body: 'upstream request timeout' });
     // The connection survives the cancelled stream.
+    expect((await get('/h2/get')).status).toBe(200);
+  });
+
+  it('answers 503 when the pooled HTTP/2 connection is gone by the time the stream opens', async () => {
+    // The race between the pool's check and session.request(): the request throws at once.
+    const gone = http2.connect(`http://127.0.0.1:${upstream.port}`);
+    await once(gone, 'connect');
+    gone.destroy();
+    const spy = jest.spyOn(Http2ConnectionPool.prototype, 'session').mockReturnValueOnce(gone);
+    try {
+      const r = await get('/h2/get');
+      expect(r.status).toBe(503);
+      expect(r.body).toMatch(/connection termination/);
+    } finally {
+      spy.mockRestore();
+    }
     expect((await get('/h2/get')).status).toBe(200);
   });
 });
