@@ -16,7 +16,13 @@ export {
 } from './name.js';
 export { isDnsName, type SansInput, type SubjectAltNames } from './general-names.js';
 export { type Extension } from './extensions.js';
-export { describePublicKey, describeSpki, spkiOf, type PublicKeyDescription } from './public-key.js';
+export {
+  describePublicKey,
+  describeSpki,
+  spkiOf,
+  type PublicKeyDescription,
+  type SpkiParts,
+} from './public-key.js';
 export {
   KEY_TYPES,
   generateKeyPair,
@@ -37,6 +43,12 @@ export {
   type IssueRequest,
   type IssueResult,
 } from './certificate.js';
+export {
+  privateKeyDerMatchesSpki,
+  publicPartMatchesSpki,
+  publicPartOfPrivateKeyDer,
+  type PrivateKeyDerFormat,
+} from './private-key-der.js';
 export { certificateSpkiDer, parseCertificate, type ParsedCertificate } from './parsed-certificate.js';
 export {
   publicKeyFrom,

@@ -13,7 +13,8 @@ import { PrivateKeyPem } from '#keyway/key-material';
 import { encodeDer, bitString, explicit, integer, octetString, oid, sequence } from './der/writer.js';
 import { KeyError } from './errors.js';
 import { Oid } from './oids.js';
-import { encodePem } from './pem.js';
+import { decodePemBlocks, encodePem } from './pem.js';
+import { privateKeyDerMatchesSpki, type PrivateKeyDerFormat } from './private-key-der.js';
 import { spkiOf } from './public-key.js';
 
 export const KEY_TYPES = ['ecdsa-p256', 'ecdsa-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096'] as const;
@@ -205,7 +206,20 @@ export function publicKeyOf(privateKey: KeyObject): KeyObject {
   return createPublicKey(privateKey);
 }
 
-/** Whether a private key is the partner of a DER SubjectPublicKeyInfo (e.g. a certificate's). */
+/**
+ * Whether a private key is the partner of a DER SubjectPublicKeyInfo (e.g. a certificate's). A PEM is
+ * read as DER without loading it into OpenSSL (private-key-der.ts says why).
+ */
 export function privateKeyMatchesSpki(privateKey: PrivateKeyPem | KeyObject, spkiDer: Buffer): boolean {
-  return spkiOf(loadPrivateKey(privateKey)).equals(spkiDer);
+  if (!(privateKey instanceof PrivateKeyPem)) return spkiOf(loadPrivateKey(privateKey)).equals(spkiDer);
+  const blocks = decodePemBlocks(privateKey.reveal());
+  const format = blocks.length === 1 ? PEM_KEY_FORMATS[blocks[0].label] : undefined;
+  if (!format) throw new KeyError('private key: expected one PKCS#8, SEC1 or PKCS#1 PEM block');
+  return privateKeyDerMatchesSpki(blocks[0].der, format, spkiDer);
 }
+
+const PEM_KEY_FORMATS: Record<string, PrivateKeyDerFormat | undefined> = {
+  'PRIVATE KEY': 'pkcs8',
+  'RSA PRIVATE KEY': 'pkcs1',
+  'EC PRIVATE KEY': 'sec1',
+};

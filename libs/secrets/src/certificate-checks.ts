@@ -1,7 +1,14 @@
-import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import type { FieldError } from '#keyway/contracts';
 import { PrivateKeyPem } from '#keyway/key-material';
-import { issuedBy as signedBy } from '#keyway/pki';
+import {
+  KeyError,
+  certificateSpkiDer,
+  issuedBy as signedBy,
+  publicPartMatchesSpki,
+  publicPartOfPrivateKeyDer,
+  type SpkiParts,
+} from '#keyway/pki';
 import { keyTypeOf } from './certificate-summary.js';
 import { secretError, type SecretErrorCode } from './errors.js';
 import type { ResolvedOptions } from './options.js';
@@ -207,31 +214,28 @@ export function checkPrivateKey(
     );
     return undefined;
   }
-  let key: KeyObject;
+  const format =
+    block.label === 'PRIVATE KEY' ? 'pkcs8' : block.label === 'RSA PRIVATE KEY' ? 'pkcs1' : 'sec1';
+  let publicPart: SpkiParts;
   try {
-    const type =
-      block.label === 'PRIVATE KEY' ? 'pkcs8' : block.label === 'RSA PRIVATE KEY' ? 'pkcs1' : 'sec1';
-    key = createPrivateKey({ key: block.der, format: 'der', type });
-  } catch {
-    fail(ctx, field, 'key-invalid', `private key (${block.label}) does not parse`);
+    // Read without OpenSSL's slow key decoder, and checked against itself (libs/pki says how).
+    publicPart = publicPartOfPrivateKeyDer(block.der, format);
+  } catch (e) {
+    // KeyError messages name the structure that is wrong, never key bytes.
+    const why =
+      e instanceof KeyError ? ` (${e.message.replace(/^private key( \([a-z0-9]+\))?: (der: )?/, '')})` : '';
+    fail(ctx, field, 'key-invalid', `private key (${block.label}) does not parse${why}`);
     return undefined;
   }
-  if (leaf) {
-    let matches: boolean;
-    try {
-      matches = leaf.checkPrivateKey(key);
-    } catch {
-      matches = false;
-    }
-    if (!matches) {
-      fail(
-        ctx,
-        field,
-        'key-mismatch',
-        `private key does not match the public key of the leaf certificate (${label(leaf)})`,
-      );
-      return undefined;
-    }
+  const matches = leaf ? publicPartMatchesSpki(publicPart, certificateSpkiDer(leaf.raw)) : true;
+  if (leaf && !matches) {
+    fail(
+      ctx,
+      field,
+      'key-mismatch',
+      `private key does not match the public key of the leaf certificate (${label(leaf)})`,
+    );
+    return undefined;
   }
   return new PrivateKeyPem(text);
 }

@@ -1,5 +1,5 @@
 import { createHash, type X509Certificate } from 'node:crypto';
-import { certificateSpkiDer } from '#keyway/pki';
+import { certificateSpkiDer, describeSpki } from '#keyway/pki';
 
 /** What the audit log and the clear fields of a credential record say about one certificate. */
 export interface CertificateSummary {
@@ -22,7 +22,19 @@ export interface CertificateSummary {
 
 const CURVES: Record<string, string> = { prime256v1: 'p256', secp384r1: 'p384', secp521r1: 'p521' };
 
+/**
+ * Read from the certificate's DER SubjectPublicKeyInfo: node's `cert.publicKey` builds an OpenSSL key
+ * on every call (a tenth of a millisecond per credential version). Keys libs/pki does not name
+ * (other curves, DSA, X25519...) are named by node, as before.
+ */
 export function keyTypeOf(cert: X509Certificate): string {
+  const keyType = describeSpki(certificateSpkiDer(cert.raw)).keyType;
+  return /^(rsa|rsa-pss)-\d+$|^ecdsa-p(256|384|521)$|^ed(25519|448)$/.test(keyType)
+    ? keyType
+    : nodeKeyType(cert);
+}
+
+function nodeKeyType(cert: X509Certificate): string {
   const key = cert.publicKey;
   const details = key.asymmetricKeyDetails ?? {};
   switch (key.asymmetricKeyType) {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { containsPrivateKeyPem } from '#keyway/key-material';
 import { formatSecretError } from './errors.js';
 import type { ValidationOptions } from './options.js';
@@ -15,6 +16,15 @@ import {
 } from './testing/certificates.js';
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** A SEC1 P-256 key whose written public point is another key's (the point is its last 65 bytes). */
+function ecKeyWithForeignPoint(): Buffer {
+  const sec1 = () =>
+    generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'der', type: 'sec1' });
+  const [mine, theirs] = [sec1(), sec1()];
+  theirs.copy(mine, mine.length - 65, theirs.length - 65);
+  return mine;
+}
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 const at = (days: number): Date => new Date(now.getTime() + days * DAY);
 const root = makeRoot('checks root');
@@ -93,7 +103,12 @@ describe('up-front checks', () => {
       [
         'a key that does not parse',
         pem('PRIVATE KEY', Buffer.from('300500030101ff', 'hex')),
-        'private key (PRIVATE KEY) does not parse',
+        'private key (PRIVATE KEY) does not parse (PrivateKeyInfo.version: expected INTEGER, found tag 0x00 at offset 2)',
+      ],
+      [
+        'an EC key whose written public point is not its own',
+        pem('EC PRIVATE KEY', ecKeyWithForeignPoint()),
+        'private key (EC PRIVATE KEY) does not parse (ECPrivateKey.publicKey is not the point of its private scalar)',
       ],
       [
         'an encrypted key',
@@ -185,9 +200,23 @@ describe('up-front checks', () => {
     });
 
     it.each([
+      ['RSA 3072 as PKCS#1', rsaKey(3072), 'pkcs1'],
+      ['EC P-256 as SEC1', ecKey('prime256v1'), 'sec1'],
+      ['EC P-384 as SEC1', ecKey('secp384r1'), 'sec1'],
+    ] as const)('accepts %s and refuses it under another certificate', (_t, nodeKey, type) => {
+      const l = makeLeaf(root, { nodeKey });
+      const keyPem = nodeKey.privateKey.export({ type, format: 'pem' }) as string;
+      expect(outcome(secret('ok-key', { cert: l.pem, key: keyPem })).errors).toEqual([]);
+      expect(outcome(secret('ok-key', { cert: good.pem, key: keyPem })).errors).toEqual([
+        'Secret/default/ok-key: data.key: private key does not match the public key of the leaf certificate (CN=good.example.com, O=httpbin organization)',
+      ]);
+    });
+
+    it.each([
       ['rsa-1024', () => rsaKey(1024)],
       ['ecdsa-p521', () => ecKey('secp521r1')],
       ['ed25519', () => ed25519Key()],
+      ['ecdsa-secp256k1', () => ecKey('secp256k1')],
     ])('rejects %s', (keyType, key) => {
       const l = makeLeaf(root, { nodeKey: key() });
       expectRejected(

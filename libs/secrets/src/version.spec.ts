@@ -13,6 +13,41 @@ describe('versions', () => {
     );
   });
 
+  it('canonical JSON is the text of its definition for any value (audit hashes depend on every byte)', () => {
+    // The definition, written the plain way: sorted entries without undefined, recursively.
+    const definition = (v: unknown): string => {
+      if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+      if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : definition(x))).join(',')}]`;
+      const entries = Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${definition(x)}`).join(',')}}`;
+    };
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const keys = ['a', 'B', 'é', '\u{1F600}', 'a"b', '', '10', '9', 'z\n', '\uD800'];
+    const value = (depth: number): unknown => {
+      const pick = Math.floor(random() * (depth > 3 ? 6 : 9));
+      if (pick === 0) return null;
+      if (pick === 1) return undefined;
+      if (pick === 2) return random() * 1e6 - 5e5;
+      if (pick === 3) return keys[Math.floor(random() * keys.length)];
+      if (pick === 4) return random() < 0.5;
+      if (pick === 5) return new Date(0);
+      if (pick === 6) return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(random() * 5) }, () => [
+          keys[Math.floor(random() * keys.length)],
+          value(depth + 1),
+        ]),
+      );
+    };
+    for (let i = 0; i < 2000; i++) {
+      const v = value(0);
+      expect(canonicalJson(v)).toBe(definition(v));
+    }
+  });
+
   it('the same content with other line endings and whitespace is the same version', () => {
     const a = { certificateChain: leaf.pem, privateKey: new PrivateKeyPem(leaf.keyPem) };
     const crlf = {

@@ -12,15 +12,31 @@ export interface CredentialMaterialPem {
   crl?: string;
 }
 
-/** JSON with object keys sorted at every level and `undefined` members dropped: one text per value. */
+/**
+ * JSON with object keys sorted at every level and `undefined` members dropped: one text per value.
+ * Built by concatenation (no entry arrays): every audit row and version hash goes through it.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value))
-    return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      out += value[i] === undefined ? 'null' : canonicalJson(value[i]);
+    }
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  // The default sort orders by UTF-16 code units, as `<` does.
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  for (const k of keys) {
+    const v = record[k];
+    if (v === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(k)}:${canonicalJson(v)}`;
+  }
+  return `${out}}`;
 }
 
 export function sha256Hex(text: string | Buffer): string {
