@@ -9,6 +9,7 @@ import {
 import type { AuditEvent, AuditEventsFilter } from '#keyway/contracts';
 import type { ChainedAuditRow } from '#keyway/secrets';
 import type { ExportedEvent } from '#keyway/audit-export';
+import { finalApiSecretChanges } from './api-secret-changes.js';
 
 /** A change to the API source's stored Secrets, committed in the same transaction as its audit rows. */
 export type ApiSecretChange =
@@ -103,6 +104,41 @@ function toParams(r: ChainedAuditRow): unknown[] {
   ];
 }
 
+/** The parameter type of each column in COLUMNS' order; the jsonb ones travel as text and are cast. */
+const COLUMN_TYPES = [
+  'text',
+  'text',
+  'int',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+];
+const JSONB_COLUMNS = new Set([8, 13]);
+const INSERT_SELECT = COLUMNS.split(',')
+  .map((c, i) => (JSONB_COLUMNS.has(i) ? `${c.trim()}::jsonb` : c.trim()))
+  .join(', ');
+
+/** Rows as one array per column (toParams' order). */
+function toColumnArrays(rows: readonly ChainedAuditRow[]): unknown[][] {
+  const columns: unknown[][] = COLUMN_TYPES.map(() => new Array<unknown>(rows.length));
+  rows.forEach((row, r) => toParams(row).forEach((v, c) => (columns[c][r] = v)));
+  return columns;
+}
+
 const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
 
 /** This replica's fencing token and what to do when a newer leader has written (#keyway/persistence). */
@@ -118,32 +154,39 @@ export class PostgresAuditStore implements AuditStore {
   async commit(rows: readonly ChainedAuditRow[], apiChanges: readonly ApiSecretChange[] = []): Promise<void> {
     await this.ds.transaction(async (m: EntityManager) => {
       if (this.fence) await checkLeaderFence(m, this.fence);
-      // Multi-row inserts: a group of a few hundred rows is a handful of statements.
-      for (let i = 0; i < rows.length; i += 100) {
-        const chunk = rows.slice(i, i + 100);
-        const values = chunk.map(
-          (_, j) => `(${Array.from({ length: 20 }, (_, k) => `$${j * 20 + k + 1}`).join(',')})`,
-        );
+      // The whole group in one statement: a column per array parameter, rows in the group's order
+      // (ids are the export's commit order).
+      if (rows.length) {
+        const params = toColumnArrays(rows);
         await m.query(
-          `INSERT INTO audit_log (${COLUMNS}) VALUES ${values.join(',')}`,
-          chunk.flatMap(toParams),
+          `INSERT INTO audit_log (${COLUMNS})
+             SELECT ${INSERT_SELECT} FROM unnest(${COLUMN_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
+               WITH ORDINALITY AS u(${COLUMNS}, ord)
+             ORDER BY ord`,
+          params,
         );
       }
-      for (const change of apiChanges) {
-        if (change.op === 'upsert') {
-          await m.query(
-            `INSERT INTO api_secrets (namespace, name, sealed_manifest, actor) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (namespace, name) DO UPDATE SET sealed_manifest = EXCLUDED.sealed_manifest,
-               actor = EXCLUDED.actor, updated_at = now()`,
-            [change.namespace, change.name, JSON.stringify(change.sealedManifest), change.actor],
-          );
-        } else {
-          await m.query(`DELETE FROM api_secrets WHERE namespace = $1 AND name = $2`, [
-            change.namespace,
-            change.name,
-          ]);
-        }
-      }
+      const { upserts, deletes } = finalApiSecretChanges(apiChanges);
+      // One statement each, whatever the group's size: arrays, not a parameter per value.
+      if (deletes.length)
+        await m.query(
+          `DELETE FROM api_secrets WHERE (namespace, name) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+          [deletes.map((c) => c.namespace), deletes.map((c) => c.name)],
+        );
+      if (upserts.length)
+        await m.query(
+          `INSERT INTO api_secrets (namespace, name, sealed_manifest, actor)
+             SELECT namespace, name, sealed_manifest::jsonb, actor
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(namespace, name, sealed_manifest, actor)
+           ON CONFLICT (namespace, name) DO UPDATE SET sealed_manifest = EXCLUDED.sealed_manifest,
+             actor = EXCLUDED.actor, updated_at = now()`,
+          [
+            upserts.map((c) => c.namespace),
+            upserts.map((c) => c.name),
+            upserts.map((c) => JSON.stringify(c.sealedManifest)),
+            upserts.map((c) => c.actor),
+          ],
+        );
     });
   }
 
