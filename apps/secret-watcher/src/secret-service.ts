@@ -168,7 +168,7 @@ export class SecretService {
     const v = entry.validation;
     const head = v.keyPair?.chain[0] ?? v.root?.cas[0];
     const cert = head ? summarizeCertificate(head) : undefined;
-    const notAfter = head ? new Date(head.validTo).toISOString() : undefined;
+    const notAfter = head ? head.notAfter.toISOString() : undefined;
     const sources = [...this.reconciler.copiesOf(ns, name).keys()].filter((s) => s !== entry.source);
     return {
       namespace: ns,

@@ -1,8 +1,8 @@
-import type { X509Certificate } from 'node:crypto';
 import { parseCrl, verifyCrlSignedBy, type ParsedCrl } from '#keyway/pki';
 import { fail, parseCertificates, warn, type CheckContext } from './certificate-checks.js';
 import type { ResolvedOptions } from './options.js';
 import { readPemBlocks } from './pem.js';
+import type { SecretCertificate } from './secret-certificate.js';
 
 /** The trusted CA bundle: every block a parseable certificate, within the count limit. */
 export function checkCaBundle(
@@ -10,7 +10,7 @@ export function checkCaBundle(
   field: string,
   text: string,
   options: ResolvedOptions,
-): X509Certificate[] | undefined {
+): SecretCertificate[] | undefined {
   const cas = parseCertificates(ctx, field, text, 'CA bundle');
   if (!cas) return undefined;
   if (cas.length > options.maxCaCertificates) {
@@ -33,7 +33,7 @@ export function checkCrl(
   ctx: CheckContext,
   field: string,
   text: string,
-  cas: readonly X509Certificate[],
+  cas: readonly SecretCertificate[],
   caField: string,
   options: ResolvedOptions,
 ): ParsedCrl | undefined {

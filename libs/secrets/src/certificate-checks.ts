@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import type { FieldError } from '#keyway/contracts';
 import { PrivateKeyPem } from '#keyway/key-material';
 import {
@@ -13,6 +12,7 @@ import { keyTypeOf } from './certificate-summary.js';
 import { secretError, type SecretErrorCode } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { readPemBlocks } from './pem.js';
+import { SecretCertificate } from './secret-certificate.js';
 
 /** Which Secret and field a check is about, and where its findings go. */
 export interface CheckContext {
@@ -37,7 +37,7 @@ export function isServableKeyType(keyType: string): boolean {
   return rsa !== null && Number(rsa[1]) >= 2048;
 }
 
-export function label(cert: X509Certificate): string {
+export function label(cert: SecretCertificate): string {
   return (
     (cert.subject ?? '').split('\n').filter(Boolean).reverse().join(', ') || `sha256 ${cert.fingerprint256}`
   );
@@ -49,7 +49,7 @@ export function parseCertificates(
   field: string,
   text: string,
   what: string,
-): X509Certificate[] | undefined {
+): SecretCertificate[] | undefined {
   const pem = readPemBlocks(text);
   if (!pem.ok) {
     fail(
@@ -60,7 +60,7 @@ export function parseCertificates(
     );
     return undefined;
   }
-  const certs: X509Certificate[] = [];
+  const certs: SecretCertificate[] = [];
   for (const [i, block] of pem.blocks.entries()) {
     const code = what === 'CA bundle' ? 'ca-invalid' : 'pem-invalid';
     if (block.label !== 'CERTIFICATE') {
@@ -68,7 +68,7 @@ export function parseCertificates(
       return undefined;
     }
     try {
-      certs.push(new X509Certificate(block.der));
+      certs.push(new SecretCertificate(block.der));
     } catch (err) {
       fail(
         ctx,
@@ -83,7 +83,7 @@ export function parseCertificates(
 }
 
 /** libs/pki's one "signed by" test, on the certificates' DER. */
-const issuedBy = (child: X509Certificate, issuer: X509Certificate): boolean =>
+const issuedBy = (child: SecretCertificate, issuer: SecretCertificate): boolean =>
   signedBy(child.raw, issuer.raw);
 
 /**
@@ -95,7 +95,7 @@ export function checkChain(
   field: string,
   text: string,
   options: ResolvedOptions,
-): X509Certificate[] | undefined {
+): SecretCertificate[] | undefined {
   const chain = parseCertificates(ctx, field, text, 'certificate chain');
   if (!chain) return undefined;
   const before = ctx.errors.length;
@@ -146,11 +146,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 function checkValidity(
   ctx: CheckContext,
   field: string,
-  leaf: X509Certificate,
+  leaf: SecretCertificate,
   options: ResolvedOptions,
 ): void {
-  const notBefore = new Date(leaf.validFrom);
-  const notAfter = new Date(leaf.validTo);
+  const { notBefore, notAfter } = leaf;
   const now = options.now;
   if (now < notBefore) {
     fail(
@@ -187,7 +186,7 @@ export function checkPrivateKey(
   ctx: CheckContext,
   field: string,
   text: string,
-  leaf: X509Certificate | undefined,
+  leaf: SecretCertificate | undefined,
 ): PrivateKeyPem | undefined {
   const pem = readPemBlocks(text);
   if (!pem.ok) {

@@ -1,5 +1,6 @@
-import { createHash, type X509Certificate } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { certificateSpkiDer, describeSpki } from '#keyway/pki';
+import type { SecretCertificate } from './secret-certificate.js';
 
 /** What the audit log and the clear fields of a credential record say about one certificate. */
 export interface CertificateSummary {
@@ -27,14 +28,14 @@ const CURVES: Record<string, string> = { prime256v1: 'p256', secp384r1: 'p384', 
  * on every call (a tenth of a millisecond per credential version). Keys libs/pki does not name
  * (other curves, DSA, X25519...) are named by node, as before.
  */
-export function keyTypeOf(cert: X509Certificate): string {
+export function keyTypeOf(cert: SecretCertificate): string {
   const keyType = describeSpki(certificateSpkiDer(cert.raw)).keyType;
   return /^(rsa|rsa-pss)-\d+$|^ecdsa-p(256|384|521)$|^ed(25519|448)$/.test(keyType)
     ? keyType
     : nodeKeyType(cert);
 }
 
-function nodeKeyType(cert: X509Certificate): string {
+function nodeKeyType(cert: SecretCertificate): string {
   const key = cert.publicKey;
   const details = key.asymmetricKeyDetails ?? {};
   switch (key.asymmetricKeyType) {
@@ -64,34 +65,28 @@ function formatSans(text: string | undefined): string[] {
   return text.split(', ').map((s) => s.replace(/^IP Address:/, 'IP:'));
 }
 
-function normalizeSerial(hex: string): string {
-  const lower = hex.toLowerCase().replace(/:/g, '');
-  const stripped = lower.replace(/^(00)+/, '');
-  return stripped.length ? stripped : '0';
-}
-
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
 // A certificate never changes, so neither does its summary: lists of thousands of Secrets, audit rows
 // and credential resolution all ask again for the same parsed certificates.
-const summaries = new WeakMap<X509Certificate, Readonly<CertificateSummary>>();
+const summaries = new WeakMap<SecretCertificate, Readonly<CertificateSummary>>();
 
-export function summarizeCertificate(cert: X509Certificate): Readonly<CertificateSummary> {
+export function summarizeCertificate(cert: SecretCertificate): Readonly<CertificateSummary> {
   let summary = summaries.get(cert);
   if (!summary) summaries.set(cert, (summary = Object.freeze(summaryOf(cert))));
   return summary;
 }
 
-function summaryOf(cert: X509Certificate): CertificateSummary {
+function summaryOf(cert: SecretCertificate): CertificateSummary {
   return {
-    serial: normalizeSerial(cert.serialNumber),
+    serial: cert.serialHex,
     subject: formatName(cert.subject),
     issuer: formatName(cert.issuer),
     sans: formatSans(cert.subjectAltName),
-    notBefore: new Date(cert.validFrom).toISOString(),
-    notAfter: new Date(cert.validTo).toISOString(),
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
     fingerprint: sha256(cert.raw),
     publicKeyFingerprint: sha256(certificateSpkiDer(cert.raw)),
     keyType: keyTypeOf(cert),

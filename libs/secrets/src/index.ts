@@ -28,6 +28,7 @@ export {
 export { normalizePem, readPemBlocks, type PemBlock } from './pem.js';
 export { isServableKeyType } from './certificate-checks.js';
 export { summarizeCertificate, keyTypeOf, type CertificateSummary } from './certificate-summary.js';
+export { SecretCertificate } from './secret-certificate.js';
 export { validateSecret, type SecretValidation, type CheckedKeyPair, type CheckedRoot } from './validate.js';
 export {
   resolveCredentials,

@@ -1,4 +1,3 @@
-import type { X509Certificate } from 'node:crypto';
 import type { FieldError } from '#keyway/contracts';
 import type { PrivateKeyPem } from '#keyway/key-material';
 import { checkCaBundle, checkCrl } from './ca-checks.js';
@@ -8,6 +7,7 @@ import { normalizePem } from './pem.js';
 import { checkSizes, checkWalkthroughRules } from './rules.js';
 import { GenericKeys, TlsKeys, extractKeyAndCert, extractRoot, isCaCertName } from './secret-keys.js';
 import type { DecodedSecret } from './secret.js';
+import type { SecretCertificate } from './secret-certificate.js';
 
 /** The served half of a Secret: a chain (leaf first) and its key, PEMs normalized. */
 export interface CheckedKeyPair {
@@ -15,7 +15,7 @@ export interface CheckedKeyPair {
   keyField: string;
   certificateChain: string;
   privateKey: PrivateKeyPem;
-  chain: X509Certificate[];
+  chain: SecretCertificate[];
 }
 
 /** The trust half of a Secret: a CA bundle and optional CRL, PEMs normalized. */
@@ -24,7 +24,7 @@ export interface CheckedRoot {
   crlField?: string;
   trustedCa: string;
   crl?: string;
-  cas: X509Certificate[];
+  cas: SecretCertificate[];
 }
 
 export interface SecretValidation {
