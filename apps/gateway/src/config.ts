@@ -81,6 +81,11 @@ export const gatewayConfig = defineConfig(
       .min(60)
       .max(7 * 86_400)
       .default(3600),
+    /**
+     * How long the admin port waits for a worker's answer (config dump, certificates, stats, workers):
+     * a hung worker is reported as not answering instead of hanging the admin port.
+     */
+    GATEWAY_ADMIN_QUERY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   },
   undefined,
   { HTTP_PORT: 'OPS_PORT' },

@@ -30,6 +30,7 @@ export class GatewayPrimaryRuntime implements AdminSource {
     this.metrics = createMetricsRegistry('gateway');
     this.pool = new WorkerPool({
       count: config.GATEWAY_WORKERS,
+      adminQueryTimeoutMs: config.GATEWAY_ADMIN_QUERY_TIMEOUT_MS,
       entry,
       logger,
       onWorkerLost: () => {

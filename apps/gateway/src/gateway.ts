@@ -138,6 +138,7 @@ export class Gateway implements XdsSubscriber, AdminSource {
         pid: process.pid,
         ready: this.isReady(),
         connections: this.listeners.connectionsAccepted,
+        answered: true,
       },
     ];
   }

@@ -13,6 +13,10 @@ export interface WorkerReport {
   ready: boolean;
   /** Connections its listeners accepted since it started. */
   connections: number;
+  /** Whether it answered this report in time (a worker in the primary's own process always does). */
+  answered: boolean;
+  /** Why it did not. */
+  error?: string;
 }
 
 export interface AdminSource {

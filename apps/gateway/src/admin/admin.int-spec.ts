@@ -164,7 +164,9 @@ describe('admin endpoints', () => {
 
   it('reports its one data plane worker and the connections it accepted', async () => {
     const { workers } = JSON.parse((await admin('/workers')).text);
-    expect(workers).toEqual([{ index: 0, pid: process.pid, ready: true, connections: expect.any(Number) }]);
+    expect(workers).toEqual([
+      { index: 0, pid: process.pid, ready: true, connections: expect.any(Number), answered: true },
+    ]);
     // The two curl requests of the stats case, at least.
     expect(workers[0].connections).toBeGreaterThanOrEqual(2);
   });

@@ -20,6 +20,8 @@ import {
 
 export interface WorkerPoolOptions {
   count: number;
+  /** How long an admin question waits for a worker (GATEWAY_ADMIN_QUERY_TIMEOUT_MS). */
+  adminQueryTimeoutMs: number;
   /** The gateway's main module: cluster runs it again for each worker. */
   entry: string;
   logger: Logger;
@@ -35,11 +37,18 @@ interface WorkerState {
   started: Promise<void>;
 }
 
-/** A question sent to some workers: their answers, by worker index, until all are in. */
+/** A question sent to some workers: their answers, by worker index, until all are in or time is up. */
 interface Pending {
   expected: number[];
   results: Map<number, unknown>;
-  resolve: (answers: unknown[]) => void;
+  resolve: (answers: Answers<unknown>) => void;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/** Answers in the order asked; `missing` names (by index) the workers that did not answer in time. */
+interface Answers<T> {
+  answers: Array<T | undefined>;
+  missing: number[];
 }
 
 /** How long a worker may take to load before the gateway gives up starting. */
@@ -103,8 +112,11 @@ export class WorkerPool implements XdsSubscriber {
   }
 
   async onUpdate(update: XdsUpdate): Promise<ApplyResult> {
-    const results = await this.#ask<ApplyResult>((seq) => message<ToWorker>({ kind: 'update', seq, update }));
-    return combineApplyResults(results);
+    // No time limit: the ACK means every worker applied it (a worker that never does is lost).
+    const { answers } = await this.#ask<ApplyResult>((seq) =>
+      message<ToWorker>({ kind: 'update', seq, update }),
+    );
+    return combineApplyResults(answers as ApplyResult[]);
   }
 
   setTicketKeys(keys: SessionTicketKeys): void {
@@ -117,32 +129,54 @@ export class WorkerPool implements XdsSubscriber {
     return this.#workers.length > 0 && this.#workers.every((w) => w.ready);
   }
 
-  /** The configuration one worker holds: every worker applied the same responses in the same order. */
+  /**
+   * The configuration one worker holds: every worker applied the same responses in the same order,
+   * so a worker that does not answer in time is passed over for the next.
+   */
   async query(query: AdminQuery): Promise<Record<string, unknown>> {
-    const [answer] = await this.#ask<Record<string, unknown>>(
-      (seq) => message<ToWorker>({ kind: 'query', seq, query }),
-      this.#workers.slice(0, 1),
-    );
-    return answer;
+    for (const w of this.#workers) {
+      const { answers } = await this.#ask<Record<string, unknown>>(
+        (seq) => message<ToWorker>({ kind: 'query', seq, query }),
+        [w],
+        this.options.adminQueryTimeoutMs,
+      );
+      if (answers[0]) return answers[0];
+    }
+    throw new Error(`no gateway worker answered within ${this.options.adminQueryTimeoutMs} ms`);
   }
 
-  /** Each worker's state and load, asked of every worker. */
+  /** Each worker's state and load, asked of every worker; one that does not answer in time says so. */
   async workers(): Promise<WorkerReport[]> {
-    const answers = await this.#ask<Partial<WorkerReport>>((seq) =>
-      message<ToWorker>({ kind: 'query', seq, query: 'worker' }),
+    const { answers, missing } = await this.#ask<Partial<WorkerReport>>(
+      (seq) => message<ToWorker>({ kind: 'query', seq, query: 'worker' }),
+      this.#workers,
+      this.options.adminQueryTimeoutMs,
     );
     return this.#workers.map((w, i) => ({
       index: w.index,
       pid: w.worker.process.pid ?? 0,
       ready: w.ready,
       connections: Number(answers[i]?.connections ?? 0),
+      answered: !missing.includes(w.index),
+      ...(missing.includes(w.index) && { error: this.#noAnswer() }),
     }));
   }
 
-  /** The workers' metrics summed with the primary's (Prometheus text), as one gateway. */
+  /** The workers' metrics summed with the primary's (Prometheus text), as one gateway: those that answer in time. */
   async metrics(primary: Registry): Promise<Registry> {
-    const workers = await this.#ask<WorkerMetrics>((seq) => message<ToWorker>({ kind: 'metrics', seq }));
+    const { answers, missing } = await this.#ask<WorkerMetrics>(
+      (seq) => message<ToWorker>({ kind: 'metrics', seq }),
+      this.#workers,
+      this.options.adminQueryTimeoutMs,
+    );
+    if (missing.length)
+      this.options.logger.warn({ workers: missing }, `stats without workers that gave ${this.#noAnswer()}`);
+    const workers = answers.filter((a): a is WorkerMetrics => a !== undefined);
     return AggregatorRegistry.aggregate([await primary.getMetricsAsJSON(), ...workers]);
+  }
+
+  #noAnswer(): string {
+    return `no answer within ${this.options.adminQueryTimeoutMs} ms`;
   }
 
   /** Asks every worker to close its listeners and exit; kills the ones that do not in time. */
@@ -202,15 +236,25 @@ export class WorkerPool implements XdsSubscriber {
     return state;
   }
 
-  /** Sends one request to each of `to` (every worker by default) and collects their answers in worker order. */
-  #ask<T>(make: (seq: number) => ToWorker, to: WorkerState[] = this.#workers): Promise<T[]> {
+  /**
+   * Sends one request to each of `to` (every worker by default) and collects their answers in worker
+   * order, waiting at most `timeoutMs` when given; an answer after that finds nothing pending and is
+   * dropped.
+   */
+  #ask<T>(
+    make: (seq: number) => ToWorker,
+    to: WorkerState[] = this.#workers,
+    timeoutMs?: number,
+  ): Promise<Answers<T>> {
     const seq = ++this.#seq;
-    return new Promise<T[]>((resolve) => {
-      this.#pending.set(seq, {
+    return new Promise<Answers<T>>((resolve) => {
+      const pending: Pending = {
         expected: to.map((w) => w.index),
         results: new Map(),
-        resolve: (answers) => resolve(answers as T[]),
-      });
+        resolve: (answers) => resolve(answers as Answers<T>),
+      };
+      this.#pending.set(seq, pending);
+      if (timeoutMs !== undefined) pending.timer = setTimeout(() => this.#settle(seq, pending), timeoutMs);
       for (const w of to) this.#send(w, make(seq));
     });
   }
@@ -219,9 +263,16 @@ export class WorkerPool implements XdsSubscriber {
     const pending = this.#pending.get(seq);
     if (!pending) return;
     pending.results.set(index, value);
-    if (pending.results.size < pending.expected.length) return;
+    if (pending.results.size === pending.expected.length) this.#settle(seq, pending);
+  }
+
+  #settle(seq: number, pending: Pending): void {
     this.#pending.delete(seq);
-    pending.resolve(pending.expected.map((i) => pending.results.get(i)));
+    clearTimeout(pending.timer);
+    pending.resolve({
+      answers: pending.expected.map((i) => pending.results.get(i)),
+      missing: pending.expected.filter((i) => !pending.results.has(i)),
+    });
   }
 
   #send(state: WorkerState, m: ToWorker): void {
