@@ -1,27 +1,20 @@
 /** The API source's stored Secrets change with the audit rows, in one statement per kind per group. */
 import type { SealedEnvelope } from '#keyway/key-material';
-import { openServiceDatabase, type DataSource } from '#keyway/persistence';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '#keyway/testing';
+import type { DataSource } from '#keyway/persistence';
 import { PostgresAuditStore, type ApiSecretChange } from './audit-log.js';
-import { SECRET_WATCHER_MIGRATIONS } from './migrations/index.js';
+import { auditTestDatabase, type AuditTestDatabase } from './testing/audit-database.js';
 
-let db: ThrowawayDatabase;
+let db: AuditTestDatabase;
 let ds: DataSource;
 let store: PostgresAuditStore;
 
 beforeAll(async () => {
-  db = await createThrowawayDatabase('keyway_api_secrets');
-  ds = await openServiceDatabase({
-    url: db.url,
-    schema: 'secret_watcher',
-    entities: [],
-    migrations: SECRET_WATCHER_MIGRATIONS,
-  });
+  db = await auditTestDatabase('keyway_api_secrets');
+  ds = db.ds;
   store = new PostgresAuditStore(ds);
 }, 60_000);
 
 afterAll(async () => {
-  await ds?.destroy();
   await db?.drop();
 });
 

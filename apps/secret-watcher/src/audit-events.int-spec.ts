@@ -1,23 +1,17 @@
-import { openServiceDatabase, type DataSource } from '#keyway/persistence';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '#keyway/testing';
+import type { DataSource } from '#keyway/persistence';
 import { PostgresAuditStore } from './audit-log.js';
 import { nextAuditRow } from './audit-rows.js';
-import { SECRET_WATCHER_MIGRATIONS } from './migrations/index.js';
+import { auditTestDatabase, type AuditTestDatabase } from './testing/audit-database.js';
 
 describe('audit events from the credential log', () => {
-  let db: ThrowawayDatabase;
+  let db: AuditTestDatabase;
   let ds: DataSource;
   let store: PostgresAuditStore;
   const base = { limit: 100 };
 
   beforeAll(async () => {
-    db = await createThrowawayDatabase('keyway_events');
-    ds = await openServiceDatabase({
-      url: db.url,
-      schema: 'secret_watcher',
-      entities: [],
-      migrations: SECRET_WATCHER_MIGRATIONS,
-    });
+    db = await auditTestDatabase('keyway_events');
+    ds = db.ds;
     store = new PostgresAuditStore(ds);
     const row = (
       head: ReturnType<typeof nextAuditRow> | undefined,
@@ -42,7 +36,6 @@ describe('audit events from the credential log', () => {
     await store.commit([a3]);
   });
   afterAll(async () => {
-    await ds?.destroy();
     await db?.drop();
   });
 

@@ -104,33 +104,11 @@ function toParams(r: ChainedAuditRow): unknown[] {
   ];
 }
 
-/** The parameter type of each column in COLUMNS' order; the jsonb ones travel as text and are cast. */
-const COLUMN_TYPES = [
-  'text',
-  'text',
-  'int',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-];
-const JSONB_COLUMNS = new Set([8, 13]);
-const INSERT_SELECT = COLUMNS.split(',')
-  .map((c, i) => (JSONB_COLUMNS.has(i) ? `${c.trim()}::jsonb` : c.trim()))
-  .join(', ');
+/** Each column's parameter type in COLUMNS' order; the jsonb ones travel as text and are cast. */
+const COLUMN_NAMES = COLUMNS.split(',').map((c) => c.trim());
+const COLUMN_TYPES = COLUMN_NAMES.map((c) => (c === 'revision' ? 'int' : 'text'));
+const JSONB_COLUMNS = new Set(['sans', 'ca_fingerprints']);
+const INSERT_SELECT = COLUMN_NAMES.map((c) => (JSONB_COLUMNS.has(c) ? `${c}::jsonb` : c)).join(', ');
 
 /** Rows as one array per column (toParams' order). */
 function toColumnArrays(rows: readonly ChainedAuditRow[]): unknown[][] {

@@ -1,23 +1,17 @@
 /** Issue #15.6: verify reads the log in keyset pages; every row comes back once, in chain order. */
-import { openServiceDatabase, type DataSource } from '#keyway/persistence';
+import type { DataSource } from '#keyway/persistence';
 import { ChainVerifier, type ChainedAuditRow } from '#keyway/secrets';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '#keyway/testing';
 import { PostgresAuditStore } from './audit-log.js';
 import { nextAuditRow } from './audit-rows.js';
-import { SECRET_WATCHER_MIGRATIONS } from './migrations/index.js';
+import { auditTestDatabase, type AuditTestDatabase } from './testing/audit-database.js';
 
-let db: ThrowawayDatabase;
+let db: AuditTestDatabase;
 let ds: DataSource;
 let store: PostgresAuditStore;
 
 beforeAll(async () => {
-  db = await createThrowawayDatabase('keyway_audit_pages');
-  ds = await openServiceDatabase({
-    url: db.url,
-    schema: 'secret_watcher',
-    entities: [],
-    migrations: SECRET_WATCHER_MIGRATIONS,
-  });
+  db = await auditTestDatabase('keyway_audit_pages');
+  ds = db.ds;
   store = new PostgresAuditStore(ds);
   const last = new Map<string, ChainedAuditRow>();
   const rows: ChainedAuditRow[] = [];
@@ -42,7 +36,6 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await ds?.destroy();
   await db?.drop();
 });
 

@@ -1,26 +1,19 @@
-import { openServiceDatabase, type DataSource } from '#keyway/persistence';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '#keyway/testing';
+import type { DataSource } from '#keyway/persistence';
 import { FencedError, PostgresAuditStore } from './audit-log.js';
 import { nextAuditRow } from './audit-rows.js';
-import { SECRET_WATCHER_MIGRATIONS } from './migrations/index.js';
+import { auditTestDatabase, type AuditTestDatabase } from './testing/audit-database.js';
 
 const cause = { source: 'api' as const, actor: 'user:test', recordedAt: '2026-12-04T00:00:00.000Z' };
 
 describe('audit writes are fenced by the lease token', () => {
-  let db: ThrowawayDatabase;
+  let db: AuditTestDatabase;
   let ds: DataSource;
 
   beforeAll(async () => {
-    db = await createThrowawayDatabase('keyway_fence');
-    ds = await openServiceDatabase({
-      url: db.url,
-      schema: 'secret_watcher',
-      entities: [],
-      migrations: SECRET_WATCHER_MIGRATIONS,
-    });
+    db = await auditTestDatabase('keyway_fence');
+    ds = db.ds;
   });
   afterAll(async () => {
-    await ds?.destroy();
     await db?.drop();
   });
 

@@ -107,12 +107,12 @@ const URI = 6;
 const EMAIL = 1;
 const IP = 7;
 
-/** Node's readings, the way the summary uses them. */
+/** Node's readings, the way the summary uses them (an empty name is '' on Node 24, undefined on 20). */
 function nodeReading(der: Buffer) {
   const x = new X509Certificate(der);
   return {
-    subject: x.subject,
-    issuer: x.issuer,
+    subject: x.subject ?? '',
+    issuer: x.issuer ?? '',
     subjectAltName: x.subjectAltName,
     serial: x.serialNumber.toLowerCase().replace(/^(00)+/, '') || '0',
     notBefore: new Date(x.validFrom).toISOString(),

@@ -23,9 +23,8 @@ import {
 export class SecretCertificate {
   readonly #parsed?: ParsedCertificate;
   #node?: X509Certificate;
-  #subject?: string | undefined;
-  #issuer?: string | undefined;
-  #subjectAltName?: string | undefined;
+  /** Texts read so far, by the bit set in #read. */
+  readonly #texts: Record<number, string | undefined> = {};
   #read = 0;
 
   /** Throws node's error for DER that neither reads. */
@@ -42,33 +41,43 @@ export class SecretCertificate {
     return (this.#node ??= new X509Certificate(this.raw));
   }
 
-  /** Node's `subject`: one `SN=value` per line, most general first; undefined for an empty name. */
+  /**
+   * Node's `subject`: one `SN=value` per line, most general first; empty for an empty name (Node 20
+   * says undefined there, Node 24 '').
+   */
   get subject(): string | undefined {
-    if (!(this.#read & 1)) {
-      const fast = this.#parsed ? plainName(this.#parsed.subjectName) : null;
-      this.#subject = fast === null ? this.node.subject : fast;
-      this.#read |= 1;
-    }
-    return this.#subject;
+    return this.#text(
+      1,
+      (p) => plainName(p.subjectName),
+      (n) => n.subject,
+    );
   }
 
   get issuer(): string | undefined {
-    if (!(this.#read & 2)) {
-      const fast = this.#parsed ? plainName(this.#parsed.issuerName) : null;
-      this.#issuer = fast === null ? this.node.issuer : fast;
-      this.#read |= 2;
-    }
-    return this.#issuer;
+    return this.#text(
+      2,
+      (p) => plainName(p.issuerName),
+      (n) => n.issuer,
+    );
   }
 
   /** Node's `subjectAltName`: `DNS:a, IP Address:10.0.0.1, URI:...`, undefined without the extension. */
   get subjectAltName(): string | undefined {
-    if (!(this.#read & 4)) {
-      const fast = this.#parsed ? plainSubjectAltName(this.#parsed) : null;
-      this.#subjectAltName = fast === null ? this.node.subjectAltName : fast;
-      this.#read |= 4;
+    return this.#text(4, plainSubjectAltName, (n) => n.subjectAltName);
+  }
+
+  /** A text field, read once: libs/pki's plain reading (`null` when not plain), else node's. */
+  #text(
+    bit: number,
+    plain: (p: ParsedCertificate) => string | undefined | null,
+    fromNode: (n: X509Certificate) => string | undefined,
+  ): string | undefined {
+    if (!(this.#read & bit)) {
+      const fast = this.#parsed ? plain(this.#parsed) : null;
+      this.#texts[bit] = fast === null ? fromNode(this.node) : fast;
+      this.#read |= bit;
     }
-    return this.#subjectAltName;
+    return this.#texts[bit];
   }
 
   /** Lowercase hex without leading zero octets (`0` for zero); node's reading of a negative one. */
@@ -129,8 +138,8 @@ const PLAIN_TYPES = new Map([
 const PLAIN_VALUE = /^(?! )[A-Za-z0-9 '()*./:?@_&!$%~-]*(?<! )$/;
 
 /** `null` when the name is not plain. */
-export function plainName(name: ParsedName): string | undefined | null {
-  if (name.rdns.length === 0) return undefined;
+export function plainName(name: ParsedName): string | null {
+  if (name.rdns.length === 0) return '';
   const lines: string[] = [];
   for (const rdn of name.rdns) {
     if (rdn.length !== 1) return null;
