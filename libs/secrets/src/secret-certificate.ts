@@ -16,10 +16,9 @@ import {
  *
  * Why: building node's X509Certificate costs ~0.18 ms on Node 20 (OpenSSL 3.0), a sixth of the CPU
  * an apply takes, ~0.06 ms on Node 24; libs/pki parses the same certificate in ~0.03 ms (measured).
- * OpenSSL's name and SAN printing has escaping rules, so
- * the fast reading is taken only for plain text (the attribute types and characters below, checked
- * against node in secret-certificate.spec.ts); anything else is asked of node, as before, and a
- * certificate libs/pki does not parse is node's alone.
+ * OpenSSL's name and SAN printing has escaping rules, so the fast reading is taken only for plain
+ * text (the attribute types and characters below, checked against node in secret-certificate.spec.ts);
+ * anything else is asked of node, as before, and a certificate libs/pki does not parse is node's alone.
  */
 export class SecretCertificate {
   readonly #parsed?: ParsedCertificate;
