@@ -45,6 +45,7 @@ export {
 } from './certificate.js';
 export {
   privateKeyDerMatchesSpki,
+  privateKeyFormatOfPemLabel,
   publicPartMatchesSpki,
   publicPartOfPrivateKeyDer,
   type PrivateKeyDerFormat,

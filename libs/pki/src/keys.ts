@@ -14,7 +14,7 @@ import { encodeDer, bitString, explicit, integer, octetString, oid, sequence } f
 import { KeyError } from './errors.js';
 import { Oid } from './oids.js';
 import { decodePemBlocks, encodePem } from './pem.js';
-import { privateKeyDerMatchesSpki, type PrivateKeyDerFormat } from './private-key-der.js';
+import { privateKeyDerMatchesSpki, privateKeyFormatOfPemLabel } from './private-key-der.js';
 import { spkiOf } from './public-key.js';
 
 export const KEY_TYPES = ['ecdsa-p256', 'ecdsa-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096'] as const;
@@ -213,13 +213,7 @@ export function publicKeyOf(privateKey: KeyObject): KeyObject {
 export function privateKeyMatchesSpki(privateKey: PrivateKeyPem | KeyObject, spkiDer: Buffer): boolean {
   if (!(privateKey instanceof PrivateKeyPem)) return spkiOf(loadPrivateKey(privateKey)).equals(spkiDer);
   const blocks = decodePemBlocks(privateKey.reveal());
-  const format = blocks.length === 1 ? PEM_KEY_FORMATS[blocks[0].label] : undefined;
+  const format = blocks.length === 1 ? privateKeyFormatOfPemLabel(blocks[0].label) : undefined;
   if (!format) throw new KeyError('private key: expected one PKCS#8, SEC1 or PKCS#1 PEM block');
   return privateKeyDerMatchesSpki(blocks[0].der, format, spkiDer);
 }
-
-const PEM_KEY_FORMATS: Record<string, PrivateKeyDerFormat | undefined> = {
-  'PRIVATE KEY': 'pkcs8',
-  'RSA PRIVATE KEY': 'pkcs1',
-  'EC PRIVATE KEY': 'sec1',
-};

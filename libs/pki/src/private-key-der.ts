@@ -9,6 +9,17 @@ import { spkiOf, spkiParts, type SpkiParts } from './public-key.js';
 /** How a DER private key is wrapped: PKCS#8 `PRIVATE KEY`, PKCS#1 `RSA PRIVATE KEY`, SEC1 `EC PRIVATE KEY`. */
 export type PrivateKeyDerFormat = 'pkcs8' | 'pkcs1' | 'sec1';
 
+const PEM_LABEL_FORMATS: ReadonlyMap<string, PrivateKeyDerFormat> = new Map([
+  ['PRIVATE KEY', 'pkcs8'],
+  ['RSA PRIVATE KEY', 'pkcs1'],
+  ['EC PRIVATE KEY', 'sec1'],
+]);
+
+/** The format of an unencrypted private key PEM block by its label; undefined for any other label. */
+export function privateKeyFormatOfPemLabel(label: string): PrivateKeyDerFormat | undefined {
+  return PEM_LABEL_FORMATS.get(label);
+}
+
 const ECDH_CURVES: Record<string, string> = {
   [Oid.prime256v1]: 'prime256v1',
   [Oid.secp384r1]: 'secp384r1',

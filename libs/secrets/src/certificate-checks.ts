@@ -2,8 +2,8 @@ import type { FieldError } from '#keyway/contracts';
 import { PrivateKeyPem } from '#keyway/key-material';
 import {
   KeyError,
-  certificateSpkiDer,
   issuedBy as signedBy,
+  privateKeyFormatOfPemLabel,
   publicPartMatchesSpki,
   publicPartOfPrivateKeyDer,
   type SpkiParts,
@@ -176,8 +176,6 @@ function checkValidity(
   }
 }
 
-const KEY_LABELS = new Set(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY']);
-
 /**
  * The private key: one unencrypted PEM key that is the partner of the leaf's public key. Messages
  * never include the key, nor OpenSSL text that could echo it.
@@ -204,7 +202,8 @@ export function checkPrivateKey(
     return undefined;
   }
   const block = keys[0];
-  if (!KEY_LABELS.has(block.label)) {
+  const format = privateKeyFormatOfPemLabel(block.label);
+  if (!format) {
     fail(
       ctx,
       field,
@@ -213,8 +212,6 @@ export function checkPrivateKey(
     );
     return undefined;
   }
-  const format =
-    block.label === 'PRIVATE KEY' ? 'pkcs8' : block.label === 'RSA PRIVATE KEY' ? 'pkcs1' : 'sec1';
   let publicPart: SpkiParts;
   try {
     // Read without OpenSSL's slow key decoder, and checked against itself (libs/pki says how).
@@ -226,7 +223,7 @@ export function checkPrivateKey(
     fail(ctx, field, 'key-invalid', `private key (${block.label}) does not parse${why}`);
     return undefined;
   }
-  const matches = leaf ? publicPartMatchesSpki(publicPart, certificateSpkiDer(leaf.raw)) : true;
+  const matches = leaf ? publicPartMatchesSpki(publicPart, leaf.spkiDer) : true;
   if (leaf && !matches) {
     fail(
       ctx,

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { certificateSpkiDer, describeSpki } from '#keyway/pki';
 import type { SecretCertificate } from './secret-certificate.js';
 
 /** What the audit log and the clear fields of a credential record say about one certificate. */
@@ -24,12 +22,12 @@ export interface CertificateSummary {
 const CURVES: Record<string, string> = { prime256v1: 'p256', secp384r1: 'p384', secp521r1: 'p521' };
 
 /**
- * Read from the certificate's DER SubjectPublicKeyInfo: node's `cert.publicKey` builds an OpenSSL key
- * on every call (a tenth of a millisecond per credential version). Keys libs/pki does not name
+ * Read from the certificate's DER SubjectPublicKeyInfo as libs/pki described it: node's `cert.publicKey`
+ * builds an OpenSSL key on every call (a tenth of a millisecond per credential version). Keys libs/pki does not name
  * (other curves, DSA, X25519...) are named by node, as before.
  */
 export function keyTypeOf(cert: SecretCertificate): string {
-  const keyType = describeSpki(certificateSpkiDer(cert.raw)).keyType;
+  const keyType = cert.spki.keyType;
   return /^(rsa|rsa-pss)-\d+$|^ecdsa-p(256|384|521)$|^ed(25519|448)$/.test(keyType)
     ? keyType
     : nodeKeyType(cert);
@@ -65,10 +63,6 @@ function formatSans(text: string | undefined): string[] {
   return text.split(', ').map((s) => s.replace(/^IP Address:/, 'IP:'));
 }
 
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 // A certificate never changes, so neither does its summary: lists of thousands of Secrets, audit rows
 // and credential resolution all ask again for the same parsed certificates.
 const summaries = new WeakMap<SecretCertificate, Readonly<CertificateSummary>>();
@@ -87,8 +81,8 @@ function summaryOf(cert: SecretCertificate): CertificateSummary {
     sans: formatSans(cert.subjectAltName),
     notBefore: cert.notBefore.toISOString(),
     notAfter: cert.notAfter.toISOString(),
-    fingerprint: sha256(cert.raw),
-    publicKeyFingerprint: sha256(certificateSpkiDer(cert.raw)),
+    fingerprint: cert.fingerprintSha256,
+    publicKeyFingerprint: cert.spki.spkiSha256,
     keyType: keyTypeOf(cert),
   };
 }

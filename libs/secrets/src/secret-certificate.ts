@@ -1,6 +1,9 @@
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { X509Certificate, hash, type KeyObject } from 'node:crypto';
 import {
   DerReader,
+  certificateSpkiDer,
+  describeSpki,
+  type PublicKeyDescription,
   Oid,
   contentOf,
   contextTag,
@@ -23,9 +26,8 @@ import {
 export class SecretCertificate {
   readonly #parsed?: ParsedCertificate;
   #node?: X509Certificate;
-  /** Texts read so far, by the bit set in #read. */
-  readonly #texts: Record<number, string | undefined> = {};
-  #read = 0;
+  /** Texts read so far (a field absent here has not been read). */
+  readonly #texts = new Map<'subject' | 'issuer' | 'subjectAltName', string | undefined>();
 
   /** Throws node's error for DER that neither reads. */
   constructor(readonly raw: Buffer) {
@@ -47,37 +49,51 @@ export class SecretCertificate {
    */
   get subject(): string | undefined {
     return this.#text(
-      1,
+      'subject',
       (p) => plainName(p.subjectName),
-      (n) => n.subject,
+      (n) => n.subject ?? '',
     );
   }
 
   get issuer(): string | undefined {
     return this.#text(
-      2,
+      'issuer',
       (p) => plainName(p.issuerName),
-      (n) => n.issuer,
+      (n) => n.issuer ?? '',
     );
   }
 
   /** Node's `subjectAltName`: `DNS:a, IP Address:10.0.0.1, URI:...`, undefined without the extension. */
   get subjectAltName(): string | undefined {
-    return this.#text(4, plainSubjectAltName, (n) => n.subjectAltName);
+    return this.#text('subjectAltName', plainSubjectAltName, (n) => n.subjectAltName);
   }
 
   /** A text field, read once: libs/pki's plain reading (`null` when not plain), else node's. */
   #text(
-    bit: number,
+    field: 'subject' | 'issuer' | 'subjectAltName',
     plain: (p: ParsedCertificate) => string | undefined | null,
     fromNode: (n: X509Certificate) => string | undefined,
   ): string | undefined {
-    if (!(this.#read & bit)) {
+    if (!this.#texts.has(field)) {
       const fast = this.#parsed ? plain(this.#parsed) : null;
-      this.#texts[bit] = fast === null ? fromNode(this.node) : fast;
-      this.#read |= bit;
+      this.#texts.set(field, fast === null ? fromNode(this.node) : fast);
     }
-    return this.#texts[bit];
+    return this.#texts.get(field);
+  }
+
+  /** The DER SubjectPublicKeyInfo, as libs/pki already read it. */
+  get spkiDer(): Buffer {
+    return this.#parsed?.spkiDer ?? certificateSpkiDer(this.raw);
+  }
+
+  /** Key type, size and SPKI SHA-256, as libs/pki already described them. */
+  get spki(): PublicKeyDescription {
+    return this.#parsed?.publicKey ?? describeSpki(this.spkiDer);
+  }
+
+  /** Lowercase hex SHA-256 of the DER certificate. */
+  get fingerprintSha256(): string {
+    return this.#parsed?.fingerprintSha256 ?? hash('sha256', this.raw, 'hex');
   }
 
   /** Lowercase hex without leading zero octets (`0` for zero); node's reading of a negative one. */
